@@ -1,0 +1,40 @@
+"""cocreate_match: seat citizens and politicians on municipal task committees.
+
+The public names are exported here, once; import them from ``cocreate_match``.
+"""
+
+from __future__ import annotations
+
+from .errors import CocreateMatchError, InputError, Problem, SolverError
+from .mandate import CompetenceProfile, Mandate, Quota
+from .people import Attributes, Citizen, Politician
+from .plan import Committee, Plan, Role, Seat, read_plan
+from .result import SolveResult, Status
+from .scenario import CouncilRules, Scenario
+from .scenario_files import load_scenario, save_scenario
+
+__all__ = [
+    "Attributes",
+    "Citizen",
+    "CocreateMatchError",
+    "Committee",
+    "CompetenceProfile",
+    "CouncilRules",
+    "InputError",
+    "Mandate",
+    "Plan",
+    "Politician",
+    "Problem",
+    "Quota",
+    "Role",
+    "Scenario",
+    "Seat",
+    "SolveResult",
+    "SolverError",
+    "Status",
+    "load_scenario",
+    "read_plan",
+    "save_scenario",
+]
+
+__version__ = "0.1.0"

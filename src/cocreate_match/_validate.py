@@ -1,0 +1,79 @@
+"""Small checks shared by the domain classes; each returns problems instead of raising."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .errors import InputError, Problem
+
+ANY_COMMITTEE = "*"
+LIST_SEPARATOR = ";"
+
+
+def check_id(value: Any, column: str) -> list[Problem]:
+    """An identifier: a non-empty string without surrounding spaces, ``;`` or ``*``."""
+    if not isinstance(value, str):
+        return [Problem(message="must be a string", column=column, value=value)]
+    if not value:
+        return [Problem(message="must not be empty", column=column, value=value)]
+    if value != value.strip():
+        return [Problem(message="must not start or end with spaces", column=column, value=value)]
+    if LIST_SEPARATOR in value or value == ANY_COMMITTEE:
+        return [
+            Problem(message=f"must not contain {LIST_SEPARATOR!r} or be {ANY_COMMITTEE!r}",
+                    column=column, value=value)
+        ]
+    return []
+
+
+def check_count(value: Any, column: str, *, optional: bool = False) -> list[Problem]:
+    """A whole number of at least 0 (``None`` allowed when optional)."""
+    if value is None and optional:
+        return []
+    if isinstance(value, bool) or not isinstance(value, int):
+        return [Problem(message="must be a whole number", column=column, value=value)]
+    if value < 0:
+        return [Problem(message="must not be negative", column=column, value=value)]
+    return []
+
+
+def check_limits(low: Any, high: Any, low_name: str = "min", high_name: str = "max") -> list[Problem]:
+    """``low`` a count, ``high`` an optional count, and ``low <= high``."""
+    problems = check_count(low, low_name) + check_count(high, high_name, optional=True)
+    if not problems and high is not None and low > high:
+        problems.append(
+            Problem(message=f"{low_name} ({low}) is greater than {high_name} ({high})",
+                    column=low_name, value=low)
+        )
+    return problems
+
+
+def check_text(value: Any, column: str) -> list[Problem]:
+    if not isinstance(value, str):
+        return [Problem(message="must be a string", column=column, value=value)]
+    return []
+
+
+def check_names(values: Iterable[Any], column: str) -> list[Problem]:
+    """Each value an identifier, none repeated."""
+    problems: list[Problem] = []
+    seen: set[Any] = set()
+    for value in values:
+        problems += check_id(value, column)
+        if isinstance(value, str) and value in seen:
+            problems.append(Problem(message="is listed twice", column=column, value=value))
+        seen.add(value)
+    return problems
+
+
+def raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise InputError(problems)
+
+
+def as_tuple(values: Any) -> tuple[Any, ...]:
+    """A tuple of the given values; a lone string is one value, not its characters."""
+    if isinstance(values, str):
+        return (values,)
+    return tuple(values)

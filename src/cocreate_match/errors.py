@@ -1,0 +1,100 @@
+"""Errors raised by cocreate_match.
+
+The hierarchy::
+
+    CocreateMatchError              base of everything the library raises on purpose
+    ├── InputError (ValueError)     bad scenario, plan or parameter; lists every problem found
+    └── SolverError (RuntimeError)  a solver backend failed in a way no input explains
+
+"No plan meets every rule" is not an error: :func:`cocreate_match.solve` returns a result with
+:attr:`cocreate_match.Status.INFEASIBLE` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["CocreateMatchError", "InputError", "Problem", "SolverError"]
+
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """One thing wrong with an input, and where it is.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in plain words.
+    file : str or None
+        The file (or table) the problem is in, such as ``"citizens.csv"``.
+    section : str or None
+        The part of a TOML file, such as ``[[committee]] #2 (id 'climate')``.
+    row : int or None
+        The 1-based line of the file (a CSV header is line 1), or a row label of a DataFrame.
+    column : str or None
+        The CSV column, or the TOML key when ``section`` is given.
+    value : object
+        The offending value, when there is one.
+    """
+
+    message: str
+    file: str | None = None
+    section: str | None = None
+    row: int | str | None = None
+    column: str | None = None
+    value: Any = _MISSING
+
+    @property
+    def has_value(self) -> bool:
+        return self.value is not _MISSING
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file is not None:
+            parts.append(self.file)
+        if self.section is not None:
+            parts.append(self.section)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"{'key' if self.section is not None else 'column'} {self.column}")
+        if self.has_value:
+            parts.append(f"value {self.value!r}")
+        where = ", ".join(parts)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class CocreateMatchError(Exception):
+    """Base class of the errors cocreate_match raises."""
+
+
+class InputError(CocreateMatchError, ValueError):
+    """The input is invalid; :attr:`problems` lists every problem found, not just the first.
+
+    Examples
+    --------
+    >>> from cocreate_match import CompetenceProfile, InputError
+    >>> try:
+    ...     CompetenceProfile(name="young", any_of=["student"], min=3, max=1)
+    ... except InputError as err:
+    ...     print(err.problems[0].message)
+    min (3) is greater than max (1)
+    """
+
+    def __init__(self, problems: Iterable[Problem | str]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(
+            p if isinstance(p, Problem) else Problem(message=p) for p in problems
+        )
+        if not self.problems:
+            raise ValueError("InputError needs at least one problem")
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the input:"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+class SolverError(CocreateMatchError, RuntimeError):
+    """A solver backend failed (crashed, or answered something no valid model can produce)."""

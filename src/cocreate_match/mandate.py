@@ -1,0 +1,151 @@
+"""What a task committee is asked to do and whom it should seat: mandates, profiles, quotas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ._validate import as_tuple, check_count, check_id, check_limits, check_text, raise_if
+from .errors import Problem
+
+__all__ = ["CompetenceProfile", "Mandate", "Quota"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompetenceProfile:
+    """A competence profile from a mandate: how many seated citizens should hold certain tags.
+
+    A citizen fits the profile when holding at least one tag in ``any_of``. The number of
+    seated citizens of the committee who fit must lie in ``[min, max]``.
+
+    Parameters
+    ----------
+    name : str
+        Unique within the mandate.
+    any_of : iterable of str
+        Tags; at least one.
+    min : int, default 0
+    max : int or None, default None (no upper limit)
+
+    Examples
+    --------
+    >>> CompetenceProfile(name="planner-voice", any_of=["planner", "engineer"], min=2).any_of
+    frozenset({'engineer', 'planner'})
+    """
+
+    name: str
+    any_of: frozenset[str]
+    min: int = 0
+    max: int | None = None
+
+    def __post_init__(self) -> None:
+        tags = frozenset(as_tuple(self.any_of))
+        object.__setattr__(self, "any_of", tags)
+        problems = check_id(self.name, "name") + check_limits(self.min, self.max)
+        if not tags:
+            problems.append(Problem(message="must list at least one tag", column="any_of"))
+        for tag in sorted(map(str, tags)):
+            problems += check_id(tag, "any_of")
+        raise_if(problems)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quota:
+    """A diversity rule: the number of seated citizens whose ``attribute`` equals ``value``.
+
+    On a :class:`Mandate` it counts that committee's seated citizens; on a
+    :class:`~cocreate_match.Scenario` it counts the seated citizens of all committees together.
+
+    Examples
+    --------
+    >>> Quota(attribute="gender", value="female", min=4, max=6).name
+    'gender=female'
+    """
+
+    attribute: str
+    value: str
+    min: int = 0
+    max: int | None = None
+
+    def __post_init__(self) -> None:
+        problems = (
+            check_id(self.attribute, "attribute")
+            + check_text(self.value, "value")
+            + check_limits(self.min, self.max)
+        )
+        raise_if(problems)
+
+    @property
+    def name(self) -> str:
+        """``attribute=value``, as used in rule names."""
+        return f"{self.attribute}={self.value}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mandate:
+    """One task committee's mandate: its text, its seats, and the rules for its citizens.
+
+    Parameters
+    ----------
+    id : str
+        The committee id, used everywhere else (applications, preferences, plans).
+    title, background, purpose, premises, duration, deliverable : str
+        The mandate text; only ``title`` is shown in summaries.
+    citizen_seats : int, default 10
+    politician_seats : int, default 5
+    profiles : iterable of CompetenceProfile
+    quotas : iterable of Quota
+        Diversity rules over this committee's seated citizens.
+
+    Examples
+    --------
+    >>> m = Mandate(id="climate", title="Climate adaptation",
+    ...             profiles=[CompetenceProfile(name="young", any_of=["student"], min=1)])
+    >>> m.citizen_seats, m.politician_seats, m.profiles[0].name
+    (10, 5, 'young')
+    """
+
+    id: str
+    title: str = ""
+    background: str = ""
+    purpose: str = ""
+    premises: str = ""
+    duration: str = ""
+    deliverable: str = ""
+    citizen_seats: int = 10
+    politician_seats: int = 5
+    profiles: tuple[CompetenceProfile, ...] = field(default=())
+    quotas: tuple[Quota, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "profiles", as_tuple(self.profiles))
+        object.__setattr__(self, "quotas", as_tuple(self.quotas))
+        problems = check_id(self.id, "id")
+        for key in ("title", "background", "purpose", "premises", "duration", "deliverable"):
+            problems += check_text(getattr(self, key), key)
+        problems += check_count(self.citizen_seats, "citizen_seats")
+        problems += check_count(self.politician_seats, "politician_seats")
+        names: set[str] = set()
+        for profile in self.profiles:
+            if not isinstance(profile, CompetenceProfile):
+                problems.append(Problem(message="must be a CompetenceProfile", column="profiles",
+                                        value=profile))
+            elif profile.name in names:
+                problems.append(Problem(message="profile name is used twice", column="profile",
+                                        value=profile.name))
+            else:
+                names.add(profile.name)
+        quota_names: set[str] = set()
+        for quota in self.quotas:
+            if not isinstance(quota, Quota):
+                problems.append(Problem(message="must be a Quota", column="quotas", value=quota))
+            elif quota.name in quota_names:
+                problems.append(Problem(message="quota is given twice", column="quota",
+                                        value=quota.name))
+            else:
+                quota_names.add(quota.name)
+        raise_if(problems)
+
+    @property
+    def label(self) -> str:
+        """The title, or the id when there is no title."""
+        return self.title or self.id

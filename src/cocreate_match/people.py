@@ -1,0 +1,176 @@
+"""The people to seat: citizen applicants and the council's politicians."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._validate import (
+    as_tuple,
+    check_id,
+    check_limits,
+    check_names,
+    check_text,
+    raise_if,
+)
+from .errors import Problem
+
+__all__ = ["Attributes", "Citizen", "Politician"]
+
+
+class Attributes(Mapping[str, str]):
+    """An immutable, hashable mapping of a citizen's demographic attributes.
+
+    Examples
+    --------
+    >>> a = Attributes({"gender": "female", "district": "north"})
+    >>> a["district"], len(a), dict(a) == {"district": "north", "gender": "female"}
+    ('north', 2, True)
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, str] | None = None) -> None:
+        self._items: dict[str, str] = dict(sorted((items or {}).items()))
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._items) == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Attributes({self._items!r})"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Citizen:
+    """A citizen who applied to sit on a task committee.
+
+    Parameters
+    ----------
+    id : str
+        Unique among citizens and politicians.
+    applied_to : iterable of str
+        Committee ids, most wanted first.
+    open_to_any : bool, default False
+        Also willing to sit on any committee not listed (``*`` in ``citizens.csv``). Such a seat
+        scores 1 in the objective, as low as the lowest listed choice can score.
+    tags : iterable of str
+        Competences, matched against the ``any_of`` tags of competence profiles.
+    household : str or None
+        At most one citizen per household is seated, over all committees.
+    attributes : mapping of str to str
+        Demographic attributes, matched by quotas.
+
+    Examples
+    --------
+    >>> c = Citizen(id="c1", applied_to=["climate", "youth"], tags=["student"],
+    ...             attributes={"gender": "female"})
+    >>> c.rank("youth"), c.rank("culture"), c.attributes["gender"]
+    (2, None, 'female')
+    """
+
+    id: str
+    applied_to: tuple[str, ...] = ()
+    open_to_any: bool = False
+    tags: frozenset[str] = field(default=frozenset())
+    household: str | None = None
+    attributes: Attributes = field(default_factory=Attributes)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "applied_to", as_tuple(self.applied_to))
+        object.__setattr__(self, "tags", frozenset(as_tuple(self.tags)))
+        problems = check_id(self.id, "id") + check_names(self.applied_to, "applied_to")
+        if not isinstance(self.open_to_any, bool):
+            problems.append(Problem(message="must be True or False", column="open_to_any",
+                                    value=self.open_to_any))
+        if not self.applied_to and not self.open_to_any:
+            problems.append(Problem(message="applied to no committee (use '*' for any)",
+                                    column="applied_to", value=""))
+        for tag in sorted(map(str, self.tags)):
+            problems += check_id(tag, "tags")
+        if self.household is not None:
+            problems += check_id(self.household, "household")
+        if not isinstance(self.attributes, Mapping):
+            problems.append(Problem(message="must be a mapping", column="attributes",
+                                    value=self.attributes))
+        else:
+            for key, value in self.attributes.items():
+                problems += check_id(key, "attributes") + check_text(value, str(key))
+            if not isinstance(self.attributes, Attributes):
+                object.__setattr__(self, "attributes", Attributes(self.attributes))
+        raise_if(problems)
+
+    def rank(self, committee_id: str) -> int | None:
+        """1-based position of ``committee_id`` in :attr:`applied_to`, or None if not listed."""
+        try:
+            return self.applied_to.index(committee_id) + 1
+        except ValueError:
+            return None
+
+    def can_sit_on(self, committee_id: str) -> bool:
+        """True when the citizen applied to the committee, or to any committee."""
+        return self.open_to_any or committee_id in self.applied_to
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Politician:
+    """A member of the council.
+
+    Parameters
+    ----------
+    id : str
+        Unique among citizens and politicians.
+    party : str
+    preferences : iterable of str
+        Committee ids the politician wants to work on, most wanted first. A seat on a committee
+        not listed is allowed but scores 0.
+    min_committees : int, default 0
+    max_committees : int or None, default None
+        The politician's time budget, in committees.
+
+    Examples
+    --------
+    >>> p = Politician(id="p1", party="C", preferences=["climate"], max_committees=3)
+    >>> p.rank("climate"), p.rank("youth")
+    (1, None)
+    """
+
+    id: str
+    party: str
+    preferences: tuple[str, ...] = ()
+    min_committees: int = 0
+    max_committees: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "preferences", as_tuple(self.preferences))
+        problems = (
+            check_id(self.id, "id")
+            + check_id(self.party, "party")
+            + check_names(self.preferences, "preferences")
+            + check_limits(self.min_committees, self.max_committees,
+                           "min_committees", "max_committees")
+        )
+        raise_if(problems)
+
+    def rank(self, committee_id: str) -> int | None:
+        """1-based position of ``committee_id`` in :attr:`preferences`, or None if not listed."""
+        try:
+            return self.preferences.index(committee_id) + 1
+        except ValueError:
+            return None
+
+

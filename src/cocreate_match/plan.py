@@ -1,0 +1,242 @@
+"""What the library returns: who sits where."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._validate import as_tuple
+from .errors import InputError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .scenario import Scenario
+
+__all__ = ["Committee", "Plan", "Role", "Seat", "read_plan"]
+
+PLAN_COLUMNS = ("committee_id", "person_id", "role")
+
+
+class Role(Enum):
+    """The kind of member a row of a plan is about."""
+
+    CITIZEN = "citizen"
+    POLITICIAN = "politician"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Seat:
+    """One person seated on one committee."""
+
+    committee_id: str
+    person_id: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Committee:
+    """A committee as a plan seats it: its citizens and politicians, in plan order."""
+
+    id: str
+    citizens: tuple[str, ...]
+    politicians: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """Seats on committees, and everyone who is not seated.
+
+    Every person of the scenario appears in a valid plan: each citizen once (seated on one
+    committee, or in :attr:`unseated_citizens`), each politician on zero or more committees
+    (in :attr:`unseated_politicians` when on none). :func:`~cocreate_match.check_plan` checks
+    this along with every rule.
+
+    Examples
+    --------
+    >>> plan = Plan(seats=[Seat(committee_id="climate", person_id="c1", role=Role.CITIZEN)],
+    ...             unseated_citizens=["c2"])
+    >>> plan.committee("climate").citizens, plan.committee_of("c1")
+    (('c1',), 'climate')
+    """
+
+    seats: tuple[Seat, ...]
+    unseated_citizens: tuple[str, ...] = ()
+    unseated_politicians: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "seats", as_tuple(self.seats))
+        object.__setattr__(self, "unseated_citizens", as_tuple(self.unseated_citizens))
+        object.__setattr__(self, "unseated_politicians", as_tuple(self.unseated_politicians))
+
+    @property
+    def committees(self) -> tuple[Committee, ...]:
+        """Each committee that has a seat, in order of first appearance."""
+        order: dict[str, tuple[list[str], list[str]]] = {}
+        for seat in self.seats:
+            citizens, politicians = order.setdefault(seat.committee_id, ([], []))
+            (citizens if seat.role is Role.CITIZEN else politicians).append(seat.person_id)
+        return tuple(Committee(id=cid, citizens=tuple(c), politicians=tuple(p))
+                     for cid, (c, p) in order.items())
+
+    def committee(self, committee_id: str) -> Committee:
+        """The seats of one committee (empty when it has none)."""
+        for committee in self.committees:
+            if committee.id == committee_id:
+                return committee
+        return Committee(id=committee_id, citizens=(), politicians=())
+
+    def committee_of(self, citizen_id: str) -> str | None:
+        """The committee a citizen sits on, or None."""
+        for seat in self.seats:
+            if seat.person_id == citizen_id and seat.role is Role.CITIZEN:
+                return seat.committee_id
+        return None
+
+    @property
+    def seated_citizens(self) -> frozenset[str]:
+        return frozenset(s.person_id for s in self.seats if s.role is Role.CITIZEN)
+
+    # -- tables -------------------------------------------------------------------------------
+    def to_frame(self, scenario: Scenario | None = None) -> pd.DataFrame:
+        """The plan as a DataFrame with one row per seat, then one per person not seated.
+
+        Columns ``committee_id``, ``person_id`` and ``role`` (``citizen`` or ``politician``);
+        ``committee_id`` is empty for people who are not seated. Given the scenario, also
+        ``rank`` (the committee's 1-based position in the person's list; empty when not listed)
+        and ``profiles`` (the competence profiles a seated citizen fits, ``;``-separated).
+
+        Examples
+        --------
+        >>> plan = Plan(seats=[Seat(committee_id="climate", person_id="c1", role=Role.CITIZEN)])
+        >>> plan.to_frame().columns.tolist()
+        ['committee_id', 'person_id', 'role']
+        """
+        import pandas as pd
+
+        header, *rows = self._rows(scenario)
+        return pd.DataFrame(rows, columns=header, dtype=str)
+
+    def to_csv(self, path: str | os.PathLike[str], scenario: Scenario | None = None) -> None:
+        """Write :meth:`to_frame` as UTF-8 CSV with ``\\n`` line ends (the same bytes each time)."""
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(self._rows(scenario))
+        Path(path).write_text(buffer.getvalue(), encoding="utf-8")
+
+    def _rows(self, scenario: Scenario | None) -> list[list[str]]:
+        header = list(PLAN_COLUMNS) + (["rank", "profiles"] if scenario is not None else [])
+        rows = [header]
+        everyone = [(s.committee_id, s.person_id, s.role) for s in self.seats]
+        everyone += [("", pid, Role.CITIZEN) for pid in self.unseated_citizens]
+        everyone += [("", pid, Role.POLITICIAN) for pid in self.unseated_politicians]
+        for committee_id, person_id, role in everyone:
+            row = [committee_id, person_id, role.value]
+            if scenario is not None:
+                row += _annotations(scenario, committee_id, person_id, role)
+            rows.append(row)
+        return rows
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, *, file: str = "plan frame") -> Plan:
+        """Read a plan from a DataFrame with the columns of :meth:`to_frame`.
+
+        Extra columns are ignored. Raises :class:`~cocreate_match.InputError` naming every bad
+        row.
+        """
+        from .tables import frame_to_table
+
+        table = frame_to_table(frame, "plan")
+        return _plan_from_rows(file, table.header, table.rows, table.labels, None)
+
+
+def _annotations(scenario: Scenario, committee_id: str, person_id: str, role: Role) -> list[str]:
+    if not committee_id:
+        return ["", ""]
+    if role is Role.CITIZEN:
+        citizen = scenario.citizen(person_id)
+        rank = citizen.rank(committee_id)
+        profiles = [p.name for p in scenario.mandate(committee_id).profiles
+                    if p.any_of & citizen.tags]
+        return ["" if rank is None else str(rank), ";".join(profiles)]
+    rank = scenario.politician(person_id).rank(committee_id)
+    return ["" if rank is None else str(rank), ""]
+
+
+def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, ...]],
+                    labels: Iterable[int | str], header_label: int | None) -> Plan:
+    header = tuple(header)
+    problems = [Problem(message="required column is missing", file=file, row=header_label,
+                        column=c) for c in PLAN_COLUMNS if c not in header]
+    if problems:
+        raise InputError(problems)
+    at = {c: header.index(c) for c in PLAN_COLUMNS}
+    seats: list[Seat] = []
+    unseated: dict[Role, list[str]] = {Role.CITIZEN: [], Role.POLITICIAN: []}
+    for row, label in zip(rows, labels, strict=True):
+        if len(row) != len(header):
+            problems.append(Problem(message=f"has {len(row)} fields, the header has "
+                                    f"{len(header)}", file=file, row=label))
+            continue
+        committee_id, person_id, role_text = (row[at[c]].strip() for c in PLAN_COLUMNS)
+        try:
+            role = Role(role_text)
+        except ValueError:
+            problems.append(Problem(message="role must be 'citizen' or 'politician'", file=file,
+                                    row=label, column="role", value=role_text))
+            continue
+        if not person_id:
+            problems.append(Problem(message="must not be empty", file=file, row=label,
+                                    column="person_id", value=person_id))
+            continue
+        if committee_id:
+            seats.append(Seat(committee_id=committee_id, person_id=person_id, role=role))
+        else:
+            unseated[role].append(person_id)
+    if problems:
+        raise InputError(problems)
+    return Plan(seats=tuple(seats), unseated_citizens=tuple(unseated[Role.CITIZEN]),
+                unseated_politicians=tuple(unseated[Role.POLITICIAN]))
+
+
+def read_plan(path: str | os.PathLike[str]) -> Plan:
+    """Read a ``plan.csv`` written by :meth:`Plan.to_csv` (or by other software).
+
+    Raises
+    ------
+    InputError
+        When the file is missing, not UTF-8, lacks a column, or has bad rows (all listed).
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Problem(message="file not found", file=str(path))]) from None
+    except UnicodeDecodeError as err:
+        raise InputError([Problem(message=f"is not UTF-8 text ({err.reason} at byte "
+                                  f"{err.start})", file=str(path))]) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[tuple[str, ...]] = []
+    labels: list[int] = []
+    header: tuple[str, ...] | None = None
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = tuple(cell.strip() for cell in row)
+            else:
+                records.append(tuple(row))
+                labels.append(reader.line_num)
+    except csv.Error as err:
+        raise InputError([Problem(message=f"is not valid CSV ({err})", file=str(path),
+                                  row=reader.line_num)]) from None
+    if header is None:
+        raise InputError([Problem(message="file is empty; it needs at least a header row",
+                                  file=str(path))])
+    return _plan_from_rows(path.name, header, records, labels, 1)

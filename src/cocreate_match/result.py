@@ -1,0 +1,74 @@
+"""What :func:`~cocreate_match.solve` returns: a status, maybe a plan, and how good it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from .plan import Plan
+
+__all__ = ["SolveResult", "Status"]
+
+
+class Status(Enum):
+    """How a solve ended.
+
+    OPTIMAL
+        A plan meeting every rule, proven to have the best objective.
+    FEASIBLE
+        A plan meeting every rule, found before the time limit; not proven best.
+    INFEASIBLE
+        Proven: no plan meets every rule.
+    TIME_LIMIT
+        The time limit was reached before any plan was found, and infeasibility was not proven.
+    """
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    TIME_LIMIT = "time_limit"
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SolveResult:
+    """The outcome of :func:`~cocreate_match.solve`.
+
+    Attributes
+    ----------
+    status : Status
+    plan : Plan or None
+        Present exactly when ``status.has_plan``.
+    objective : int or None
+        The plan's objective value (see :func:`~cocreate_match.solve`).
+    bound : float or None
+        The best proven upper bound on the objective; equal to ``objective`` when optimal.
+    build_time, solve_time : float
+        Seconds spent building the model and in the solver.
+    seed : int
+        The seed that drove every random choice.
+    backend : str
+        The solver backend used.
+    message : str
+        A plain-language account of the outcome.
+    """
+
+    status: Status
+    plan: Plan | None
+    objective: int | None
+    bound: float | None
+    build_time: float
+    solve_time: float
+    seed: int
+    backend: str
+    message: str = ""
+
+    @property
+    def gap(self) -> float | None:
+        """Relative distance between objective and bound (0.0 when optimal)."""
+        if self.objective is None or self.bound is None:
+            return None
+        return max(0.0, self.bound - self.objective) / max(1.0, abs(self.bound))

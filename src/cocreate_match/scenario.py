@@ -1,0 +1,260 @@
+"""A whole matching problem: mandates, people and council-wide rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from ._validate import as_tuple, check_count, raise_if
+from .errors import InputError, Problem
+from .mandate import Mandate, Quota
+from .people import Citizen, Politician
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["CouncilRules", "Scenario"]
+
+# Where cross-reference problems point before a loader maps them to files and rows: the name
+# of the Scenario field, and the 0-based position in it.
+MANDATES = "Scenario.mandates"
+CITIZENS = "Scenario.citizens"
+POLITICIANS = "Scenario.politicians"
+QUOTAS = "Scenario.quotas"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CouncilRules:
+    """Rules for the politicians on every committee.
+
+    Parameters
+    ----------
+    max_per_party : int or None, default None
+        At most this many politicians of one party on a committee.
+    min_parties : int, default 0
+        At least this many distinct parties among a committee's politicians.
+
+    Examples
+    --------
+    >>> CouncilRules(max_per_party=2, min_parties=3)
+    CouncilRules(max_per_party=2, min_parties=3)
+    """
+
+    max_per_party: int | None = None
+    min_parties: int = 0
+
+    def __post_init__(self) -> None:
+        raise_if(check_count(self.max_per_party, "max_per_party", optional=True)
+                 + check_count(self.min_parties, "min_parties"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """Everything the solver needs: one mandate per committee, the applicants, the council.
+
+    Construction checks that ids are unique and that every committee id, profile and quota
+    refers to something that exists; all problems are reported at once in an
+    :class:`~cocreate_match.InputError`. Whether the rules *can* be met is the solver's
+    question, not the constructor's.
+
+    Parameters
+    ----------
+    mandates : iterable of Mandate
+        One per committee, in the order plans and summaries list them.
+    citizens : iterable of Citizen
+    politicians : iterable of Politician
+    council : CouncilRules
+    quotas : iterable of Quota
+        Global quotas, over the seated citizens of all committees together.
+
+    Examples
+    --------
+    >>> from cocreate_match import Citizen, Mandate, Politician
+    >>> s = Scenario(
+    ...     mandates=[Mandate(id="climate", citizen_seats=1, politician_seats=1)],
+    ...     citizens=[Citizen(id="c1", applied_to=["climate"])],
+    ...     politicians=[Politician(id="p1", party="A")],
+    ... )
+    >>> s.mandate("climate").citizen_seats, s.citizen("c1").applied_to
+    (1, ('climate',))
+    """
+
+    mandates: tuple[Mandate, ...]
+    citizens: tuple[Citizen, ...] = ()
+    politicians: tuple[Politician, ...] = ()
+    council: CouncilRules = field(default_factory=CouncilRules)
+    quotas: tuple[Quota, ...] = ()
+    _index: Mapping[str, Mapping[str, int]] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for name in ("mandates", "citizens", "politicians", "quotas"):
+            object.__setattr__(self, name, as_tuple(getattr(self, name)))
+        problems = _type_problems(self)
+        raise_if(problems)
+        problems = _reference_problems(self)
+        raise_if(problems)
+        object.__setattr__(self, "_index", {
+            "mandates": {m.id: i for i, m in enumerate(self.mandates)},
+            "citizens": {c.id: i for i, c in enumerate(self.citizens)},
+            "politicians": {p.id: i for i, p in enumerate(self.politicians)},
+        })
+
+    # -- look-ups -----------------------------------------------------------------------------
+    @property
+    def committee_ids(self) -> tuple[str, ...]:
+        """Committee ids in mandate order."""
+        return tuple(m.id for m in self.mandates)
+
+    def mandate(self, committee_id: str) -> Mandate:
+        """The mandate of a committee; KeyError if there is none."""
+        return self.mandates[self._index["mandates"][committee_id]]
+
+    def citizen(self, person_id: str) -> Citizen:
+        """A citizen by id; KeyError if there is none."""
+        return self.citizens[self._index["citizens"][person_id]]
+
+    def politician(self, person_id: str) -> Politician:
+        """A politician by id; KeyError if there is none."""
+        return self.politicians[self._index["politicians"][person_id]]
+
+    @property
+    def longest_list(self) -> int:
+        """L in the objective: the longest ``applied_to`` or ``preferences`` list."""
+        lengths = [len(c.applied_to) for c in self.citizens]
+        lengths += [len(p.preferences) for p in self.politicians]
+        return max(lengths, default=0)
+
+    # -- alternate constructors -----------------------------------------------------------------
+    @classmethod
+    def from_frames(
+        cls,
+        *,
+        mandates: Iterable[Mandate],
+        citizens: pd.DataFrame,
+        politicians: pd.DataFrame,
+        council: CouncilRules | None = None,
+        quotas: Iterable[Quota] = (),
+    ) -> Scenario:
+        """Build a scenario from pandas DataFrames of citizens and politicians.
+
+        The frames have the columns of ``citizens.csv`` and ``politicians.csv``: citizens need
+        ``id`` and ``applied_to`` (``;``-separated string or a list; ``*`` for any committee),
+        may have ``tags`` and ``household``, and every other column is an attribute.
+        Politicians need ``id`` and ``party``, and may have ``preferences``,
+        ``min_committees`` and ``max_committees``. Problems name the frame's row labels.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from cocreate_match import Mandate
+        >>> s = Scenario.from_frames(
+        ...     mandates=[Mandate(id="climate", citizen_seats=1, politician_seats=1)],
+        ...     citizens=pd.DataFrame({"id": ["c1"], "applied_to": ["*"], "gender": ["female"]}),
+        ...     politicians=pd.DataFrame({"id": ["p1"], "party": ["A"]}),
+        ... )
+        >>> s.citizens[0].open_to_any, s.citizens[0].attributes["gender"]
+        (True, 'female')
+        """
+        from .tables import frame_to_table, read_people
+
+        tables = {
+            "citizens": frame_to_table(citizens, "citizens"),
+            "politicians": frame_to_table(politicians, "politicians"),
+        }
+        return read_people(
+            mandates=tuple(mandates),
+            citizens=tables["citizens"],
+            politicians=tables["politicians"],
+            council=council or CouncilRules(),
+            quotas=tuple(quotas),
+        )
+
+
+def _type_problems(s: Scenario) -> list[Problem]:
+    problems: list[Problem] = []
+    expected: Sequence[tuple[str, str, type]] = (
+        ("mandates", MANDATES, Mandate),
+        ("citizens", CITIZENS, Citizen),
+        ("politicians", POLITICIANS, Politician),
+        ("quotas", QUOTAS, Quota),
+    )
+    for name, where, kind in expected:
+        for i, item in enumerate(getattr(s, name)):
+            if not isinstance(item, kind):
+                problems.append(Problem(message=f"must be a {kind.__name__}", file=where, row=i,
+                                        value=item))
+    if not isinstance(s.council, CouncilRules):
+        problems.append(Problem(message="must be a CouncilRules", column="council",
+                                value=s.council))
+    if not s.mandates:
+        problems.append(Problem(message="there must be at least one committee", file=MANDATES))
+    return problems
+
+
+def _duplicates(items: Sequence[Any], where: str, what: str) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for i, item in enumerate(items):
+        if item.id in seen:
+            problems.append(Problem(message=f"{what} id is used twice", file=where, row=i,
+                                    column="id", value=item.id))
+        seen.add(item.id)
+    return problems
+
+
+def _reference_problems(s: Scenario) -> list[Problem]:
+    problems = _duplicates(s.mandates, MANDATES, "committee")
+    problems += _duplicates(s.citizens, CITIZENS, "citizen")
+    problems += _duplicates(s.politicians, POLITICIANS, "politician")
+    citizen_ids = {c.id for c in s.citizens}
+    for i, p in enumerate(s.politicians):
+        if p.id in citizen_ids:
+            problems.append(Problem(message="id is used by a citizen and a politician",
+                                    file=POLITICIANS, row=i, column="id", value=p.id))
+    committees = {m.id for m in s.mandates}
+    for i, c in enumerate(s.citizens):
+        for cid in c.applied_to:
+            if cid not in committees:
+                problems.append(Problem(message="unknown committee id", file=CITIZENS, row=i,
+                                        column="applied_to", value=cid))
+    for i, p in enumerate(s.politicians):
+        for cid in p.preferences:
+            if cid not in committees:
+                problems.append(Problem(message="unknown committee id", file=POLITICIANS, row=i,
+                                        column="preferences", value=cid))
+    if s.citizens:
+        known = set().union(*(c.attributes.keys() for c in s.citizens))
+        quotas = [(QUOTAS, i, q) for i, q in enumerate(s.quotas)]
+        quotas += [(MANDATES, i, q) for i, m in enumerate(s.mandates) for q in m.quotas]
+        for where, i, q in quotas:
+            if q.attribute not in known:
+                problems.append(Problem(message="no citizen has this attribute", file=where,
+                                        row=i, column="attribute", value=q.attribute))
+    names: set[str] = set()
+    for i, q in enumerate(s.quotas):
+        if q.name in names:
+            problems.append(Problem(message="global quota is given twice", file=QUOTAS, row=i,
+                                    value=q.name))
+        names.add(q.name)
+    return problems
+
+
+def relocate(err: InputError, places: Mapping[str, tuple[str, Sequence[int | str]]]) -> InputError:
+    """Map problems that point at Scenario fields to the files and rows they came from.
+
+    ``places`` maps a field marker (such as ``Scenario.citizens``) to a file name and the file
+    row of each position in that field.
+    """
+    mapped = []
+    for p in err.problems:
+        if p.file in places:
+            file, rows = places[p.file]
+            if isinstance(p.row, int):
+                p = replace(p, file=file, row=rows[p.row])
+            else:
+                p = replace(p, file=file)
+        mapped.append(p)
+    return InputError(mapped)
