@@ -1,0 +1,6 @@
+"""The solver core: the only code that imports a solver (lazily, inside the backends)."""
+
+from .backends import Backend
+from .solve import solve
+
+__all__ = ["Backend", "solve"]

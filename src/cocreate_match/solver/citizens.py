@@ -1,0 +1,210 @@
+"""The citizens' half of the model: interchangeable applicants grouped, one function per rule.
+
+Citizens whom no rule and no score can tell apart (same committee list, same relevant tags
+and attributes, no household) form one *type*. The model decides how many of each type sit on
+each committee; which members of a type get those seats is then drawn by lot. This shrinks
+the model a lot (every ``*`` applicant with the same profile is one type) and makes the
+choice among equally qualified volunteers fair and reproducible.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..scenario import Scenario
+from .linear import IntArray, LinearModel
+
+
+@dataclass(frozen=True, slots=True)
+class CitizenTypes:
+    """Citizens grouped into interchangeable types, and the model's variables over them."""
+
+    members: tuple[tuple[int, ...], ...]  # per type: citizen indices, in scenario order
+    var_type: IntArray  # per variable: its type
+    var_committee: IntArray  # per variable: its committee index
+    var_score: IntArray  # per variable: objective coefficient
+    first_var: int  # index of the first citizen variable in the model
+
+
+def score_table(scenario: Scenario) -> list[dict[int, int]]:
+    """Per citizen: committee index -> objective score, for every committee they can sit on."""
+    top = scenario.longest_list + 1
+    position = {cid: k for k, cid in enumerate(scenario.committee_ids)}
+    table = []
+    for c in scenario.citizens:
+        scores = {k: 1 for k in range(len(position))} if c.open_to_any else {}
+        for r, cid in enumerate(c.applied_to, start=1):
+            scores[position[cid]] = top - r
+        table.append(scores)
+    return table
+
+
+def group_types(scenario: Scenario, scores: list[dict[int, int]]) -> list[list[int]]:
+    """Indices of citizens, grouped by everything the rules and the objective can see."""
+    tags: set[str] = set()
+    attributes: set[str] = set()
+    for m in scenario.mandates:
+        tags.update(*(p.any_of for p in m.profiles))
+        attributes.update(q.attribute for q in m.quotas)
+    attributes.update(q.attribute for q in scenario.quotas)
+    attribute_order = sorted(attributes)
+    groups: dict[object, list[int]] = {}
+    for i, c in enumerate(scenario.citizens):
+        if c.household is not None:
+            key: object = ("household", i)
+        else:
+            key = (
+                tuple(sorted(scores[i].items())),
+                frozenset(c.tags & tags),
+                tuple(c.attributes.get(a) for a in attribute_order),
+            )
+        groups.setdefault(key, []).append(i)
+    return list(groups.values())
+
+
+def add_citizen_variables(model: LinearModel, scenario: Scenario) -> CitizenTypes:
+    """One integer variable per (type, committee the type can sit on): how many of it sit there."""
+    scores = score_table(scenario)
+    groups = group_types(scenario, scores)
+    seats = [m.citizen_seats for m in scenario.mandates]
+    var_type, var_committee, var_score, upper = [], [], [], []
+    for t, members in enumerate(groups):
+        for k, score in sorted(scores[members[0]].items()):
+            var_type.append(t)
+            var_committee.append(k)
+            var_score.append(score)
+            upper.append(min(len(members), seats[k]))
+    first = model.n_vars
+    model.add_variables(np.zeros(len(var_type)), upper, var_score)
+    return CitizenTypes(
+        members=tuple(tuple(g) for g in groups),
+        var_type=np.asarray(var_type, dtype=np.int64),
+        var_committee=np.asarray(var_committee, dtype=np.int64),
+        var_score=np.asarray(var_score, dtype=np.int64),
+        first_var=first,
+    )
+
+
+def _columns(types: CitizenTypes) -> IntArray:
+    return types.first_var + np.arange(types.var_type.shape[0], dtype=np.int64)
+
+
+def add_citizen_seat_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes) -> None:
+    """Rule 1 (citizens): each committee seats exactly ``citizen_seats`` citizens."""
+    seats = np.array([m.citizen_seats for m in scenario.mandates], dtype=np.float64)
+    model.add_group_rows([f"{cid}/seats/citizens" for cid in scenario.committee_ids],
+                         _columns(types), types.var_committee, seats, seats)
+
+
+def add_one_seat_rules(model: LinearModel, types: CitizenTypes) -> None:
+    """Rule 2: a citizen sits at most once (a type seats at most as many as it has members)."""
+    sizes = np.array([len(m) for m in types.members], dtype=np.float64)
+    model.add_group_rows([f"type/{t}/seats" for t in range(len(types.members))],
+                         _columns(types), types.var_type, np.zeros_like(sizes), sizes)
+
+
+def add_household_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes) -> None:
+    """Rule 3: at most one citizen per household is seated, over all committees."""
+    type_of = {m[0]: t for t, m in enumerate(types.members) if len(m) == 1}
+    households: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(scenario.citizens):
+        if c.household is not None:
+            households[c.household].append(type_of[i])
+    cols = _columns(types)
+    for household, household_types in households.items():
+        if len(household_types) > 1:
+            chosen = np.isin(types.var_type, household_types)
+            model.add_row(f"household/{household}", cols[chosen], 0, 1)
+
+
+class _Features:
+    """Per type: which tags it holds and its attribute values, as arrays for fast selection."""
+
+    def __init__(self, scenario: Scenario, types: CitizenTypes) -> None:
+        rep = [scenario.citizens[m[0]] for m in types.members]
+        self.tags: dict[str, np.ndarray] = {}
+        for tag in sorted({t for m in scenario.mandates for p in m.profiles for t in p.any_of}):
+            self.tags[tag] = np.array([tag in c.tags for c in rep], dtype=bool)
+        self.values: dict[str, np.ndarray] = {}
+        quotas = [q for m in scenario.mandates for q in m.quotas] + list(scenario.quotas)
+        for attribute in sorted({q.attribute for q in quotas}):
+            self.values[attribute] = np.array([c.attributes.get(attribute, "") for c in rep],
+                                              dtype=object)
+        self.n_types = len(rep)
+        order = np.argsort(types.var_committee, kind="stable")
+        bounds = np.searchsorted(types.var_committee[order],
+                                 np.arange(len(scenario.mandates) + 1))
+        self.on_committee = [order[bounds[k]:bounds[k + 1]] for k in range(len(bounds) - 1)]
+
+    def fits(self, any_of: frozenset[str]) -> np.ndarray:
+        out = np.zeros(self.n_types, dtype=bool)
+        for tag in any_of:
+            out |= self.tags[tag]
+        return out
+
+    def equals(self, attribute: str, value: str) -> np.ndarray:
+        return np.asarray(self.values[attribute] == value, dtype=bool)
+
+
+def add_profile_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes,
+                      features: _Features) -> None:
+    """Rule 4: per committee and profile, seated citizens with a matching tag within limits."""
+    cols = _columns(types)
+    for k, m in enumerate(scenario.mandates):
+        here = features.on_committee[k]
+        for p in m.profiles:
+            chosen = here[features.fits(p.any_of)[types.var_type[here]]]
+            model.add_row(f"{m.id}/profile/{p.name}", cols[chosen], p.min,
+                          np.inf if p.max is None else p.max)
+
+
+def add_quota_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes,
+                    features: _Features) -> None:
+    """Rule 5: committee quotas and global quotas on an attribute's value."""
+    cols = _columns(types)
+    for k, m in enumerate(scenario.mandates):
+        here = features.on_committee[k]
+        for q in m.quotas:
+            chosen = here[features.equals(q.attribute, q.value)[types.var_type[here]]]
+            model.add_row(f"{m.id}/quota/{q.name}", cols[chosen], q.min,
+                          np.inf if q.max is None else q.max)
+    for q in scenario.quotas:
+        chosen = features.equals(q.attribute, q.value)[types.var_type]
+        model.add_row(f"quota/{q.name}", cols[chosen], q.min, np.inf if q.max is None else q.max)
+
+
+def build_citizen_model(scenario: Scenario) -> tuple[LinearModel, CitizenTypes]:
+    """The citizens' model: variables and every citizen rule, composed."""
+    model = LinearModel()
+    types = add_citizen_variables(model, scenario)
+    add_citizen_seat_rules(model, scenario, types)
+    add_one_seat_rules(model, types)
+    add_household_rules(model, scenario, types)
+    features = _Features(scenario, types)
+    add_profile_rules(model, scenario, types, features)
+    add_quota_rules(model, scenario, types, features)
+    return model, types
+
+
+def draw_citizens(types: CitizenTypes, counts: np.ndarray, n_committees: int,
+                  rng: np.random.Generator) -> dict[int, list[int]]:
+    """Which members of each type take its seats: a uniform draw within each type.
+
+    Returns committee index -> seated citizen indices (in scenario order).
+    """
+    seated: dict[int, list[int]] = {k: [] for k in range(n_committees)}
+    per_type: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for v in np.flatnonzero(counts > 0):
+        per_type[int(types.var_type[v])].append((int(types.var_committee[v]), int(counts[v])))
+    for t, allocation in sorted(per_type.items()):
+        members = list(types.members[t])
+        if len(members) > 1:
+            members = [members[i] for i in rng.permutation(len(members))]
+        start = 0
+        for k, n in sorted(allocation):
+            seated[k].extend(members[start:start + n])
+            start += n
+    return {k: sorted(v) for k, v in seated.items()}

@@ -1,0 +1,99 @@
+"""A solver-neutral linear model: variables, named rows, objective. Backends translate it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(slots=True)
+class LinearModel:
+    """Maximise ``objective @ x`` subject to ``row_lb <= A x <= row_ub`` and variable bounds.
+
+    Every row carries the name of the rule it encodes (``climate/profile/young``), so that the
+    rules of a model can be listed, dropped or relaxed by name. All variables are integer.
+    """
+
+    lb: list[FloatArray] = field(default_factory=list)
+    ub: list[FloatArray] = field(default_factory=list)
+    obj: list[FloatArray] = field(default_factory=list)
+    n_vars: int = 0
+    row_rule: list[str] = field(default_factory=list)
+    row_lb: list[float] = field(default_factory=list)
+    row_ub: list[float] = field(default_factory=list)
+    _rows: list[IntArray] = field(default_factory=list)
+    _cols: list[IntArray] = field(default_factory=list)
+    _vals: list[FloatArray] = field(default_factory=list)
+
+    def add_variables(self, lb: Sequence[float] | FloatArray, ub: Sequence[float] | FloatArray,
+                      obj: Sequence[float] | FloatArray) -> IntArray:
+        """Add integer variables; return their indices."""
+        lb_a = np.asarray(lb, dtype=np.float64)
+        n = lb_a.shape[0]
+        self.lb.append(lb_a)
+        self.ub.append(np.broadcast_to(np.asarray(ub, dtype=np.float64), (n,)).copy())
+        self.obj.append(np.broadcast_to(np.asarray(obj, dtype=np.float64), (n,)).copy())
+        start = self.n_vars
+        self.n_vars += n
+        return np.arange(start, start + n, dtype=np.int64)
+
+    def add_row(self, rule: str, cols: Sequence[int] | IntArray, lb: float, ub: float,
+                coefs: Sequence[float] | FloatArray | None = None) -> int:
+        """Add one row ``lb <= sum coefs * x[cols] <= ub``; return its index."""
+        cols_a = np.asarray(cols, dtype=np.int64)
+        vals = np.ones(cols_a.shape[0]) if coefs is None else np.asarray(coefs, dtype=np.float64)
+        row = len(self.row_rule)
+        self._rows.append(np.full(cols_a.shape[0], row, dtype=np.int64))
+        self._cols.append(cols_a)
+        self._vals.append(vals)
+        self.row_rule.append(rule)
+        self.row_lb.append(lb)
+        self.row_ub.append(ub)
+        return row
+
+    def add_group_rows(self, rules: Sequence[str], cols: IntArray, groups: IntArray,
+                       lb: Sequence[float] | FloatArray, ub: Sequence[float] | FloatArray) -> None:
+        """Add one row per group ``g``: ``lb[g] <= sum of x[cols[i]] with groups[i] == g <= ub[g]``.
+
+        The vectorised form of :meth:`add_row` for the many rows of one rule family.
+        """
+        first = len(self.row_rule)
+        self._rows.append(first + np.asarray(groups, dtype=np.int64))
+        self._cols.append(np.asarray(cols, dtype=np.int64))
+        self._vals.append(np.ones(len(cols)))
+        self.row_rule.extend(rules)
+        self.row_lb.extend(np.asarray(lb, dtype=np.float64).tolist())
+        self.row_ub.extend(np.asarray(ub, dtype=np.float64).tolist())
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_rule)
+
+    def arrays(self) -> tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray, FloatArray,
+                              FloatArray, FloatArray]:
+        """(lb, ub, obj, rows, cols, vals, row_lb, row_ub) as flat numpy arrays."""
+        def cat(parts: list[NDArray[np.generic]], dtype: type) -> NDArray[np.generic]:
+            return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+        return (
+            cat(self.lb, np.float64), cat(self.ub, np.float64), cat(self.obj, np.float64),
+            cat(self._rows, np.int64), cat(self._cols, np.int64), cat(self._vals, np.float64),
+            np.asarray(self.row_lb, dtype=np.float64), np.asarray(self.row_ub, dtype=np.float64),
+        )  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class LinearSolution:
+    """What a backend found for a :class:`LinearModel`."""
+
+    status: str  # "optimal", "feasible", "infeasible", "time_limit"
+    x: FloatArray | None
+    objective: float | None
+    bound: float | None
+    seconds: float

@@ -1,0 +1,110 @@
+"""The politicians' half of the model, one function per rule family.
+
+No rule links citizens and politicians, so the two halves are solved as separate models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..scenario import Scenario
+from .linear import IntArray, LinearModel
+
+
+@dataclass(frozen=True, slots=True)
+class PoliticianVariables:
+    var_politician: IntArray  # per seat variable: politician index
+    var_committee: IntArray  # per seat variable: committee index
+    first_var: int
+
+
+def add_politician_variables(model: LinearModel, scenario: Scenario) -> PoliticianVariables:
+    """One 0/1 variable per (politician, committee): a listed committee scores L + 1 - rank."""
+    top = scenario.longest_list + 1
+    n_c = len(scenario.mandates)
+    n_p = len(scenario.politicians)
+    score = np.zeros((n_p, n_c))
+    position = {cid: k for k, cid in enumerate(scenario.committee_ids)}
+    for i, p in enumerate(scenario.politicians):
+        for r, cid in enumerate(p.preferences, start=1):
+            score[i, position[cid]] = top - r
+    var_politician = np.repeat(np.arange(n_p, dtype=np.int64), n_c)
+    var_committee = np.tile(np.arange(n_c, dtype=np.int64), n_p)
+    first = model.n_vars
+    model.add_variables(np.zeros(n_p * n_c), np.ones(n_p * n_c), score.ravel())
+    return PoliticianVariables(var_politician, var_committee, first)
+
+
+def _columns(v: PoliticianVariables) -> IntArray:
+    return v.first_var + np.arange(v.var_politician.shape[0], dtype=np.int64)
+
+
+def add_politician_seat_rules(model: LinearModel, scenario: Scenario,
+                              v: PoliticianVariables) -> None:
+    """Rule 1 (politicians): each committee seats exactly ``politician_seats`` politicians."""
+    seats = np.array([m.politician_seats for m in scenario.mandates], dtype=np.float64)
+    model.add_group_rows([f"{cid}/seats/politicians" for cid in scenario.committee_ids],
+                         _columns(v), v.var_committee, seats, seats)
+
+
+def add_time_budget_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariables) -> None:
+    """Rule 6: each politician sits on between ``min_committees`` and ``max_committees``."""
+    low = np.array([p.min_committees for p in scenario.politicians], dtype=np.float64)
+    high = np.array([np.inf if p.max_committees is None else p.max_committees
+                     for p in scenario.politicians], dtype=np.float64)
+    model.add_group_rows([f"politician/{p.id}/committees" for p in scenario.politicians],
+                         _columns(v), v.var_politician, low, high)
+
+
+def _party_index(scenario: Scenario) -> tuple[list[str], IntArray]:
+    parties = sorted({p.party for p in scenario.politicians})
+    index = {name: j for j, name in enumerate(parties)}
+    return parties, np.array([index[p.party] for p in scenario.politicians], dtype=np.int64)
+
+
+def add_party_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariables) -> None:
+    """Rule 6: at most ``max_per_party`` of a party and at least ``min_parties`` parties per
+    committee.
+
+    ``min_parties`` uses one 0/1 variable per (committee, party) that may be 1 only when the
+    party has a politician on the committee.
+    """
+    council = scenario.council
+    parties, party_of = _party_index(scenario)
+    cols = _columns(v)
+    var_party = party_of[v.var_politician] if party_of.size else np.zeros(0, dtype=np.int64)
+    n_parties = len(parties)
+    if council.max_per_party is not None:
+        for k, m in enumerate(scenario.mandates):
+            if m.politician_seats > council.max_per_party:
+                groups = var_party[v.var_committee == k]
+                model.add_group_rows([f"{m.id}/council/max_per_party"] * n_parties,
+                                     cols[v.var_committee == k], groups,
+                                     np.zeros(n_parties), np.full(n_parties, council.max_per_party))
+    if council.min_parties > 0:
+        for k, m in enumerate(scenario.mandates):
+            rule = f"{m.id}/council/min_parties"
+            if m.politician_seats == 0:
+                # No politicians, no parties: the rule can only be met when it asks for none.
+                model.add_row(rule, [], council.min_parties, np.inf)
+                continue
+            present = model.add_variables(np.zeros(n_parties), np.ones(n_parties),
+                                          np.zeros(n_parties))
+            here = v.var_committee == k
+            for j in range(n_parties):
+                members = cols[here & (var_party == j)]
+                coefs = np.concatenate([[1.0], -np.ones(members.shape[0])])
+                model.add_row(rule, np.concatenate([[present[j]], members]), -np.inf, 0, coefs)
+            model.add_row(rule, present, council.min_parties, np.inf)
+
+
+def build_politician_model(scenario: Scenario) -> tuple[LinearModel, PoliticianVariables]:
+    """The politicians' model: variables and every politician rule, composed."""
+    model = LinearModel()
+    v = add_politician_variables(model, scenario)
+    add_politician_seat_rules(model, scenario, v)
+    add_time_budget_rules(model, scenario, v)
+    add_party_rules(model, scenario, v)
+    return model, v
