@@ -5,16 +5,20 @@ The public names are exported here, once; import them from ``cocreate_match``.
 
 from __future__ import annotations
 
+from .check import Violation, check_plan, plan_score
 from .errors import CocreateMatchError, InputError, Problem, SolverError
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import Attributes, Citizen, Politician
 from .plan import Committee, Plan, Role, Seat, read_plan
 from .result import SolveResult, Status
 from .scenario import CouncilRules, Scenario
+from .generate import generate_scenario
 from .scenario_files import load_scenario, save_scenario
+from .solver import Backend, solve
 
 __all__ = [
     "Attributes",
+    "Backend",
     "Citizen",
     "CocreateMatchError",
     "Committee",
@@ -32,9 +36,14 @@ __all__ = [
     "SolveResult",
     "SolverError",
     "Status",
+    "Violation",
+    "check_plan",
+    "generate_scenario",
     "load_scenario",
+    "plan_score",
     "read_plan",
     "save_scenario",
+    "solve",
 ]
 
 __version__ = "0.1.0"

@@ -24,12 +24,12 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .mandate import Mandate, Quota
+from .mandate import CompetenceProfile, Mandate, Quota
 from .people import Citizen, Politician
 from .plan import Plan, Role
 from .scenario import Scenario
 
-__all__ = ["Violation", "check_plan", "plan_score"]
+__all__ = ["Violation", "check_plan", "plan_score", "rule_counts"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,6 +202,40 @@ def check_plan(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
     return tuple(found)
 
 
+def rule_counts(scenario: Scenario, plan: Plan) -> dict[str, int]:
+    """What each counted rule sees in ``plan``, by rule name.
+
+    Seats (``<committee>/seats/citizens`` and ``.../politicians``), competence profiles,
+    committee quotas and global quotas, counted the way :func:`check_plan` counts them (seats
+    naming unknown people are left out). Shown beside the limits in summaries.
+
+    Examples
+    --------
+    >>> from cocreate_match import Citizen, Mandate, Plan, Role, Scenario, Seat
+    >>> s = Scenario(mandates=[Mandate(id="climate", citizen_seats=1, politician_seats=0)],
+    ...              citizens=[Citizen(id="c1", applied_to=["climate"])])
+    >>> rule_counts(s, Plan(seats=[Seat(committee_id="climate", person_id="c1",
+    ...                                 role=Role.CITIZEN)]))["climate/seats/citizens"]
+    1
+    """
+    citizens = {c.id: c for c in scenario.citizens}
+    politicians = {p.id: p for p in scenario.politicians}
+    seating = _Seating(scenario, plan, citizens, politicians)
+    counts: dict[str, int] = {}
+    for m in scenario.mandates:
+        seated = [citizens[pid] for pid in seating.citizens_on[m.id]]
+        counts[f"{m.id}/seats/citizens"] = len(seated)
+        counts[f"{m.id}/seats/politicians"] = len(seating.politicians_on[m.id])
+        for profile in m.profiles:
+            counts[f"{m.id}/profile/{profile.name}"] = _profile_count(seated, profile)
+        for quota in m.quotas:
+            counts[f"{m.id}/quota/{quota.name}"] = _quota_count(seated, quota)
+    everyone = [c for c in scenario.citizens if c.id in seating.committees_of]
+    for quota in scenario.quotas:
+        counts[f"quota/{quota.name}"] = _quota_count(everyone, quota)
+    return counts
+
+
 def plan_score(scenario: Scenario, plan: Plan) -> int:
     """The objective of ``plan``, recomputed from the seats.
 
@@ -269,7 +303,7 @@ def _committee_violations(scenario: Scenario, mandate: Mandate, seating: _Seatin
             ))
 
     for profile in mandate.profiles:
-        fits = sum(1 for c in seated if c.tags & profile.any_of)
+        fits = _profile_count(seated, profile)
         what = f"{_count(fits, 'seated citizen')} {'fits' if fits == 1 else 'fit'} " \
                f"profile {profile.name!r}"
         found += _bounds(f"{cid}/profile/{profile.name}", f"{cid}: {what}", fits,
@@ -290,7 +324,8 @@ def _committee_violations(scenario: Scenario, mandate: Mandate, seating: _Seatin
                         f"{council.max_per_party} per party allowed",
                 limit=council.max_per_party, actual=max(n for _, n in over),
             ))
-    if len(parties) < council.min_parties:
+    # A committee without politician seats has no parties to mix; the rule is for the others.
+    if mandate.politician_seats > 0 and len(parties) < council.min_parties:
         found.append(Violation(
             rule=f"{cid}/council/min_parties",
             message=f"{cid}: politicians from {_count(len(parties), 'party', 'parties')}, "
@@ -300,9 +335,17 @@ def _committee_violations(scenario: Scenario, mandate: Mandate, seating: _Seatin
     return found
 
 
+def _profile_count(seated: list[Citizen], profile: CompetenceProfile) -> int:
+    return sum(1 for c in seated if c.tags & profile.any_of)
+
+
+def _quota_count(seated: list[Citizen], quota: Quota) -> int:
+    return sum(1 for c in seated if c.attributes.get(quota.attribute) == quota.value)
+
+
 def _quota_violations(rule: str, where: str, quota: Quota,
                       seated: list[Citizen]) -> list[Violation]:
-    have = sum(1 for c in seated if c.attributes.get(quota.attribute) == quota.value)
+    have = _quota_count(seated, quota)
     what = f"{_count(have, 'seated citizen')} {'has' if have == 1 else 'have'} {quota.name}"
     return _bounds(rule, f"{where}: {what}", have, quota.min, quota.max)
 

@@ -6,7 +6,7 @@ import csv
 import io
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +39,22 @@ class Seat:
     person_id: str
     role: Role
 
+    def __post_init__(self) -> None:
+        problems = []
+        if not isinstance(self.role, Role):
+            try:
+                object.__setattr__(self, "role", Role(self.role))
+            except ValueError:
+                problems.append(Problem(message="must be 'citizen' or 'politician'",
+                                        column="role", value=self.role))
+        for name in ("committee_id", "person_id"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                problems.append(Problem(message="must be a non-empty string", column=name,
+                                        value=value))
+        if problems:
+            raise InputError(problems)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Committee:
@@ -69,35 +85,42 @@ class Plan:
     seats: tuple[Seat, ...]
     unseated_citizens: tuple[str, ...] = ()
     unseated_politicians: tuple[str, ...] = ()
+    _committees: dict[str, Committee] = field(init=False, repr=False, compare=False,
+                                              hash=False, default_factory=dict)
+    _citizen_seat: dict[str, str] = field(init=False, repr=False, compare=False, hash=False,
+                                          default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "seats", as_tuple(self.seats))
         object.__setattr__(self, "unseated_citizens", as_tuple(self.unseated_citizens))
         object.__setattr__(self, "unseated_politicians", as_tuple(self.unseated_politicians))
-
-    @property
-    def committees(self) -> tuple[Committee, ...]:
-        """Each committee that has a seat, in order of first appearance."""
+        bad = [Problem(message="must be a Seat", column="seats", value=s)
+               for s in self.seats if not isinstance(s, Seat)]
+        if bad:
+            raise InputError(bad)
         order: dict[str, tuple[list[str], list[str]]] = {}
         for seat in self.seats:
             citizens, politicians = order.setdefault(seat.committee_id, ([], []))
             (citizens if seat.role is Role.CITIZEN else politicians).append(seat.person_id)
-        return tuple(Committee(id=cid, citizens=tuple(c), politicians=tuple(p))
-                     for cid, (c, p) in order.items())
+            if seat.role is Role.CITIZEN:
+                self._citizen_seat.setdefault(seat.person_id, seat.committee_id)
+        self._committees.update(
+            (cid, Committee(id=cid, citizens=tuple(c), politicians=tuple(p)))
+            for cid, (c, p) in order.items())
+
+    @property
+    def committees(self) -> tuple[Committee, ...]:
+        """Each committee that has a seat, in order of first appearance."""
+        return tuple(self._committees.values())
 
     def committee(self, committee_id: str) -> Committee:
         """The seats of one committee (empty when it has none)."""
-        for committee in self.committees:
-            if committee.id == committee_id:
-                return committee
-        return Committee(id=committee_id, citizens=(), politicians=())
+        empty = Committee(id=committee_id, citizens=(), politicians=())
+        return self._committees.get(committee_id, empty)
 
     def committee_of(self, citizen_id: str) -> str | None:
         """The committee a citizen sits on, or None."""
-        for seat in self.seats:
-            if seat.person_id == citizen_id and seat.role is Role.CITIZEN:
-                return seat.committee_id
-        return None
+        return self._citizen_seat.get(citizen_id)
 
     @property
     def seated_citizens(self) -> frozenset[str]:
@@ -156,15 +179,17 @@ class Plan:
 
 
 def _annotations(scenario: Scenario, committee_id: str, person_id: str, role: Role) -> list[str]:
-    if not committee_id:
+    # An invalid plan (unknown person or committee) still writes; its annotations stay empty.
+    try:
+        mandate = scenario.mandate(committee_id)
+        if role is Role.CITIZEN:
+            citizen = scenario.citizen(person_id)
+            rank = citizen.rank(committee_id)
+            profiles = [p.name for p in mandate.profiles if p.any_of & citizen.tags]
+            return ["" if rank is None else str(rank), ";".join(profiles)]
+        rank = scenario.politician(person_id).rank(committee_id)
+    except KeyError:
         return ["", ""]
-    if role is Role.CITIZEN:
-        citizen = scenario.citizen(person_id)
-        rank = citizen.rank(committee_id)
-        profiles = [p.name for p in scenario.mandate(committee_id).profiles
-                    if p.any_of & citizen.tags]
-        return ["" if rank is None else str(rank), ";".join(profiles)]
-    rank = scenario.politician(person_id).rank(committee_id)
     return ["" if rank is None else str(rank), ""]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -122,7 +123,10 @@ def _read_csv(path: Path, problems: list[Problem]) -> Table | None:
         problems.append(Problem(message=f"is not valid CSV ({err})", file=path.name,
                                 row=reader.line_num))
         return None
-    assert header is not None
+    if header is None:
+        problems.append(Problem(message="file has no header row (only blank cells)",
+                                file=path.name))
+        return None
     return Table(file=path.name, header=header, rows=tuple(rows), labels=tuple(labels),
                  header_label=header_line)
 
@@ -134,12 +138,14 @@ def _parse_mandates(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
+        # Python 3.11's error carries its position only in the text: "... (at line 3, column 7)".
+        where = re.search(r"at line (\d+)", str(err))
         problems.append(Problem(message=f"is not valid TOML: {err}", file=MANDATES_FILE,
-                                row=getattr(err, "lineno", None)))
+                                row=int(where.group(1)) if where else None))
         return None
     found: list[Problem] = []
     _unknown_keys(data, _TOP_KEYS, "", found)
-    council = _build(CouncilRules, _table(data, "[council]", found), _COUNCIL_KEYS, "[council]", found)
+    council = _build(CouncilRules, _table(data, "council", found), _COUNCIL_KEYS, "[council]", found)
     quotas = tuple(
         q for i, raw in enumerate(_tables(data, "quota", "", found))
         if (q := _build(Quota, raw, _QUOTA_KEYS, f"[[quota]] #{i + 1}", found)) is not None

@@ -35,14 +35,14 @@ def format_summary(scenario: Scenario, result: SolveResult) -> str:
         return f"No plan ({result.status.value}): {result.message}"
     counts = rule_counts(scenario, plan)
     lines: list[str] = []
-    ranks: Counter[str] = Counter()
+    ranks: Counter[int] = Counter()  # 0 stands for a committee not in the list
     for m in scenario.mandates:
         committee = plan.committee(m.id)
         lines.append(f"== {m.label} [{m.id}] ==")
         citizens = []
         for pid in committee.citizens:
             rank = scenario.citizen(pid).rank(m.id)
-            ranks[_rank(rank)] += 1
+            ranks[rank or 0] += 1
             citizens.append(f"{pid} ({_rank(rank)})")
         lines.append(f"  citizens ({len(committee.citizens)}/{m.citizen_seats}): "
                      + ", ".join(citizens))
@@ -69,7 +69,8 @@ def format_summary(scenario: Scenario, result: SolveResult) -> str:
                          f"(limits {_limits(q.min, q.max)})")
     seated = len(plan.seated_citizens)
     lines.append("== Totals ==")
-    by_rank = ", ".join(f"{k}: {v}" for k, v in sorted(ranks.items()))
+    by_rank = ", ".join(f"{_rank(k or None)}: {v}" for k, v in sorted(ranks.items(),
+                                                                      key=lambda kv: kv[0] or 99))
     lines.append(f"  citizens seated: {seated} of {len(scenario.citizens)} applicants "
                  f"(committee rank in their list: {by_rank})")
     lines.append(f"  status {result.status.value}, objective {result.objective}, "

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 CITIZEN_COLUMNS = ("id", "applied_to", "tags", "household")
 CITIZEN_REQUIRED = ("id", "applied_to")
-POLITICIAN_COLUMNS = ("id", "party", "preferences", "min_committees", "max_committees", "name")
+POLITICIAN_COLUMNS = ("id", "party", "preferences", "min_committees", "max_committees")
 POLITICIAN_REQUIRED = ("id", "party")
 
 

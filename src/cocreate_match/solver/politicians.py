@@ -87,9 +87,7 @@ def add_party_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariabl
         for k, m in enumerate(scenario.mandates):
             rule = f"{m.id}/council/min_parties"
             if m.politician_seats == 0:
-                # No politicians, no parties: the rule can only be met when it asks for none.
-                model.add_row(rule, [], council.min_parties, np.inf)
-                continue
+                continue  # a committee without politician seats has no parties to mix
             present = model.add_variables(np.zeros(n_parties), np.ones(n_parties),
                                           np.zeros(n_parties))
             here = v.var_committee == k
