@@ -28,8 +28,8 @@ class CompetenceProfile:
 
     Examples
     --------
-    >>> CompetenceProfile(name="planner-voice", any_of=["planner", "engineer"], min=2).any_of
-    frozenset({'engineer', 'planner'})
+    >>> sorted(CompetenceProfile(name="planner-voice", any_of=["planner", "engineer"]).any_of)
+    ['engineer', 'planner']
     """
 
     name: str

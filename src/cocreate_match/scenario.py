@@ -250,7 +250,7 @@ def relocate(err: InputError, places: Mapping[str, tuple[str, Sequence[int | str
     """
     mapped = []
     for p in err.problems:
-        if p.file in places:
+        if p.file is not None and p.file in places:
             file, rows = places[p.file]
             if isinstance(p.row, int):
                 p = replace(p, file=file, row=rows[p.row])

@@ -138,8 +138,8 @@ def solve_cpsat(model: LinearModel, time_limit: float | None, seed: int) -> Line
         s, e = bounds[r], bounds[r + 1]
         expr = sum(int(v) * x[c] for c, v in zip(cols[s:e], vals[s:e], strict=True))
         lo, hi = row_lb[r], row_ub[r]
-        domain_lo = int(math.ceil(lo)) if math.isfinite(lo) else cp_model.INT32_MIN
-        domain_hi = int(math.floor(hi)) if math.isfinite(hi) else cp_model.INT32_MAX
+        domain_lo = math.ceil(lo) if math.isfinite(lo) else cp_model.INT32_MIN
+        domain_hi = math.floor(hi) if math.isfinite(hi) else cp_model.INT32_MAX
         m.add_linear_constraint(expr, domain_lo, domain_hi)
     m.maximize(sum(int(c) * x[i] for i, c in enumerate(obj) if c))
     solver = cp_model.CpSolver()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -78,14 +79,14 @@ class LinearModel:
     def arrays(self) -> tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray, FloatArray,
                               FloatArray, FloatArray]:
         """(lb, ub, obj, rows, cols, vals, row_lb, row_ub) as flat numpy arrays."""
-        def cat(parts: list[NDArray[np.generic]], dtype: type) -> NDArray[np.generic]:
+        def cat(parts: Sequence[NDArray[Any]], dtype: type) -> NDArray[Any]:
             return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
 
         return (
             cat(self.lb, np.float64), cat(self.ub, np.float64), cat(self.obj, np.float64),
             cat(self._rows, np.int64), cat(self._cols, np.int64), cat(self._vals, np.float64),
             np.asarray(self.row_lb, dtype=np.float64), np.asarray(self.row_ub, dtype=np.float64),
-        )  # type: ignore[return-value]
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,23 +129,27 @@ def solve(
 def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
             seats: PoliticianVariables, seed: int, backend: Backend, build_time: float,
             solve_time: float) -> SolveResult:
-    common = {"build_time": build_time, "solve_time": solve_time, "seed": seed,
-              "backend": backend.value}
+    def outcome(status: Status, plan: Plan | None, objective: int | None,
+                bound: float | None, message: str) -> SolveResult:
+        return SolveResult(status=status, plan=plan, objective=objective, bound=bound,
+                           build_time=build_time, solve_time=solve_time, seed=seed,
+                           backend=backend.value, message=message)
+
     for part in parts:
         if part.solution.status == "infeasible":
-            return SolveResult(status=Status.INFEASIBLE, plan=None, objective=None, bound=None,
-                               message=f"No plan meets every rule: the rules for the "
-                                       f"{part.name} cannot all be met together.", **common)
+            return outcome(Status.INFEASIBLE, None, None, None,
+                           f"No plan meets every rule: the rules for the {part.name} cannot "
+                           "all be met together.")
     for part in parts:
         if part.solution.status == "time_limit":
-            return SolveResult(status=Status.TIME_LIMIT, plan=None, objective=None,
-                               bound=None, message=f"The time limit was reached before a plan "
-                               f"for the {part.name} was found.", **common)
+            return outcome(Status.TIME_LIMIT, None, None, None,
+                           f"The time limit was reached before a plan for the {part.name} "
+                           "was found.")
     citizen_x, politician_x = (p.solution.x for p in parts)
     assert citizen_x is not None and politician_x is not None
-    objective = int(round(sum(p.solution.objective or 0.0 for p in parts)))
+    objective = round(sum(p.solution.objective or 0.0 for p in parts))
     bounds = [p.solution.bound for p in parts]
-    bound = None if any(b is None for b in bounds) else float(sum(bounds))  # type: ignore[arg-type]
+    bound = None if None in bounds else float(sum(b for b in bounds if b is not None))
     # The objective is integral, so a bound below objective + 1 proves optimality.
     proven = all(p.solution.status == "optimal" for p in parts) or (
         bound is not None and math.floor(bound + 1e-6) <= objective)
@@ -153,8 +157,7 @@ def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
     status = Status.OPTIMAL if proven else Status.FEASIBLE
     message = ("Optimal plan: every rule is met and no plan scores higher." if proven else
                "A plan that meets every rule; the time limit came before it was proven best.")
-    return SolveResult(status=status, plan=plan, objective=objective,
-                       bound=float(objective) if proven else bound, message=message, **common)
+    return outcome(status, plan, objective, float(objective) if proven else bound, message)
 
 
 def _plan(scenario: Scenario, types: CitizenTypes, seats: PoliticianVariables,
