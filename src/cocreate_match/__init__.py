@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from .check import Violation, check_plan, plan_score
 from .errors import CocreateMatchError, InputError, Problem, SolverError
+from .generate import generate_scenario
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import Attributes, Citizen, Politician
 from .plan import Committee, Plan, Role, Seat, read_plan
 from .result import SolveResult, Status
 from .scenario import CouncilRules, Scenario
-from .generate import generate_scenario
 from .scenario_files import load_scenario, save_scenario
 from .solver import Backend, solve
 

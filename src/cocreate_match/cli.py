@@ -11,7 +11,6 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import NoReturn, TextIO
 
 from .errors import CocreateMatchError, InputError, Problem, SolverError
@@ -218,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CocreateMatchError as err:  # pragma: no cover - every leaf is handled above
         print(f"cocreate-match: {err}", file=sys.stderr)
         return EXIT_INTERNAL
-    except Exception as err:  # noqa: BLE001 - the promise is: no traceback, a clear message
+    except Exception as err:
         if os.environ.get("COCREATE_MATCH_DEBUG"):
             raise
         print(f"cocreate-match: internal error ({type(err).__name__}: {err}). This is a bug; "

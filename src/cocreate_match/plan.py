@@ -194,10 +194,12 @@ def _annotations(scenario: Scenario, committee_id: str, person_id: str, role: Ro
 
 
 def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, ...]],
-                    labels: Iterable[int | str], header_label: int | None) -> Plan:
+                    labels: Iterable[int | str], header_label: int | str | None) -> Plan:
     header = tuple(header)
-    problems = [Problem(message="required column is missing", file=file, row=header_label,
-                        column=c) for c in PLAN_COLUMNS if c not in header]
+    problems = [Problem(message="column appears twice", file=file, row=header_label, column=c)
+                for c in PLAN_COLUMNS if header.count(c) > 1]
+    problems += [Problem(message="required column is missing", file=file, row=header_label,
+                         column=c) for c in PLAN_COLUMNS if c not in header]
     if problems:
         raise InputError(problems)
     at = {c: header.index(c) for c in PLAN_COLUMNS}
@@ -209,17 +211,18 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
                                     f"{len(header)}", file=file, row=label))
             continue
         committee_id, person_id, role_text = (row[at[c]].strip() for c in PLAN_COLUMNS)
+        row_problems = []
         try:
             role = Role(role_text)
         except ValueError:
-            problems.append(Problem(message="role must be 'citizen' or 'politician'", file=file,
-                                    row=label, column="role", value=role_text))
-            continue
+            row_problems.append(Problem(message="role must be 'citizen' or 'politician'",
+                                        file=file, row=label, column="role", value=role_text))
         if not person_id:
-            problems.append(Problem(message="must not be empty", file=file, row=label,
-                                    column="person_id", value=person_id))
-            continue
-        if committee_id:
+            row_problems.append(Problem(message="must not be empty", file=file, row=label,
+                                        column="person_id", value=person_id))
+        if row_problems:
+            problems += row_problems
+        elif committee_id:
             seats.append(Seat(committee_id=committee_id, person_id=person_id, role=role))
         else:
             unseated[role].append(person_id)
@@ -232,36 +235,19 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
 def read_plan(path: str | os.PathLike[str]) -> Plan:
     """Read a ``plan.csv`` written by :meth:`Plan.to_csv` (or by other software).
 
+    Problems name the file as ``path`` gives it, and the line (the header is line 1).
+
     Raises
     ------
     InputError
-        When the file is missing, not UTF-8, lacks a column, or has bad rows (all listed).
+        When the file is missing, unreadable, not UTF-8, lacks a column, or has bad rows (all
+        listed).
     """
-    path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(message="file not found", file=str(path))]) from None
-    except UnicodeDecodeError as err:
-        raise InputError([Problem(message=f"is not UTF-8 text ({err.reason} at byte "
-                                  f"{err.start})", file=str(path))]) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records: list[tuple[str, ...]] = []
-    labels: list[int] = []
-    header: tuple[str, ...] | None = None
-    try:
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            if header is None:
-                header = tuple(cell.strip() for cell in row)
-            else:
-                records.append(tuple(row))
-                labels.append(reader.line_num)
-    except csv.Error as err:
-        raise InputError([Problem(message=f"is not valid CSV ({err})", file=str(path),
-                                  row=reader.line_num)]) from None
-    if header is None:
-        raise InputError([Problem(message="file is empty; it needs at least a header row",
-                                  file=str(path))])
-    return _plan_from_rows(path.name, header, records, labels, 1)
+    from .tables import read_csv
+
+    name = os.fspath(path)
+    problems: list[Problem] = []
+    table = read_csv(Path(path), name, problems)
+    if table is None:
+        raise InputError(problems)
+    return _plan_from_rows(name, table.header, table.rows, table.labels, table.header_label)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import MISSING, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ._validate import ANY_COMMITTEE, LIST_SEPARATOR
 from .errors import InputError, Problem
 from .mandate import CompetenceProfile, Mandate, Quota
-from .scenario import CouncilRules, Scenario
-from .tables import Table, read_people
+from .scenario import MANDATES, QUOTAS, CouncilRules, Scenario
+from .tables import CITIZEN_COLUMNS, CITIZEN_REQUIRED, Table, read_csv, read_people, read_text
 
 __all__ = ["load_scenario", "save_scenario"]
 
@@ -60,104 +59,84 @@ def load_scenario(directory: str | os.PathLike[str]) -> Scenario:
     10
     """
     root = Path(directory)
-    problems: list[Problem] = []
+    if not root.exists():
+        raise InputError([Problem(message="directory not found", file=str(root))])
     if not root.is_dir():
         raise InputError([Problem(message="is not a directory", file=str(root))])
-    text = _read_text(root / MANDATES_FILE, problems)
+    problems: list[Problem] = []
+    text = read_text(root / MANDATES_FILE, MANDATES_FILE, problems)
     parsed = _parse_mandates(text, problems) if text is not None else None
-    citizens = _read_csv(root / CITIZENS_FILE, problems)
-    politicians = _read_csv(root / POLITICIANS_FILE, problems)
-    if parsed is None or citizens is None or politicians is None:
-        raise InputError(problems)
-    mandates, places, council, quotas = parsed
-    return read_people(mandates=mandates, citizens=citizens, politicians=politicians,
-                       council=council, quotas=quotas, mandate_places=(MANDATES_FILE, places),
-                       problems=problems)
-
-
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.append(Problem(message="file not found", file=path.name))
-        return None
-    except OSError as err:
-        problems.append(Problem(message=f"cannot be read ({err.strerror})", file=path.name))
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        problems.append(Problem(
-            message=f"is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); "
-                    "save the file as UTF-8",
-            file=path.name, row=line))
-        return None
-
-
-def _read_csv(path: Path, problems: list[Problem]) -> Table | None:
-    text = _read_text(path, problems)
-    if text is None:
-        return None
-    if not text.strip():
-        problems.append(Problem(message="file is empty; it needs at least a header row",
-                                file=path.name))
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[tuple[str, ...]] = []
-    labels: list[int] = []
-    header: tuple[str, ...] | None = None
-    header_line = 1
-    try:
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue  # blank lines carry nothing
-            cells = tuple(row)
-            if header is None:
-                header = tuple(cell.strip() for cell in cells)
-                header_line = reader.line_num
-            else:
-                rows.append(cells)
-                labels.append(reader.line_num)
-    except csv.Error as err:
-        problems.append(Problem(message=f"is not valid CSV ({err})", file=path.name,
-                                row=reader.line_num))
-        return None
-    if header is None:
-        problems.append(Problem(message="file has no header row (only blank cells)",
-                                file=path.name))
-        return None
-    return Table(file=path.name, header=header, rows=tuple(rows), labels=tuple(labels),
-                 header_label=header_line)
+    citizens = read_csv(root / CITIZENS_FILE, CITIZENS_FILE, problems)
+    politicians = read_csv(root / POLITICIANS_FILE, POLITICIANS_FILE, problems)
+    if parsed is None:
+        return read_people(mandates=None, citizens=citizens, politicians=politicians,
+                           council=CouncilRules(), quotas=(), problems=problems)
+    # With a broken header, the columns are unknown; the header problems say why.
+    columns_known = citizens is not None and all(c in citizens.header for c in CITIZEN_REQUIRED)
+    if citizens is not None and columns_known:
+        problems += _attribute_problems(parsed, citizens)
+    return read_people(
+        # No committee means nothing to check references against; the reason is reported.
+        mandates=parsed.mandates or None, citizens=citizens, politicians=politicians,
+        council=parsed.council, quotas=parsed.quotas,
+        toml_places={MANDATES: (MANDATES_FILE, parsed.mandate_sections),
+                     QUOTAS: (MANDATES_FILE, parsed.quota_sections)},
+        problems=problems, attributes_checked=columns_known)
 
 
 # -- mandates.toml ------------------------------------------------------------------------------
-def _parse_mandates(
-    text: str, problems: list[Problem]
-) -> tuple[tuple[Mandate, ...], list[str], CouncilRules, tuple[Quota, ...]] | None:
+_TOP = "top level"
+
+
+@dataclass(frozen=True, slots=True)
+class _Mandates:
+    """What ``mandates.toml`` holds, with the TOML section each item came from."""
+
+    mandates: tuple[Mandate, ...]
+    mandate_sections: tuple[str, ...]
+    council: CouncilRules
+    quotas: tuple[Quota, ...]
+    quota_sections: tuple[str, ...]
+    # Every quota that was read, on a committee or global, with its section.
+    all_quotas: tuple[tuple[Quota, str], ...]
+
+
+def _parse_mandates(text: str, problems: list[Problem]) -> _Mandates | None:
+    if not text.strip():
+        problems.append(Problem(message="file is empty; it needs at least one [[committee]]",
+                                file=MANDATES_FILE))
+        return None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         # Python 3.11's error carries its position only in the text: "... (at line 3, column 7)".
-        where = re.search(r"at line (\d+)", str(err))
+        line = re.search(r"at line (\d+)", str(err))
         problems.append(Problem(message=f"is not valid TOML: {err}", file=MANDATES_FILE,
-                                row=int(where.group(1)) if where else None))
+                                row=int(line.group(1)) if line else None))
         return None
     found: list[Problem] = []
-    _unknown_keys(data, _TOP_KEYS, "", found)
-    council = _build(CouncilRules, _table(data, "council", found), _COUNCIL_KEYS, "[council]", found)
-    quotas = tuple(
-        q for i, raw in enumerate(_tables(data, "quota", "", found))
-        if (q := _build(Quota, raw, _QUOTA_KEYS, f"[[quota]] #{i + 1}", found)) is not None
-    )
+    _unknown_keys(data, _TOP_KEYS, _TOP, found)
+    council = _build(CouncilRules, _table(data, "council", found), _COUNCIL_KEYS, "[council]",
+                     found)
+    quotas: list[Quota] = []
+    quota_sections: list[str] = []
+    for i, raw in enumerate(_tables(data, "quota", _TOP, found)):
+        where = f"[[quota]] #{i + 1}"
+        if (q := _build(Quota, raw, _QUOTA_KEYS, where, found)) is not None:
+            quotas.append(q)
+            quota_sections.append(where)
+    all_quotas = list(zip(quotas, quota_sections, strict=True))
     mandates: list[Mandate] = []
     places: list[str] = []
-    raw_committees = _tables(data, "committee", "", found)
+    raw_committees = _tables(data, "committee", _TOP, found)
+    if not raw_committees and isinstance(data.get("committee", []), list):
+        found.append(_at(Problem(message="there is no [[committee]]; a scenario needs at least "
+                                         "one", column="committee"), _TOP))
     for i, raw in enumerate(raw_committees):
         where = f"[[committee]] #{i + 1}"
         if isinstance(raw.get("id"), str):
             where += f" (id {raw['id']!r})"
-        mandate = _mandate(raw, where, found)
+        mandate = _mandate(raw, where, found, all_quotas)
         if mandate is None and isinstance(raw.get("id"), str) and raw["id"]:
             # A stand-in with the same id, so that rows referring to this committee are not
             # also reported as naming an unknown committee.
@@ -169,7 +148,20 @@ def _parse_mandates(
             mandates.append(mandate)
             places.append(where)
     problems += found
-    return tuple(mandates), places, council or CouncilRules(), quotas
+    return _Mandates(mandates=tuple(mandates), mandate_sections=tuple(places),
+                     council=council or CouncilRules(), quotas=tuple(quotas),
+                     quota_sections=tuple(quota_sections), all_quotas=tuple(all_quotas))
+
+
+def _attribute_problems(parsed: _Mandates, citizens: Table) -> list[Problem]:
+    """Each quota's attribute must be a column of the citizens' file, even with no citizens."""
+    columns = [c for c in citizens.header if c and c not in CITIZEN_COLUMNS]
+    known = ", ".join(columns) if columns else "none"
+    return [
+        _at(Problem(message=f"is not a column of {citizens.file} (its attribute columns: "
+                            f"{known})", column="attribute", value=q.attribute), where)
+        for q, where in parsed.all_quotas if q.attribute not in columns
+    ]
 
 
 def _at(problem: Problem, section: str | None) -> Problem:
@@ -181,62 +173,75 @@ def _unknown_keys(raw: Mapping[str, Any], allowed: Sequence[str], where: str,
     for key in raw:
         if key not in allowed:
             found.append(_at(Problem(message=f"unknown key (known keys: {', '.join(allowed)})",
-                                     column=key), where or None))
+                                     column=key), where))
 
 
 def _table(raw: Mapping[str, Any], key: str, found: list[Problem]) -> dict[str, Any]:
     value = raw.get(key, {})
     if not isinstance(value, dict):
-        found.append(_at(Problem(message="must be a table", column=key), None))
+        found.append(_at(Problem(message=f"must be a table ([{key}])", column=key,
+                                 value=value), _TOP))
         return {}
     return value
 
 
-def _tables(raw: Mapping[str, Any], key: str, where: str, found: list[Problem]) -> list[dict[str, Any]]:
+def _tables(raw: Mapping[str, Any], key: str, where: str,
+            found: list[Problem]) -> list[dict[str, Any]]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         found.append(_at(Problem(message=f"must be an array of tables ([[{key}]])", column=key),
-                         where or None))
+                         where))
         return []
     return value
+
+
+def _required(kind: Callable[..., Any]) -> list[str]:
+    return [f.name for f in fields(kind)  # type: ignore[arg-type]
+            if f.init and f.default is MISSING and f.default_factory is MISSING]
 
 
 def _build(kind: Callable[..., Any], raw: Mapping[str, Any], keys: Sequence[str], where: str,
            found: list[Problem], **extra: Any) -> Any:
     _unknown_keys(raw, keys, where, found)
-    fields = {k: v for k, v in raw.items() if k in keys}
+    missing = [k for k in _required(kind) if k not in raw and k not in extra]
+    if missing:
+        found += [_at(Problem(message="required key is missing", column=k), where)
+                  for k in missing]
+        return None
+    values = {k: v for k, v in raw.items() if k in keys}
     try:
-        return kind(**fields, **extra)
+        return kind(**values, **extra)
     except InputError as err:
         found += [_at(p, where) for p in err.problems]
-    except TypeError as err:  # a required key is missing
-        found.append(_at(Problem(message=f"a required key is missing ({err})"), where))
     return None
 
 
-def _mandate(raw: Mapping[str, Any], where: str, found: list[Problem]) -> Mandate | None:
+def _mandate(raw: Mapping[str, Any], where: str, found: list[Problem],
+             all_quotas: list[tuple[Quota, str]]) -> Mandate | None:
     before = len(found)
     _unknown_keys(raw, _COMMITTEE_KEYS, where, found)
     profiles = []
     for j, p in enumerate(_tables(raw, "profile", where, found)):
         label = f"{where}, [[committee.profile]] #{j + 1}"
-        if "any_of" in p and not isinstance(p["any_of"], list):
-            found.append(_at(Problem(message="must be a list of tags", column="any_of",
-                                     value=p["any_of"]), label))
+        tags = p.get("any_of")
+        if "any_of" in p and (not isinstance(tags, list)
+                              or not all(isinstance(t, str) for t in tags)):
+            found.append(_at(Problem(message='must be a list of tags, such as ["student"]',
+                                     column="any_of", value=tags), label))
+            _build(CompetenceProfile, {**p, "any_of": ["-"]}, _PROFILE_KEYS, label, found)
             continue
         profile = _build(CompetenceProfile, p, _PROFILE_KEYS, label, found)
         if profile is not None:
             profiles.append(profile)
     quotas = []
     for j, q in enumerate(_tables(raw, "quota", where, found)):
-        quota = _build(Quota, q, _QUOTA_KEYS, f"{where}, [[committee.quota]] #{j + 1}", found)
+        label = f"{where}, [[committee.quota]] #{j + 1}"
+        quota = _build(Quota, q, _QUOTA_KEYS, label, found)
         if quota is not None:
             quotas.append(quota)
-    if "id" not in raw:
-        found.append(_at(Problem(message="required key is missing", column="id"), where))
-        return None
-    fields = {k: raw[k] for k in _COMMITTEE_KEYS if k in raw and k not in ("profile", "quota")}
-    mandate = _build(Mandate, fields, _COMMITTEE_KEYS, where, found,
+            all_quotas.append((quota, label))
+    values = {k: raw[k] for k in _COMMITTEE_KEYS if k in raw and k not in ("profile", "quota")}
+    mandate = _build(Mandate, values, _COMMITTEE_KEYS, where, found,
                      profiles=tuple(profiles), quotas=tuple(quotas))
     return mandate if len(found) == before else None
 

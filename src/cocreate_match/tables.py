@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._validate import ANY_COMMITTEE, LIST_SEPARATOR
 from .errors import InputError, Problem
 from .mandate import Mandate, Quota
-from .people import Citizen, Politician
-from .scenario import CITIZENS, MANDATES, POLITICIANS, CouncilRules, Scenario, relocate
+from .people import Attributes, Citizen, Politician
+from .scenario import (
+    CITIZENS,
+    MANDATES,
+    POLITICIANS,
+    QUOTAS,
+    CouncilRules,
+    Scenario,
+    relocate,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,6 +42,60 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     labels: tuple[int | str, ...]
     header_label: int | str | None = 1
+
+
+def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
+    """The UTF-8 text of a file (a leading BOM dropped), or None with the reason in problems."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(message="file not found", file=name))
+        return None
+    except OSError as err:
+        problems.append(Problem(message=f"cannot be read ({err.strerror})", file=name))
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        problems.append(Problem(
+            message=f"is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); "
+                    "save the file as UTF-8",
+            file=name, row=line))
+        return None
+
+
+def read_csv(path: Path, name: str, problems: list[Problem]) -> Table | None:
+    """A CSV file as a :class:`Table` labelled by line, or None with the reason in problems."""
+    text = read_text(path, name, problems)
+    if text is None:
+        return None
+    rows: list[tuple[str, ...]] = []
+    labels: list[int] = []
+    header: tuple[str, ...] | None = None
+    header_line = 1
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1  # a quoted cell may span lines; a record is reported at the line it starts on
+    try:
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue  # blank lines carry nothing
+            if header is None:
+                header = tuple(cell.strip() for cell in row)
+                header_line = line
+            else:
+                rows.append(tuple(row))
+                labels.append(line)
+    except csv.Error as err:
+        problems.append(Problem(message=f"is not valid CSV ({err})", file=name, row=start))
+        return None
+    if header is None:
+        problems.append(Problem(message="file is empty; it needs at least a header row",
+                                file=name))
+        return None
+    return Table(file=name, header=header, rows=tuple(rows), labels=tuple(labels),
+                 header_label=header_line)
 
 
 def split_list(cell: str) -> list[str]:
@@ -73,7 +138,8 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _header_problems(table: Table, required: Sequence[str], allowed: Sequence[str] | None) -> list[Problem]:
+def _header_problems(table: Table, required: Sequence[str],
+                     allowed: Sequence[str] | None) -> list[Problem]:
     problems = []
     seen: set[str] = set()
     for column in table.header:
@@ -88,10 +154,14 @@ def _header_problems(table: Table, required: Sequence[str], allowed: Sequence[st
             problems.append(Problem(
                 message=f"unknown column (known columns: {', '.join(allowed)})",
                 file=table.file, row=table.header_label, column=column))
+    # A file saved with ';' or tabs between columns reads as one long column name.
+    hint = ""
+    if any(sep in column for column in table.header for sep in (LIST_SEPARATOR, "\t")):
+        hint = " (columns must be separated by ',')"
     for column in required:
         if column not in seen:
-            problems.append(Problem(message="required column is missing", file=table.file,
-                                    row=table.header_label, column=column))
+            problems.append(Problem(message=f"required column is missing{hint}",
+                                    file=table.file, row=table.header_label, column=column))
     return problems
 
 
@@ -117,7 +187,7 @@ def _citizen(cells: dict[str, str]) -> Citizen:
             open_to_any=open_to_any,
             tags=frozenset(split_list(cells.get("tags", ""))),
             household=cells.get("household") or None,
-            attributes=attributes,
+            attributes=Attributes(attributes),
         )
     except InputError as err:
         raise InputError(problems + list(err.problems)) from None
@@ -188,40 +258,59 @@ def _read_rows(table: Table, build: Any, what: str,
 
 def read_people(
     *,
-    mandates: tuple[Mandate, ...],
-    citizens: Table,
-    politicians: Table,
+    mandates: tuple[Mandate, ...] | None,
+    citizens: Table | None,
+    politicians: Table | None,
     council: CouncilRules,
     quotas: tuple[Quota, ...],
-    mandate_places: tuple[str, Sequence[int | str]] | None = None,
+    toml_places: Mapping[str, tuple[str, Sequence[str]]] | None = None,
     problems: Sequence[Problem] = (),
+    attributes_checked: bool = False,
 ) -> Scenario:
     """Parse both tables and build the scenario, raising one InputError with every problem.
 
-    ``problems`` are problems found earlier (in the mandates file, say), reported together with
-    these; ``mandate_places`` says where each mandate came from.
+    A ``None`` in place of the mandates or a table means it could not be read (the reason is
+    among ``problems``): the rows of the other tables are still checked, but not the references
+    between them. ``problems`` are problems found earlier (in the mandates file, say), reported
+    together with these. ``toml_places`` maps :data:`~cocreate_match.scenario.MANDATES` and
+    :data:`~cocreate_match.scenario.QUOTAS` to the file and the TOML section of each item.
+    ``attributes_checked`` says the caller already checked every quota attribute against the
+    citizens' columns, so that the scenario's own check would only repeat those problems.
     """
     found = list(problems)
-    header_problems = (
-        _header_problems(citizens, CITIZEN_REQUIRED, None)
-        + _header_problems(politicians, POLITICIAN_REQUIRED, POLITICIAN_COLUMNS)
-    )
-    found += header_problems
-    if header_problems:
+    tables: list[tuple[Table, list[Any], list[int | str]] | None] = []
+    for table, required, allowed, build, what in (
+        (citizens, CITIZEN_REQUIRED, None, _citizen, "citizen"),
+        (politicians, POLITICIAN_REQUIRED, POLITICIAN_COLUMNS, _politician, "politician"),
+    ):
+        header_problems = [] if table is None else _header_problems(table, required, allowed)
+        found += header_problems
+        if table is None or header_problems:
+            tables.append(None)
+            continue
+        items, labels = _read_rows(table, build, what, found)
+        tables.append((table, items, labels))
+    read_c, read_p = tables
+    if mandates is None or read_c is None or read_p is None:
+        # Without all three parts the references between them cannot be checked.
+        if not found:  # pragma: no cover - a caller passing None has a problem to report
+            raise ValueError("read_people needs a problem for each part it could not read")
         raise InputError(found)
-    people_c, rows_c = _read_rows(citizens, _citizen, "citizen", found)
-    people_p, rows_p = _read_rows(politicians, _politician, "politician", found)
+    citizens_table, people_c, rows_c = read_c
+    politicians_table, people_p, rows_p = read_p
     try:
         scenario = Scenario(mandates=mandates, citizens=tuple(people_c),
                             politicians=tuple(people_p), council=council, quotas=quotas)
     except InputError as err:
         places: dict[str, tuple[str, Sequence[int | str]]] = {
-            CITIZENS: (citizens.file, rows_c),
-            POLITICIANS: (politicians.file, rows_p),
+            CITIZENS: (citizens_table.file, rows_c),
+            POLITICIANS: (politicians_table.file, rows_p),
         }
         for p in relocate(err, places).problems:
-            if p.file == MANDATES and mandate_places is not None:
-                file, sections = mandate_places
+            if attributes_checked and p.file in (MANDATES, QUOTAS) and p.column == "attribute":
+                continue
+            if toml_places is not None and p.file is not None and p.file in toml_places:
+                file, sections = toml_places[p.file]
                 section = sections[p.row] if isinstance(p.row, int) else None
                 p = replace(p, file=file, section=section, row=None)
             found.append(p)
