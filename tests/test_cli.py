@@ -307,9 +307,10 @@ def test_out_into_a_missing_directory(tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     scenario_dir = write_scenario(tmp_path / "scenario")
     plan = tmp_path / "no" / "such" / "plan.csv"
-    code, _, err = run(["solve", str(scenario_dir), "--out", str(plan)], capsys)
+    code, out, err = run(["solve", str(scenario_dir), "--out", str(plan)], capsys)
     assert code == 2
-    assert f"{plan}: cannot be written (No such file or directory)" in err
+    assert f"{plan}: cannot be written: directory '{plan.parent}' does not exist" in err
+    assert out == ""  # refused before solving, so no summary either
     assert "Traceback" not in err
     assert not plan.parent.exists()
 

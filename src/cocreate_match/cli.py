@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn, TextIO
 
 from .errors import CocreateMatchError, InputError, Problem, SolverError
@@ -130,6 +131,15 @@ def _write_plan(result: SolveResult, path: str, scenario: object) -> None:
                                   file=path)]) from None
 
 
+def _check_writable(path: str) -> None:
+    parent = Path(path).resolve().parent
+    if not parent.is_dir():
+        raise InputError([Problem(message=f"cannot be written: directory {str(parent)!r} does "
+                                  "not exist", file=path)])
+    if Path(path).is_dir():
+        raise InputError([Problem(message="cannot be written: it is a directory", file=path)])
+
+
 def _outcome(result: SolveResult) -> str:
     line = f"{result.status.value}: {result.message}"
     if result.objective is not None:
@@ -146,6 +156,8 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
     from .summary import format_summary
 
     assert isinstance(scenario, Scenario)
+    if args.out:
+        _check_writable(args.out)  # before a long solve, not after it
     result = solve(scenario, seed=args.seed, time_limit=args.time_limit, backend=args.backend)
     if result.plan is not None:
         if args.out:
@@ -201,7 +213,10 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (``sys.exit`` is left to the caller)."""
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # --help, or bad arguments (already explained on stderr)
+        return exit_.code if isinstance(exit_.code, int) else EXIT_INPUT
     try:
         return _command(args, sys.stdout)
     except InputError as err:
@@ -210,6 +225,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SolverError as err:
         print(f"cocreate-match: the solver failed: {err}", file=sys.stderr)
         return EXIT_SOLVER
+    except BrokenPipeError:
+        # The reader of our output went away (`cocreate-match demo | head`); nothing is wrong
+        # with the input, and any plan file was already written.
+        _silence_stdout()
+        return EXIT_OK
     except OSError as err:
         print(f"cocreate-match: invalid input: {err.filename or ''}: {err.strerror}",
               file=sys.stderr)
@@ -217,13 +237,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CocreateMatchError as err:  # pragma: no cover - every leaf is handled above
         print(f"cocreate-match: {err}", file=sys.stderr)
         return EXIT_INTERNAL
-    except Exception as err:
+    except Exception as err:  # the promise is: no traceback, a clear message
         if os.environ.get("COCREATE_MATCH_DEBUG"):
             raise
         print(f"cocreate-match: internal error ({type(err).__name__}: {err}). This is a bug; "
               "please report it with the input that caused it (set COCREATE_MATCH_DEBUG=1 for "
               "the traceback).", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (captured in tests)
+        pass
 
 
 def entry_point() -> NoReturn:

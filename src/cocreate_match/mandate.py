@@ -43,7 +43,7 @@ class CompetenceProfile:
         problems = check_id(self.name, "name") + check_limits(self.min, self.max)
         if not tags:
             problems.append(Problem(message="must list at least one tag", column="any_of"))
-        for tag in sorted(map(str, tags)):
+        for tag in sorted(tags, key=str):
             problems += check_id(tag, "any_of")
         raise_if(problems)
 

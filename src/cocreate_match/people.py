@@ -99,7 +99,7 @@ class Citizen:
         if not self.applied_to and not self.open_to_any:
             problems.append(Problem(message="applied to no committee (use '*' for any)",
                                     column="applied_to", value=""))
-        for tag in sorted(map(str, self.tags)):
+        for tag in sorted(self.tags, key=str):
             problems += check_id(tag, "tags")
         if self.household is not None:
             problems += check_id(self.household, "household")
