@@ -23,6 +23,7 @@ class CitizenTypes:
     """Citizens grouped into interchangeable types, and the model's variables over them."""
 
     members: tuple[tuple[int, ...], ...]  # per type: citizen indices, in scenario order
+    households: dict[int, str]  # citizen index -> household, where the household rule binds
     var_type: IntArray  # per variable: its type
     var_committee: IntArray  # per variable: its committee index
     var_score: IntArray  # per variable: objective coefficient
@@ -33,16 +34,33 @@ def score_table(scenario: Scenario) -> list[dict[int, int]]:
     """Per citizen: committee index -> objective score, for every committee they can sit on."""
     top = scenario.longest_list + 1
     position = {cid: k for k, cid in enumerate(scenario.committee_ids)}
+    open_seats = [k for k, m in enumerate(scenario.mandates) if m.citizen_seats > 0]
     table = []
     for c in scenario.citizens:
-        scores = {k: 1 for k in range(len(position))} if c.open_to_any else {}
+        scores = dict.fromkeys(open_seats, 1) if c.open_to_any else {}
         for r, cid in enumerate(c.applied_to, start=1):
-            scores[position[cid]] = top - r
+            if scenario.mandates[position[cid]].citizen_seats > 0:
+                scores[position[cid]] = top - r
         table.append(scores)
     return table
 
 
-def group_types(scenario: Scenario, scores: list[dict[int, int]]) -> list[list[int]]:
+def binding_households(scenario: Scenario, scores: list[dict[int, int]]) -> dict[int, str]:
+    """Citizen index -> household, for households where the rule can bind.
+
+    A household limits anything only when at least two of its members could take a seat;
+    members of other households are treated like everyone else (and so join the lottery among
+    equally qualified applicants).
+    """
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(scenario.citizens):
+        if c.household is not None and scores[i]:
+            members[c.household].append(i)
+    return {i: h for h, ids in members.items() if len(ids) > 1 for i in ids}
+
+
+def group_types(scenario: Scenario, scores: list[dict[int, int]],
+                households: dict[int, str]) -> list[list[int]]:
     """Indices of citizens, grouped by everything the rules and the objective can see."""
     tags: set[str] = set()
     attributes: set[str] = set()
@@ -53,7 +71,7 @@ def group_types(scenario: Scenario, scores: list[dict[int, int]]) -> list[list[i
     attribute_order = sorted(attributes)
     groups: dict[object, list[int]] = {}
     for i, c in enumerate(scenario.citizens):
-        if c.household is not None:
+        if i in households:
             key: object = ("household", i)
         else:
             key = (
@@ -68,7 +86,8 @@ def group_types(scenario: Scenario, scores: list[dict[int, int]]) -> list[list[i
 def add_citizen_variables(model: LinearModel, scenario: Scenario) -> CitizenTypes:
     """One integer variable per (type, committee the type can sit on): how many of it sit there."""
     scores = score_table(scenario)
-    groups = group_types(scenario, scores)
+    households = binding_households(scenario, scores)
+    groups = group_types(scenario, scores, households)
     seats = [m.citizen_seats for m in scenario.mandates]
     var_type, var_committee, var_score, upper = [], [], [], []
     for t, members in enumerate(groups):
@@ -81,6 +100,7 @@ def add_citizen_variables(model: LinearModel, scenario: Scenario) -> CitizenType
     model.add_variables(np.zeros(len(var_type)), upper, var_score)
     return CitizenTypes(
         members=tuple(tuple(g) for g in groups),
+        households=households,
         var_type=np.asarray(var_type, dtype=np.int64),
         var_committee=np.asarray(var_committee, dtype=np.int64),
         var_score=np.asarray(var_score, dtype=np.int64),
@@ -110,14 +130,12 @@ def add_household_rules(model: LinearModel, scenario: Scenario, types: CitizenTy
     """Rule 3: at most one citizen per household is seated, over all committees."""
     type_of = {m[0]: t for t, m in enumerate(types.members) if len(m) == 1}
     households: dict[str, list[int]] = defaultdict(list)
-    for i, c in enumerate(scenario.citizens):
-        if c.household is not None:
-            households[c.household].append(type_of[i])
+    for i, household in sorted(types.households.items()):
+        households[household].append(type_of[i])
     cols = _columns(types)
     for household, household_types in households.items():
-        if len(household_types) > 1:
-            chosen = np.isin(types.var_type, household_types)
-            model.add_row(f"household/{household}", cols[chosen], 0, 1)
+        chosen = np.isin(types.var_type, household_types)
+        model.add_row(f"household/{household}", cols[chosen], 0, 1)
 
 
 class _Features:
