@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import cocreate_match
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -34,14 +36,12 @@ def _python_blocks(text: str, heading: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", section, flags=re.S)
 
 
-def test_readme_python_example_runs(tmp_path: Path, monkeypatch: object) -> None:
+def test_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocks = _python_blocks(README.read_text(encoding="utf-8"), "Python API")
     assert blocks, "the README has no python example under 'Python API'"
-    import os
-
-    os.chdir(tmp_path)  # the example writes plan.csv into the working directory
+    monkeypatch.chdir(tmp_path)  # the example writes plan.csv into the working directory
     namespace: dict[str, object] = {}
     for block in blocks:
-        exec(compile(block, str(README), "exec"), namespace)  # noqa: S102 - our own README
+        exec(compile(block, str(README), "exec"), namespace)
     assert (tmp_path / "plan.csv").read_text(encoding="utf-8").startswith(
         "committee_id,person_id,role")

@@ -38,7 +38,8 @@ def check_count(value: Any, column: str, *, optional: bool = False) -> list[Prob
     return []
 
 
-def check_limits(low: Any, high: Any, low_name: str = "min", high_name: str = "max") -> list[Problem]:
+def check_limits(low: Any, high: Any, low_name: str = "min",
+                 high_name: str = "max") -> list[Problem]:
     """``low`` a count, ``high`` an optional count, and ``low <= high``."""
     problems = check_count(low, low_name) + check_count(high, high_name, optional=True)
     if not problems and high is not None and low > high:
