@@ -144,7 +144,7 @@ def solve_cpsat(model: LinearModel, time_limit: float | None, seed: int) -> Line
     m.maximize(sum(int(c) * x[i] for i, c in enumerate(obj) if c))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
+    solver.parameters.random_seed = seed % 2**31  # CP-SAT takes a 32-bit seed
     if time_limit is not None:
         solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     start = time.perf_counter()

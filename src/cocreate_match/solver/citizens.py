@@ -48,15 +48,28 @@ def score_table(scenario: Scenario) -> list[dict[int, int]]:
 def binding_households(scenario: Scenario, scores: list[dict[int, int]]) -> dict[int, str]:
     """Citizen index -> household, for households where the rule can bind.
 
-    A household limits anything only when at least two of its members could take a seat;
-    members of other households are treated like everyone else (and so join the lottery among
+    A household limits anything only when two of its members could be seated at the same
+    time: on two different committees, or together on one with at least two citizen seats.
+    Members of other households are treated like everyone else (and so join the lottery among
     equally qualified applicants).
     """
     members: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(scenario.citizens):
         if c.household is not None and scores[i]:
             members[c.household].append(i)
-    return {i: h for h, ids in members.items() if len(ids) > 1 for i in ids}
+    seats = [m.citizen_seats for m in scenario.mandates]
+
+    def together(a: set[int], b: set[int]) -> bool:
+        shared = a & b
+        return any(seats[k] >= 2 for k in shared) or len(a | b) >= 2
+
+    binding: dict[int, str] = {}
+    for household, ids in members.items():
+        options = [set(scores[i]) for i in ids]
+        if any(together(options[x], options[y])
+               for x in range(len(ids)) for y in range(x + 1, len(ids))):
+            binding.update(dict.fromkeys(ids, household))
+    return binding
 
 
 def group_types(scenario: Scenario, scores: list[dict[int, int]],
@@ -149,7 +162,8 @@ class _Features:
         self.values: dict[str, np.ndarray] = {}
         quotas = [q for m in scenario.mandates for q in m.quotas] + list(scenario.quotas)
         for attribute in sorted({q.attribute for q in quotas}):
-            self.values[attribute] = np.array([c.attributes.get(attribute, "") for c in rep],
+            # A citizen without the attribute matches no value, not even "".
+            self.values[attribute] = np.array([c.attributes.get(attribute) for c in rep],
                                               dtype=object)
         self.n_types = len(rep)
         order = np.argsort(types.var_committee, kind="stable")
