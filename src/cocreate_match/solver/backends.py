@@ -62,6 +62,7 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int) -> Line
     from scipy.sparse import csr_array
 
     lb, ub, obj, rows, cols, vals, row_lb, row_ub = model.arrays()
+    matrix_parts = (lb, ub, rows, cols, vals, row_lb, row_ub)
     constraints = []
     if model.n_rows:
         matrix = csr_array((vals, (rows, cols)), shape=(model.n_rows, model.n_vars))
@@ -83,7 +84,7 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int) -> Line
     if lp.status == 0:
         lp_bound = -float(lp.fun)
         x = np.round(lp.x)
-        if np.abs(lp.x - x).max(initial=0.0) < 1e-6 and _meets_rows(model, x):
+        if np.abs(lp.x - x).max(initial=0.0) < 1e-6 and _meets_rows(matrix_parts, x):
             value = float(obj @ x)
             return LinearSolution("optimal", x, value, lp_bound, time.perf_counter() - start)
     elif lp.status == 1:
@@ -112,10 +113,10 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int) -> Line
                       "Try backend='cpsat', or report the scenario that caused it.")
 
 
-def _meets_rows(model: LinearModel, x: np.ndarray) -> bool:
+def _meets_rows(parts: tuple[np.ndarray, ...], x: np.ndarray) -> bool:
     """Whether a rounded point meets every row and bound exactly (a guard on the LP shortcut)."""
-    lb, ub, _, rows, cols, vals, row_lb, row_ub = model.arrays()
-    activity = np.zeros(model.n_rows)
+    lb, ub, rows, cols, vals, row_lb, row_ub = parts
+    activity = np.zeros(row_lb.shape[0])
     np.add.at(activity, rows, vals * x[cols])
     return bool(np.all(activity >= row_lb - 1e-9) and np.all(activity <= row_ub + 1e-9)
                 and np.all(x >= lb) and np.all(x <= ub))

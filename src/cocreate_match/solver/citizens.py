@@ -2,9 +2,9 @@
 
 Citizens whom no rule and no score can tell apart (same committee list, same relevant tags
 and attributes, no household) form one *type*. The model decides how many of each type sit on
-each committee; which members of a type get those seats is then drawn by lot. This shrinks
-the model a lot (every ``*`` applicant with the same profile is one type) and makes the
-choice among equally qualified volunteers fair and reproducible.
+each committee; which members of a type get those seats is then drawn by lot. This makes the
+choice among equally qualified volunteers fair and reproducible, and shrinks the model: every
+``*`` applicant would otherwise add one variable per committee.
 """
 
 from __future__ import annotations
