@@ -8,6 +8,7 @@ from __future__ import annotations
 from .check import Violation, check_plan, plan_score
 from .errors import CocreateMatchError, InputError, Problem, SolverError
 from .generate import generate_scenario
+from .lottery import Lottery, UniformLottery, lottery
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import Attributes, Citizen, Politician
 from .plan import Committee, Plan, Role, Seat, read_plan
@@ -15,6 +16,7 @@ from .result import SolveResult, Status
 from .scenario import CouncilRules, Scenario
 from .scenario_files import load_scenario, save_scenario
 from .solver import Backend, solve
+from .sortition import load_sortition
 
 __all__ = [
     "Attributes",
@@ -25,6 +27,7 @@ __all__ = [
     "CompetenceProfile",
     "CouncilRules",
     "InputError",
+    "Lottery",
     "Mandate",
     "Plan",
     "Politician",
@@ -36,10 +39,13 @@ __all__ = [
     "SolveResult",
     "SolverError",
     "Status",
+    "UniformLottery",
     "Violation",
     "check_plan",
     "generate_scenario",
     "load_scenario",
+    "load_sortition",
+    "lottery",
     "plan_score",
     "read_plan",
     "save_scenario",

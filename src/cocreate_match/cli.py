@@ -101,6 +101,27 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("directory", metavar="DIR")
     check.add_argument("plan", metavar="PLAN_CSV")
 
+    lot = sub.add_parser("lottery", help="a fair lottery over plans: each citizen's chance")
+    lot.add_argument("directory", metavar="DIR", nargs="?",
+                     help="scenario directory (or use --sortition)")
+    lot.add_argument("--sortition", metavar="DIR",
+                     help="single-panel sortition data (categories.csv, respondents.csv)")
+    lot.add_argument("--seats", type=_count, help="panel size, with --sortition")
+    lot.add_argument("--out", metavar="PROBS_CSV", required=True)
+    lot.add_argument("--method", choices=["leximin", "maximin", "legacy"], default="leximin")
+    lot.add_argument("--quality-floor", type=_share, default=None, metavar="F",
+                     help="every plan reaches this fraction of the optimal objective")
+    lot.add_argument("--panels", type=_count, default=None, metavar="M",
+                     help="also round the lottery to M equally likely plans")
+    lot.add_argument("--panels-out", metavar="PANELS_CSV", help="write the M plans")
+    lot.add_argument("--draw-out", metavar="PLAN_CSV", help="draw one plan (with --seed)")
+    lot.add_argument("--baseline-samples", type=_count, default=50, metavar="N",
+                     help="random-priority plans for the baseline comparison (50; 0: skip)")
+    lot.add_argument("--samples", type=_count, default=200,
+                     help="plans for --method legacy (200)")
+    lot.add_argument("--seed", type=_count, default=0)
+    lot.add_argument("--time-limit", type=_seconds, default=None, metavar="S")
+
     gen = sub.add_parser("generate", help="write a synthetic scenario (feasible by construction)")
     gen.add_argument("directory", metavar="DIR")
     gen.add_argument("--committees", type=_count, required=True)
@@ -170,6 +191,88 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
     return _STATUS_EXIT[result.status]
 
 
+def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
+    import csv
+
+    from .lottery import lottery
+    from .scenario_files import load_scenario
+
+    problems = []
+    if (args.directory is None) == (args.sortition is None):
+        problems.append(Problem(message="give either a scenario DIR or --sortition DIR",
+                                column="DIR"))
+    if args.sortition is not None and args.seats is None:
+        problems.append(Problem(message="--sortition needs --seats K", column="--seats"))
+    if (args.panels is None) != (args.panels_out is None):
+        problems.append(Problem(message="--panels M and --panels-out go together",
+                                column="--panels"))
+    if args.panels is not None and args.panels < 1:
+        problems.append(Problem(message="must be at least 1", column="--panels",
+                                value=args.panels))
+    if problems:
+        raise InputError(problems)
+    for path in (args.out, args.panels_out, args.draw_out):
+        if path:
+            _check_writable(path)
+    if args.sortition is not None:
+        from .sortition import load_sortition
+
+        scenario = load_sortition(args.sortition, args.seats)
+    else:
+        scenario = load_scenario(args.directory)
+
+    def progress(line: str) -> None:
+        print(f"[{args.method}] {line}", file=sys.stderr, flush=True)
+
+    found = lottery(scenario, method=args.method, seed=args.seed,
+                    quality_floor=args.quality_floor, samples=args.samples,
+                    time_limit=args.time_limit, progress=progress)
+    if not found.status.has_plan:
+        print(f"{found.status.value}: no lottery"
+              + (": no plan meets every rule." if found.status is Status.INFEASIBLE else
+                 ": the time limit came first."), file=sys.stderr)
+        return _STATUS_EXIT[found.status]
+    frame = found.to_frame()
+    with open(args.out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(frame.columns)
+        writer.writerows((r.person_id, r.committee_id, repr(float(r.probability)))
+                         for r in frame.itertuples(index=False))
+    totals = found.probabilities()
+    positive = [p for p in totals.values() if p > 1e-12]
+    print(f"{found.method}: {len(totals)} citizens, {len(found.panels)} panels, "
+          f"{found.seconds:.2f} s", file=out)
+    print(f"  smallest chance of a seat: {min(positive, default=0.0):.6f} "
+          f"(citizens who can sit in some plan: {len(positive)}; who cannot: "
+          f"{len(totals) - len(positive)})", file=out)
+    if found.certificates:
+        gap = max(c.gap for c in found.certificates)
+        print(f"  levels proven: {len(found.certificates)}, largest gap to the proven bound "
+              f"{gap:.1e}", file=out)
+    if found.floor is not None:
+        print(f"  every plan scores at least {found.floor} (optimum {found.optimum})", file=out)
+    if args.method != "legacy" and args.baseline_samples:
+        base = lottery(scenario, method="legacy", seed=args.seed, samples=args.baseline_samples,
+                       quality_floor=args.quality_floor)
+        print(f"  random-priority baseline ({args.baseline_samples} plans): smallest chance "
+              f"{base.min_probability:.6f}", file=out)
+    print(f"Probabilities written to {args.out}.", file=out)
+    if args.panels is not None:
+        uniform = found.to_uniform(args.panels)
+        with open(args.panels_out, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["panel", "committee_id", "person_id", "role"])
+            for i, plan in enumerate(uniform.plans, start=1):
+                writer.writerows((i, s.committee_id, s.person_id, s.role.value)
+                                 for s in plan.seats)
+        print(f"{args.panels} equally likely plans written to {args.panels_out} (largest "
+              f"deviation of a citizen's chance: {uniform.max_deviation:.6f}).", file=out)
+    if args.draw_out:
+        found.draw(args.seed).to_csv(args.draw_out, scenario)
+        print(f"Plan drawn with seed {args.seed} written to {args.draw_out}.", file=out)
+    return EXIT_OK
+
+
 def _command(args: argparse.Namespace, out: TextIO) -> int:
     from .scenario_files import load_scenario, save_scenario
 
@@ -197,6 +300,8 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
         for v in violations:
             print(f"  - {v.rule}: {v.message}", file=out)
         return EXIT_VIOLATIONS
+    if args.command == "lottery":
+        return _run_lottery(args, out)
     if args.command == "generate":
         from .generate import generate_scenario
 

@@ -98,3 +98,13 @@ class LinearSolution:
     objective: float | None
     bound: float | None
     seconds: float
+
+
+def with_objective(model: LinearModel, obj: FloatArray) -> LinearModel:
+    """The same rows and variables with another objective (the rows are shared, not copied)."""
+    if obj.shape != (model.n_vars,):
+        raise ValueError(f"objective has shape {obj.shape}, expected ({model.n_vars},)")
+    return LinearModel(lb=model.lb, ub=model.ub, obj=[np.asarray(obj, dtype=np.float64)],
+                       n_vars=model.n_vars, row_rule=model.row_rule, row_lb=model.row_lb,
+                       row_ub=model.row_ub, _rows=model._rows, _cols=model._cols,
+                       _vals=model._vals)

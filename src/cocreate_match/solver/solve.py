@@ -103,6 +103,22 @@ def solve(
     >>> check_plan(scenario, result.plan)
     ()
     """
+    return solve_parts(scenario, seed=seed, time_limit=time_limit, backend=backend).result
+
+
+@dataclass(frozen=True, slots=True)
+class SolvedParts:
+    """A solve's result with what the lottery reuses: the politicians' seats and score."""
+
+    result: SolveResult
+    politician_vars: PoliticianVariables
+    politician_x: np.ndarray
+    politician_score: int
+
+
+def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None = None,
+                backend: Backend | str = Backend.HIGHS) -> SolvedParts:
+    """:func:`solve`, keeping the politicians' half of the solution apart."""
     _check_arguments(scenario, seed, time_limit)
     run = SOLVERS[Backend.parse(backend)]
     started = time.perf_counter()
@@ -122,8 +138,12 @@ def solve(
         parts.append(_Part(name, model, solution))
         if solution.status in ("infeasible", "time_limit"):
             break  # no plan either way; the other half need not be tried
-    return _result(scenario, parts, types, seats, seed, Backend.parse(backend), build_time,
-                   solve_time)
+    result = _result(scenario, parts, types, seats, seed, Backend.parse(backend), build_time,
+                     solve_time)
+    politician = parts[-1].solution if len(parts) == 2 else None
+    x = politician.x if politician is not None and politician.x is not None else np.zeros(0)
+    score = round(politician.objective or 0.0) if politician is not None else 0
+    return SolvedParts(result, seats, x, score)
 
 
 def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
@@ -162,20 +182,35 @@ def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
 
 def _plan(scenario: Scenario, types: CitizenTypes, seats: PoliticianVariables,
           citizen_x: np.ndarray, politician_x: np.ndarray, seed: int) -> Plan:
-    n_committees = len(scenario.mandates)
     counts = np.rint(citizen_x[: types.var_type.shape[0]]).astype(np.int64)
     rng = np.random.default_rng(seed)
-    on = draw_citizens(types, counts, n_committees, rng)
+    on = draw_citizens(types, counts, len(scenario.mandates), rng)
+    return assemble_plan(scenario, on, politicians_on(scenario, seats, politician_x))
+
+
+def politicians_on(scenario: Scenario, seats: PoliticianVariables,
+                   politician_x: np.ndarray) -> dict[int, list[int]]:
+    """Committee index -> indices of the politicians a solution seats there."""
     chosen = np.rint(politician_x[: seats.var_politician.shape[0]]) > 0.5
-    politicians_on: dict[int, list[int]] = {k: [] for k in range(n_committees)}
+    on: dict[int, list[int]] = {k: [] for k in range(len(scenario.mandates))}
     for i, k in zip(seats.var_politician[chosen], seats.var_committee[chosen], strict=True):
-        politicians_on[int(k)].append(int(i))
+        on[int(k)].append(int(i))
+    return on
+
+
+def assemble_plan(scenario: Scenario, citizens_on: dict[int, list[int]],
+                  politicians_on: dict[int, list[int]]) -> Plan:
+    """A Plan from committee index -> citizen and politician indices; everyone else unseated.
+
+    Seats are listed committee by committee in mandate order, citizens before politicians,
+    each in scenario order, so that equal plans give equal bytes.
+    """
     plan_seats: list[Seat] = []
     for k, m in enumerate(scenario.mandates):
         plan_seats += [Seat(committee_id=m.id, person_id=scenario.citizens[i].id,
-                            role=Role.CITIZEN) for i in on[k]]
+                            role=Role.CITIZEN) for i in sorted(citizens_on.get(k, ()))]
         plan_seats += [Seat(committee_id=m.id, person_id=scenario.politicians[i].id,
-                            role=Role.POLITICIAN) for i in sorted(politicians_on[k])]
+                            role=Role.POLITICIAN) for i in sorted(politicians_on.get(k, ()))]
     seated = {s.person_id for s in plan_seats}
     return Plan(
         seats=tuple(plan_seats),
