@@ -203,6 +203,10 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
                                 column="DIR"))
     if args.sortition is not None and args.seats is None:
         problems.append(Problem(message="--sortition needs --seats K", column="--seats"))
+    if args.sortition is None and args.seats is not None:
+        problems.append(Problem(message="--seats is for --sortition only (a scenario "
+                                "directory sets its seats in mandates.toml)", column="--seats",
+                                value=args.seats))
     if (args.panels is None) != (args.panels_out is None):
         problems.append(Problem(message="--panels M and --panels-out go together",
                                 column="--panels"))

@@ -85,6 +85,7 @@ class Lottery:
     panels: tuple[NDArray[np.int64], ...] = field(repr=False, compare=False)
     weights: NDArray[np.float64] = field(repr=False, compare=False)
     politicians_on: dict[int, list[int]] = field(repr=False)
+    seatable: NDArray[np.bool_] = field(repr=False, compare=False)
     certificates: tuple[LevelCertificate, ...]
     optimum: int | None
     floor: int | None
@@ -129,9 +130,13 @@ class Lottery:
 
     @property
     def min_probability(self) -> float:
-        """The smallest chance of a seat among citizens who can sit in some plan."""
-        values = [p for p in self.probabilities().values() if p > 1e-12]
-        return min(values, default=0.0)
+        """The smallest chance of a seat among citizens who can sit in some plan (those no
+        plan can seat are left out; a baseline that never drew a seatable citizen shows 0)."""
+        totals = self.committee_probabilities().sum(axis=1)
+        can_sit = [self.seatable[g] for g, members in enumerate(self.groups) for _ in members]
+        order = [i for members in self.groups for i in members]
+        values = [totals[i] for i, ok in zip(order, can_sit, strict=True) if ok]
+        return float(min(values, default=0.0))
 
     # -- plans ------------------------------------------------------------------------------
     def plans(self) -> Iterator[tuple[float, Plan]]:
@@ -266,7 +271,8 @@ def lottery(
     samples : int
         Plans for ``"legacy"``.
     time_limit : float or None
-        Seconds; when reached, the lottery so far is returned with ``Status.TIME_LIMIT``.
+        Seconds; when reached, a lottery without plans is returned with
+        ``Status.TIME_LIMIT``.
     progress : callable or None
         Called with a line of text as levels are proven.
 
@@ -287,6 +293,16 @@ def lottery(
     from .solver.solve import politicians_on, solve_parts
 
     problems = []
+    if not isinstance(scenario, Scenario):
+        problems.append(Problem(message="must be a Scenario", column="scenario",
+                                value=type(scenario).__name__))
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        problems.append(Problem(message="must be a whole number of at least 0", column="seed",
+                                value=seed))
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
+            time_limit, int | float) or not math.isfinite(time_limit) or time_limit <= 0):
+        problems.append(Problem(message="must be a positive number of seconds or None",
+                                column="time_limit", value=time_limit))
     if method not in METHODS:
         problems.append(Problem(message=f"must be one of {', '.join(map(repr, METHODS))}",
                                 column="method", value=method))
@@ -299,7 +315,6 @@ def lottery(
                                 column="samples", value=samples))
     if problems:
         raise InputError(problems)
-    _check_seed(seed, "seed")
     say = progress or (lambda _: None)
     start = time.perf_counter()
     deadline = None if time_limit is None else start + time_limit
@@ -335,6 +350,7 @@ def lottery(
         var_group=types.var_type, var_committee=types.var_committee, panels=found.panels,
         weights=found.weights,
         politicians_on=politicians_on(scenario, parts.politician_vars, parts.politician_x),
+        seatable=found.seatable,
         certificates=found.certificates, optimum=result.objective, floor=floor,
         seconds=time.perf_counter() - start, seed=seed)
 
@@ -346,5 +362,7 @@ def _empty(method: str, status: Status, scenario: Scenario, types: object, model
     assert isinstance(types, CitizenTypes)
     return Lottery(method=method, status=status, scenario=scenario, groups=types.members,
                    var_group=types.var_type, var_committee=types.var_committee, panels=(),
-                   weights=np.zeros(0), politicians_on={}, certificates=(), optimum=optimum,
+                   weights=np.zeros(0), politicians_on={},
+                   seatable=np.zeros(len(types.members), dtype=bool), certificates=(),
+                   optimum=optimum,
                    floor=None, seconds=time.perf_counter() - start, seed=seed)

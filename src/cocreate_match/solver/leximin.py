@@ -31,6 +31,9 @@ from .linear import FloatArray, LinearModel, with_objective
 # Columns are priced until no panel improves a level by more than this (probabilities are
 # in [0, 1]); it bounds each level's distance from the exact LEXIMIN value.
 PRICING_TOLERANCE = 1e-9
+# Extra panels priced per master solve with damped weights (a heuristic; proofs come only from
+# the undamped pricing).
+EXTRA_COLUMNS = 8
 # A type is fixed at a level's value when its dual weight exceeds this.
 FIX_TOLERANCE = 1e-7
 _LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
@@ -83,6 +86,7 @@ class PanelLottery:
     type_probability: FloatArray
     certificates: tuple[LevelCertificate, ...]
     seconds: float
+    seatable: NDArray[np.bool_]  # per type: some feasible panel seats it
 
 
 class _Pricer:
@@ -132,15 +136,20 @@ def _cover(pricer: _Pricer,
     n_types = len(pricer.types.members)
     covered = np.zeros(n_types, dtype=bool)
     panels: list[NDArray[np.int64]] = []
-    while not covered.all():
+    while True:
         weights = np.where(covered, 0.0, 1.0)
         _, bound, counts = pricer.best(weights)
         share = pricer.seats_by_type(counts)
-        if bound < 0.5 or not (share[~covered] > 0).any():
+        if not panels:
+            panels.append(counts)  # a feasible panel, even one that seats nobody
+        elif bound < 0.5 or not (share[~covered] > 0).any():
             break
-        panels.append(counts)
+        else:
+            panels.append(counts)
         covered |= share > 0
         progress(f"covering: {int(covered.sum())} of {n_types} groups can be seated")
+        if covered.all():
+            break
     return panels, covered
 
 
@@ -194,8 +203,6 @@ def column_lottery(model: LinearModel, types: CitizenTypes, *, levels: int | Non
     shares = [pricer.seats_by_type(p) for p in panels]
     certificates: list[LevelCertificate] = []
     weights = np.ones(len(panels)) / max(len(panels), 1)
-    if not panels:
-        return PanelLottery((), np.zeros(0), np.zeros(n_types), (), time.perf_counter() - start)
     while not fixed_mask.all() and (levels is None or len(certificates) < levels):
         free = ~fixed_mask
         while True:
@@ -210,6 +217,19 @@ def column_lottery(model: LinearModel, types: CitizenTypes, *, levels: int | Non
                 raise SolverError("pricing could not prove a level (MIP gap remained)")
             panels.append(counts)
             shares.append(pricer.seats_by_type(counts))
+            # More columns per master solve: price again with the weights of the types just
+            # seated damped, which finds other improving panels (the master LP is the costly
+            # step, and its duals are highly degenerate).
+            damped = y.copy()
+            for _ in range(EXTRA_COLUMNS):
+                damped = np.where(shares[-1] > 0, damped * 0.25, damped)
+                _, _, extra = pricer.best(damped / pricer.sizes)
+                share = pricer.seats_by_type(extra)
+                if float(y @ share) <= mu + PRICING_TOLERANCE:
+                    break
+                panels.append(extra)
+                shares.append(share)
+        # A positive dual weight means the type is held at z in every optimum of this level.
         newly = free & (y > FIX_TOLERANCE)
         if not newly.any():  # numerically flat duals: fix the smallest-probability free type
             probabilities = np.column_stack(shares) @ weights
@@ -231,7 +251,7 @@ def column_lottery(model: LinearModel, types: CitizenTypes, *, levels: int | Non
     type_probability = columns @ weights
     kept = tuple(p for p, k in zip(panels, keep, strict=True) if k)
     return PanelLottery(kept, weights[keep], type_probability, tuple(certificates),
-                        time.perf_counter() - start)
+                        time.perf_counter() - start, seatable)
 
 
 def random_priority_lottery(model: LinearModel, types: CitizenTypes, *, samples: int,
@@ -241,6 +261,7 @@ def random_priority_lottery(model: LinearModel, types: CitizenTypes, *, samples:
     panel with the highest total priority; ``samples`` equally likely draws."""
     start = time.perf_counter()
     pricer = _Pricer(model, types, deadline)
+    _, seatable = _cover(pricer, progress)
     n_types = len(types.members)
     panels = []
     for i in range(samples):
@@ -252,6 +273,6 @@ def random_priority_lottery(model: LinearModel, types: CitizenTypes, *, samples:
     shares = np.column_stack([pricer.seats_by_type(p) for p in panels]) if panels else \
         np.zeros((n_types, 0))
     return PanelLottery(tuple(panels), weights, shares @ weights, (),
-                        time.perf_counter() - start)
+                        time.perf_counter() - start, seatable)
 
 
