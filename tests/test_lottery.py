@@ -798,3 +798,20 @@ def test_a_quality_floor_keeps_plans_good_and_relaxing_it_never_hurts(
     assert free.floor is None
     assert lex_at_least(list(free.probabilities().values()),
                         list(strict.probabilities().values()))
+
+
+def test_demo_lottery_fills_every_committee_and_gives_everyone_a_chance() -> None:
+    # The Gentofte-like demo: 10 committees, 300 applicants, every one of whom can sit in
+    # some plan (the demo's data were built around a valid plan with slack).
+    from cocreate_match.demo import demo_scenario
+
+    s = demo_scenario()
+    lot = lottery(s)
+    assert lot.status is Status.OPTIMAL
+    assert_certified(lot, gap=1e-6)
+    per = lot.committee_probabilities()
+    for k, m in enumerate(s.mandates):
+        assert abs(per[:, k].sum() - m.citizen_seats) <= 1e-9
+    assert min(lot.probabilities().values()) > 0
+    baseline = lottery(s, method="legacy", samples=20)
+    assert lot.min_probability >= baseline.min_probability - 1e-9
