@@ -36,6 +36,16 @@ def _python_blocks(text: str, heading: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", section, flags=re.S)
 
 
+def test_readme_lottery_example_runs() -> None:
+    blocks = _python_blocks(README.read_text(encoding="utf-8"), "Fair lotteries")
+    assert blocks, "the README has no python example under 'Fair lotteries'"
+    namespace: dict[str, object] = {}
+    exec(compile(blocks[0], str(README), "exec"), namespace)
+    fair = namespace["fair"]
+    assert isinstance(fair, cocreate_match.Lottery)
+    assert fair.certificates and max(c.gap for c in fair.certificates) < 1e-6
+
+
 def test_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocks = _python_blocks(README.read_text(encoding="utf-8"), "Python API")
     assert blocks, "the README has no python example under 'Python API'"
