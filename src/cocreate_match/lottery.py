@@ -290,19 +290,9 @@ def lottery(
     """
     from .solver.citizens import build_citizen_model
     from .solver.leximin import PanelLottery, column_lottery, random_priority_lottery
-    from .solver.solve import politicians_on, solve_parts
+    from .solver.solve import argument_problems, politicians_on, solve_parts
 
-    problems = []
-    if not isinstance(scenario, Scenario):
-        problems.append(Problem(message="must be a Scenario", column="scenario",
-                                value=type(scenario).__name__))
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        problems.append(Problem(message="must be a whole number of at least 0", column="seed",
-                                value=seed))
-    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
-            time_limit, int | float) or not math.isfinite(time_limit) or time_limit <= 0):
-        problems.append(Problem(message="must be a positive number of seconds or None",
-                                column="time_limit", value=time_limit))
+    problems = argument_problems(scenario, seed, time_limit)
     if method not in METHODS:
         problems.append(Problem(message=f"must be one of {', '.join(map(repr, METHODS))}",
                                 column="method", value=method))

@@ -25,7 +25,8 @@ class _Part:
     solution: LinearSolution
 
 
-def _check_arguments(scenario: object, seed: object, time_limit: object) -> None:
+def argument_problems(scenario: object, seed: object, time_limit: object) -> list[Problem]:
+    """Problems with the arguments every solving entry point shares."""
     problems = []
     if not isinstance(scenario, Scenario):
         problems.append(Problem(message="must be a Scenario", column="scenario",
@@ -39,8 +40,7 @@ def _check_arguments(scenario: object, seed: object, time_limit: object) -> None
     ):
         problems.append(Problem(message="must be a positive number of seconds or None",
                                 column="time_limit", value=time_limit))
-    if problems:
-        raise InputError(problems)
+    return problems
 
 
 def solve(
@@ -119,7 +119,9 @@ class SolvedParts:
 def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None = None,
                 backend: Backend | str = Backend.HIGHS) -> SolvedParts:
     """:func:`solve`, keeping the politicians' half of the solution apart."""
-    _check_arguments(scenario, seed, time_limit)
+    problems = argument_problems(scenario, seed, time_limit)
+    if problems:
+        raise InputError(problems)
     run = SOLVERS[Backend.parse(backend)]
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
