@@ -47,7 +47,8 @@ def _trivial(model: LinearModel) -> LinearSolution | None:
     return LinearSolution("infeasible", None, None, None, 0.0)
 
 
-def solve_highs(model: LinearModel, time_limit: float | None, seed: int) -> LinearSolution:
+def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
+                rel_gap: float = 0.0) -> LinearSolution:
     """Solve with HiGHS (scipy.optimize.milp) to a zero optimality gap.
 
     The LP relaxation comes first: these models are close to network flows, and their simplex
@@ -71,7 +72,7 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int) -> Line
     start = time.perf_counter()
 
     def options() -> dict[str, float | bool]:
-        chosen: dict[str, float | bool] = {"mip_rel_gap": 0.0, "presolve": True}
+        chosen: dict[str, float | bool] = {"mip_rel_gap": rel_gap, "presolve": True}
         if time_limit is not None:
             chosen["time_limit"] = max(time_limit - (time.perf_counter() - start), 0.01)
         return chosen
@@ -101,7 +102,8 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int) -> Line
     if res.status == 0:
         x = np.round(res.x)
         value = float(obj @ x)
-        return LinearSolution("optimal", x, value, value, seconds)
+        proven = value if rel_gap == 0.0 else max(value, bound)
+        return LinearSolution("optimal", x, value, proven, seconds)
     if res.status == 2:
         return LinearSolution("infeasible", None, None, None, seconds)
     if res.status == 1:

@@ -34,6 +34,8 @@ PRICING_TOLERANCE = 1e-9
 # Extra panels priced per master solve with damped weights (a heuristic; proofs come only from
 # the undamped pricing).
 EXTRA_COLUMNS = 8
+# Those extra panels need not be optimal for their damped weights, only good.
+HEURISTIC_GAP = 0.05
 # A type is fixed at a level's value when its dual weight exceeds this.
 FIX_TOLERANCE = 1e-7
 _LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
@@ -100,7 +102,8 @@ class _Pricer:
         self.deadline = deadline
         self.calls = 0
 
-    def best(self, type_weights: FloatArray) -> tuple[float, float, NDArray[np.int64]]:
+    def best(self, type_weights: FloatArray,
+             rel_gap: float = 0.0) -> tuple[float, float, NDArray[np.int64]]:
         """(value, proven bound, panel counts) of the panel with the most weight, where each
         seat given to a member of type t is worth ``type_weights[t]``."""
         per_var = np.zeros(self.model.n_vars)
@@ -108,7 +111,8 @@ class _Pricer:
         remaining = None if self.deadline is None else self.deadline - time.perf_counter()
         if remaining is not None and remaining <= 0:
             raise TimeoutError
-        solution = solve_highs(with_objective(self.model, per_var), remaining, 0)
+        solution = solve_highs(with_objective(self.model, per_var), remaining, 0,
+                               rel_gap=rel_gap)
         self.calls += 1
         if solution.status == "time_limit" or (solution.status == "feasible"):
             raise TimeoutError
@@ -223,7 +227,7 @@ def column_lottery(model: LinearModel, types: CitizenTypes, *, levels: int | Non
             damped = y.copy()
             for _ in range(EXTRA_COLUMNS):
                 damped = np.where(shares[-1] > 0, damped * 0.25, damped)
-                _, _, extra = pricer.best(damped / pricer.sizes)
+                _, _, extra = pricer.best(damped / pricer.sizes, rel_gap=HEURISTIC_GAP)
                 share = pricer.seats_by_type(extra)
                 if float(y @ share) <= mu + PRICING_TOLERANCE:
                     break
