@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .check import Violation, check_plan, plan_score
 from .errors import CocreateMatchError, InputError, Problem, SolverError
+from .findings import Finding, precheck
 from .generate import generate_scenario
 from .lottery import Lottery, UniformLottery, lottery
 from .mandate import CompetenceProfile, Mandate, Quota
@@ -26,6 +27,7 @@ __all__ = [
     "Committee",
     "CompetenceProfile",
     "CouncilRules",
+    "Finding",
     "InputError",
     "Lottery",
     "Mandate",
@@ -47,6 +49,7 @@ __all__ = [
     "load_sortition",
     "lottery",
     "plan_score",
+    "precheck",
     "read_plan",
     "save_scenario",
     "solve",

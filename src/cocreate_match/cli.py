@@ -186,6 +186,15 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
         if not quiet:
             print(format_summary(scenario, result), file=out)
     print(_outcome(result), file=out if result.plan is not None else sys.stderr)
+    if result.status is Status.INFEASIBLE:
+        from .findings import precheck
+
+        findings = precheck(scenario)
+        if findings:
+            print("Rules that cannot be met whatever else the plan does:", file=sys.stderr)
+            for f in findings:
+                print(f"  - {f.rule}: {f.message} (suggestion: {f.suggestion})",
+                      file=sys.stderr)
     if result.plan is not None and args.out:
         print(f"Plan written to {args.out}.", file=out)
     return _STATUS_EXIT[result.status]
