@@ -55,7 +55,8 @@ def _limit_findings(rule: str, what: str, where: str, fits: int, others: int, se
     if fits < low:
         found.append(Finding(
             rule=rule, required=low, available=fits,
-            message=f"{where}: {low} seated citizens must be {what}, but only {fits} "
+            message=f"{where}: {low} seated citizen{'s' if low != 1 else ''} must be {what}, "
+                    f"but only {fits} "
                     f"applicant{'s' if fits != 1 else ''} who can sit there "
                     f"{'are' if fits != 1 else 'is'}",
             suggestion=f"lower {knob} min to {fits}, or find more applicants who are {what}"))
@@ -63,7 +64,8 @@ def _limit_findings(rule: str, what: str, where: str, fits: int, others: int, se
         must = seats - others
         found.append(Finding(
             rule=rule, required=must, available=high,
-            message=f"{where}: at most {high} seated citizens may be {what}, but only {others} "
+            message=f"{where}: at most {high} seated citizen{'s' if high != 1 else ''} may be "
+                    f"{what}, but only {others} "
                     f"of those who can sit there are not, so at least {must} of the {seats} "
                     "seats go to people who are",
             suggestion=f"raise {knob} max to {must}, or find more applicants who are not "
