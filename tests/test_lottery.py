@@ -35,6 +35,7 @@ from cocreate_match import (
     plan_score,
     solve,
 )
+from oracle import valid_citizen_seatings
 from strategies import feasible_scenarios, tiny_scenarios
 
 TOL = 1e-9
@@ -139,35 +140,11 @@ def uniform_deviation(lot: Lottery, plans: Sequence[Plan]) -> float:
 # probabilities must match it.
 
 
-def _within(count: int, low: int, high: int | None) -> bool:
-    return low <= count and (high is None or count <= high)
-
-
 def citizen_seatings(scenario: Scenario) -> list[frozenset[str]]:
     """The sets of citizens seated together by some seating that meets rules 1-5."""
-    options = [[None] + [m.id for m in scenario.mandates
-                         if m.citizen_seats > 0 and c.can_sit_on(m.id)]
-               for c in scenario.citizens]
-    found: set[frozenset[str]] = set()
-    for choice in itertools.product(*options):
-        on = {m.id: [c for c, x in zip(scenario.citizens, choice, strict=True) if x == m.id]
-              for m in scenario.mandates}
-        seated = [c for c, x in zip(scenario.citizens, choice, strict=True) if x is not None]
-        households = Counter(c.household for c in seated if c.household is not None)
-        if any(n > 1 for n in households.values()):
-            continue
-        if not all(len(on[m.id]) == m.citizen_seats for m in scenario.mandates):
-            continue
-        if not all(_within(sum(1 for c in on[m.id] if c.tags & p.any_of), p.min, p.max)
-                   for m in scenario.mandates for p in m.profiles):
-            continue
-        if not all(_within(sum(1 for c in on[m.id] if c.attributes.get(q.attribute) == q.value),
-                           q.min, q.max) for m in scenario.mandates for q in m.quotas):
-            continue
-        if not all(_within(sum(1 for c in seated if c.attributes.get(q.attribute) == q.value),
-                           q.min, q.max) for q in scenario.quotas):
-            continue
-        found.add(frozenset(c.id for c in seated))
+    found = {frozenset(c.id for c, x in zip(scenario.citizens, choice, strict=True)
+                       if x is not None)
+             for choice in valid_citizen_seatings(scenario)}
     return sorted(found, key=sorted)
 
 

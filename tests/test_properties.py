@@ -25,6 +25,7 @@ from cocreate_match import (
     plan_score,
     solve,
 )
+from oracle import valid_citizen_seatings, within
 from strategies import (
     Planted,
     feasible_scenarios,
@@ -174,10 +175,6 @@ def _longest(scenario: Scenario) -> int:
     return max((len(x) for x in lists), default=0)
 
 
-def _within(count: int, low: int, high: int | None) -> bool:
-    return low <= count and (high is None or count <= high)
-
-
 def _citizen_score(citizen: Citizen, committee: str, longest: int) -> int:
     if committee in citizen.applied_to:
         return longest + 1 - (citizen.applied_to.index(committee) + 1)
@@ -187,30 +184,8 @@ def _citizen_score(citizen: Citizen, committee: str, longest: int) -> int:
 def best_citizen_seating(scenario: Scenario) -> int | None:
     """The best total citizen score over every seating that meets rules 1-5; None if none."""
     longest = _longest(scenario)
-    ids = [m.id for m in scenario.mandates]
-    options = [[None] + [k for k in ids if c.open_to_any or k in c.applied_to]
-               for c in scenario.citizens]
     best = None
-    for choice in itertools.product(*options):
-        on = {k: [c for c, x in zip(scenario.citizens, choice, strict=True) if x == k]
-              for k in ids}
-        seated = [c for c, x in zip(scenario.citizens, choice, strict=True) if x is not None]
-        households = Counter(c.household for c in seated if c.household is not None)
-        if any(n > 1 for n in households.values()):
-            continue
-        if not all(len(on[m.id]) == m.citizen_seats for m in scenario.mandates):
-            continue
-        if not all(_within(sum(1 for c in on[m.id] if c.tags & p.any_of), p.min, p.max)
-                   for m in scenario.mandates for p in m.profiles):
-            continue
-        if not all(_within(sum(1 for c in on[m.id] if c.attributes.get(q.attribute) == q.value),
-                           q.min, q.max)
-                   for m in scenario.mandates for q in m.quotas):
-            continue
-        if not all(_within(sum(1 for c in seated if c.attributes.get(q.attribute) == q.value),
-                           q.min, q.max)
-                   for q in scenario.quotas):
-            continue
+    for choice in valid_citizen_seatings(scenario):
         score = sum(_citizen_score(c, x, longest)
                     for c, x in zip(scenario.citizens, choice, strict=True) if x is not None)
         best = score if best is None else max(best, score)
@@ -244,7 +219,7 @@ def best_politician_seating(scenario: Scenario) -> int | None:
     ids = [m.id for m in scenario.mandates]
     best = None
     for choice in itertools.product(*(list(_subsets(ids)) for _ in scenario.politicians)):
-        if not all(_within(len(sits), p.min_committees, p.max_committees)
+        if not all(within(len(sits), p.min_committees, p.max_committees)
                    for p, sits in zip(scenario.politicians, choice, strict=True)):
             continue
         if not _council_ok(scenario, choice):
