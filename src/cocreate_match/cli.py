@@ -30,6 +30,7 @@ _STATUS_EXIT = {
     Status.FEASIBLE: EXIT_OK,
     Status.INFEASIBLE: EXIT_INFEASIBLE,
     Status.TIME_LIMIT: EXIT_TIME_LIMIT,
+    Status.RELAXED: EXIT_OK,  # asked for with --relax; the broken rules are printed
 }
 
 
@@ -75,6 +76,11 @@ def _solve_options(p: argparse.ArgumentParser) -> None:
                    help="seconds for the solve (no limit)")
     p.add_argument("--backend", choices=["highs", "cpsat"], default="highs",
                    help="solver backend (highs)")
+    p.add_argument("--relax", action="store_true",
+                   help="when the rules cannot all be met, break as few as possible (never "
+                        "a seat rule) and report them")
+    p.add_argument("--explain-out", metavar="JSON",
+                   help="write the conflicting rules, findings and relaxed rules as JSON")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -177,27 +183,38 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
     from .summary import format_summary
 
     assert isinstance(scenario, Scenario)
-    if args.out:
-        _check_writable(args.out)  # before a long solve, not after it
-    result = solve(scenario, seed=args.seed, time_limit=args.time_limit, backend=args.backend)
+    for path in (args.out, args.explain_out):
+        if path:
+            _check_writable(path)  # before a long solve, not after it
+    result = solve(scenario, seed=args.seed, time_limit=args.time_limit, backend=args.backend,
+                   relax=args.relax)
     if result.plan is not None:
         if args.out:
             _write_plan(result, args.out, scenario)
         if not quiet:
             print(format_summary(scenario, result), file=out)
     print(_outcome(result), file=out if result.plan is not None else sys.stderr)
-    if result.status is Status.INFEASIBLE:
-        from .findings import precheck
-
-        findings = precheck(scenario)
-        if findings:
-            print("Rules that cannot be met whatever else the plan does:", file=sys.stderr)
-            for f in findings:
-                print(f"  - {f.rule}: {f.message} (suggestion: {f.suggestion})",
-                      file=sys.stderr)
+    if result.explanation is not None:
+        print(result.explanation, file=sys.stderr)
+    if args.explain_out:
+        _write_explanation(result, args.explain_out)
     if result.plan is not None and args.out:
         print(f"Plan written to {args.out}.", file=out)
     return _STATUS_EXIT[result.status]
+
+
+def _write_explanation(result: SolveResult, path: str) -> None:
+    import json
+
+    content = (result.explanation.to_dict() if result.explanation is not None
+               else {"rules": [], "findings": []})
+    content["relaxed"] = [{"rule": v.rule, "limit": v.limit, "achieved": v.actual,
+                           "message": v.message} for v in result.relaxed]
+    try:
+        Path(path).write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+    except OSError as err:
+        raise InputError([Problem(message=f"cannot be written ({err.strerror})",
+                                  file=path)]) from None
 
 
 def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from .plan import Plan
+
+if TYPE_CHECKING:
+    from .check import Violation
+    from .explanation import Explanation
 
 __all__ = ["SolveResult", "Status"]
 
@@ -21,16 +26,21 @@ class Status(Enum):
         Proven: no plan meets every rule.
     TIME_LIMIT
         The time limit was reached before any plan was found, and infeasibility was not proven.
+    RELAXED
+        Asked for with ``relax=True``: no plan meets every rule, and this plan meets every
+        seat rule while breaking as few other rules as possible (listed in
+        :attr:`SolveResult.relaxed`).
     """
 
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
     TIME_LIMIT = "time_limit"
+    RELAXED = "relaxed"
 
     @property
     def has_plan(self) -> bool:
-        return self in (Status.OPTIMAL, Status.FEASIBLE)
+        return self in (Status.OPTIMAL, Status.FEASIBLE, Status.RELAXED)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,6 +64,11 @@ class SolveResult:
         The solver backend used.
     message : str
         A plain-language account of the outcome.
+    explanation : Explanation or None
+        When INFEASIBLE: rules that cannot be met together, and why.
+    relaxed : tuple of Violation
+        When RELAXED: each rule the plan breaks, with its limit and what the plan achieves
+        (as :func:`~cocreate_match.check_plan` reports it); empty otherwise.
     """
 
     status: Status
@@ -65,6 +80,8 @@ class SolveResult:
     seed: int
     backend: str
     message: str = ""
+    explanation: Explanation | None = None
+    relaxed: tuple[Violation, ...] = ()
 
     @property
     def gap(self) -> float | None:

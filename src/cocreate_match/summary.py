@@ -67,6 +67,10 @@ def format_summary(scenario: Scenario, result: SolveResult) -> str:
         for q in scenario.quotas:
             lines.append(f"  {q.name}: {counts[f'quota/{q.name}']} "
                          f"(limits {_limits(q.min, q.max)})")
+    if result.relaxed:
+        lines.append(f"== Rules broken ({len(result.relaxed)}, as few as possible) ==")
+        lines += [f"  {v.rule}: limit {v.limit}, achieved {v.actual} ({v.message})"
+                  for v in result.relaxed]
     seated = len(plan.seated_citizens)
     lines.append("== Totals ==")
     by_rank = ", ".join(f"{_rank(k or None)}: {v}" for k, v in sorted(ranks.items(),

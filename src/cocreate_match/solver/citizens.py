@@ -101,14 +101,15 @@ def add_citizen_variables(model: LinearModel, scenario: Scenario) -> CitizenType
     scores = score_table(scenario)
     households = binding_households(scenario, scores)
     groups = group_types(scenario, scores, households)
-    seats = [m.citizen_seats for m in scenario.mandates]
     var_type, var_committee, var_score, upper = [], [], [], []
     for t, members in enumerate(groups):
         for k, score in sorted(scores[members[0]].items()):
             var_type.append(t)
             var_committee.append(k)
             var_score.append(score)
-            upper.append(min(len(members), seats[k]))
+            # Not capped at the committee's seats: the seat rule does that, and a model with
+            # the seat rule dropped (explanations) must not keep it through the bounds.
+            upper.append(len(members))
     first = model.n_vars
     model.add_variables(np.zeros(len(var_type)), upper, var_score)
     return CitizenTypes(
@@ -135,7 +136,7 @@ def add_citizen_seat_rules(model: LinearModel, scenario: Scenario, types: Citize
 def add_one_seat_rules(model: LinearModel, types: CitizenTypes) -> None:
     """Rule 2: a citizen sits at most once (a type seats at most as many as it has members)."""
     sizes = np.array([len(m) for m in types.members], dtype=np.float64)
-    model.add_group_rows([f"type/{t}/seats" for t in range(len(types.members))],
+    model.add_group_rows([f"_type/{t}" for t in range(len(types.members))],
                          _columns(types), types.var_type, np.zeros_like(sizes), sizes)
 
 

@@ -18,7 +18,10 @@ class LinearModel:
     """Maximise ``objective @ x`` subject to ``row_lb <= A x <= row_ub`` and variable bounds.
 
     Every row carries the name of the rule it encodes (``climate/profile/young``), so that the
-    rules of a model can be listed, dropped or relaxed by name. All variables are integer.
+    rules of a model can be listed, dropped or relaxed by name. Rows whose name starts with
+    ``_`` are structural (a citizen sits once; a party counts as present only with a member):
+    they are not rules of the scenario and are never dropped or relaxed. All variables are
+    integer.
     """
 
     lb: list[FloatArray] = field(default_factory=list)
@@ -72,9 +75,26 @@ class LinearModel:
         self.row_lb.extend(np.asarray(lb, dtype=np.float64).tolist())
         self.row_ub.extend(np.asarray(ub, dtype=np.float64).tolist())
 
+    def add_entries(self, rows: IntArray, cols: IntArray, vals: FloatArray) -> None:
+        """Add coefficients to existing rows (such as slack variables added after the rows)."""
+        self._rows.append(np.asarray(rows, dtype=np.int64))
+        self._cols.append(np.asarray(cols, dtype=np.int64))
+        self._vals.append(np.asarray(vals, dtype=np.float64))
+
+    def copy(self) -> LinearModel:
+        """An independent copy, to which rows and variables can be added."""
+        lb, ub, obj, rows, cols, vals, row_lb, row_ub = self.arrays()
+        return LinearModel(lb=[lb], ub=[ub], obj=[obj], n_vars=self.n_vars,
+                           row_rule=list(self.row_rule), row_lb=row_lb.tolist(),
+                           row_ub=row_ub.tolist(), _rows=[rows], _cols=[cols], _vals=[vals])
+
     @property
     def n_rows(self) -> int:
         return len(self.row_rule)
+
+    def rules(self) -> list[str]:
+        """The scenario rules the rows encode, each once, in the order they were added."""
+        return list(dict.fromkeys(r for r in self.row_rule if not is_structural(r)))
 
     def arrays(self) -> tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray, FloatArray,
                               FloatArray, FloatArray]:
@@ -87,6 +107,11 @@ class LinearModel:
             cat(self._rows, np.int64), cat(self._cols, np.int64), cat(self._vals, np.float64),
             np.asarray(self.row_lb, dtype=np.float64), np.asarray(self.row_ub, dtype=np.float64),
         )
+
+
+def is_structural(rule: str) -> bool:
+    """Whether a row name is a structural row rather than a rule of the scenario."""
+    return rule.startswith("_")
 
 
 @dataclass(frozen=True, slots=True)

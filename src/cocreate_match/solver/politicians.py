@@ -94,7 +94,8 @@ def add_party_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariabl
             for j in range(n_parties):
                 members = cols[here & (var_party == j)]
                 coefs = np.concatenate([[1.0], -np.ones(members.shape[0])])
-                model.add_row(rule, np.concatenate([[present[j]], members]), -np.inf, 0, coefs)
+                model.add_row(f"_present/{m.id}/{parties[j]}",
+                              np.concatenate([[present[j]], members]), -np.inf, 0, coefs)
             model.add_row(rule, present, council.min_parties, np.inf)
 
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..check import check_plan
 from ..errors import InputError, Problem
+from ..explanation import Context
+from ..findings import precheck
 from ..plan import Plan, Role, Seat
 from ..result import SolveResult, Status
 from ..scenario import Scenario
 from .backends import SOLVERS, Backend
 from .citizens import CitizenTypes, build_citizen_model, draw_citizens
+from .conflicts import explain_model
 from .linear import LinearModel, LinearSolution
 from .politicians import PoliticianVariables, build_politician_model
+from .relax import solve_relaxed
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +55,8 @@ def solve(
     seed: int = 0,
     time_limit: float | None = None,
     backend: Backend | str = Backend.HIGHS,
+    relax: bool = False,
+    explain: bool = True,
 ) -> SolveResult:
     """Find a plan that meets every rule and scores best on the default objective.
 
@@ -71,13 +79,20 @@ def solve(
         Seconds for the whole solve; None for no limit.
     backend : Backend or {"highs", "cpsat"}
         The solver. HiGHS (default) is fast; CP-SAT gives a second opinion.
+    relax : bool, default False
+        When no plan meets every rule, return instead a plan that meets every seat rule and
+        breaks the fewest other rules, by the smallest total shortfall (then scores best);
+        its status is RELAXED and ``result.relaxed`` lists each broken rule.
+    explain : bool, default True
+        When no plan exists, find an irreducible set of conflicting rules
+        (``result.explanation``). The search re-solves the model a few dozen times.
 
     Returns
     -------
     SolveResult
         ``status`` OPTIMAL (proven best: ``bound == objective``), FEASIBLE (a plan, not proven
-        best in time), INFEASIBLE (proven: no plan meets every rule), or TIME_LIMIT (no plan
-        found in time).
+        best in time), INFEASIBLE (proven: no plan meets every rule), TIME_LIMIT (no plan
+        found in time), or RELAXED (with ``relax=True``).
 
     Raises
     ------
@@ -103,7 +118,8 @@ def solve(
     >>> check_plan(scenario, result.plan)
     ()
     """
-    return solve_parts(scenario, seed=seed, time_limit=time_limit, backend=backend).result
+    return solve_parts(scenario, seed=seed, time_limit=time_limit, backend=backend,
+                       relax=relax, explain=explain).result
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +133,13 @@ class SolvedParts:
 
 
 def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None = None,
-                backend: Backend | str = Backend.HIGHS) -> SolvedParts:
+                backend: Backend | str = Backend.HIGHS, relax: bool = False,
+                explain: bool = False) -> SolvedParts:
     """:func:`solve`, keeping the politicians' half of the solution apart."""
     problems = argument_problems(scenario, seed, time_limit)
+    for name, flag in (("relax", relax), ("explain", explain)):
+        if not isinstance(flag, bool):
+            problems.append(Problem(message="must be True or False", column=name, value=flag))
     if problems:
         raise InputError(problems)
     run = SOLVERS[Backend.parse(backend)]
@@ -132,16 +152,28 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
     build_time = time.perf_counter() - build_start
 
     parts: list[_Part] = []
+    infeasible_models: list[LinearModel] = []
     solve_time = 0.0
     for name, model in (("citizens", citizen_model), ("politicians", politician_model)):
         remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         solution = run(model, remaining, seed)
+        if solution.status == "infeasible":
+            infeasible_models.append(model)
+        if solution.status == "infeasible" and relax:
+            remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
+            solution = solve_relaxed(model, run, remaining, seed)
         solve_time += solution.seconds
         parts.append(_Part(name, model, solution))
         if solution.status in ("infeasible", "time_limit"):
             break  # no plan either way; the other half need not be tried
     result = _result(scenario, parts, types, seats, seed, Backend.parse(backend), build_time,
-                     solve_time)
+                     solve_time, relax)
+    if result.status in (Status.INFEASIBLE, Status.RELAXED) and explain and infeasible_models:
+        # A relaxed plan is explained too: the conflict shows why rules had to be broken.
+        explanation = explain_model(scenario, infeasible_models[0], Context(
+            list(scenario.citizens), list(scenario.politicians)), precheck(scenario),
+            deadline, seat_rules_only=result.status is Status.INFEASIBLE and relax)
+        result = dataclasses.replace(result, explanation=explanation)
     politician = parts[-1].solution if len(parts) == 2 else None
     x = politician.x if politician is not None and politician.x is not None else np.zeros(0)
     score = round(politician.objective or 0.0) if politician is not None else 0
@@ -150,7 +182,7 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
 
 def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
             seats: PoliticianVariables, seed: int, backend: Backend, build_time: float,
-            solve_time: float) -> SolveResult:
+            solve_time: float, relax: bool) -> SolveResult:
     def outcome(status: Status, plan: Plan | None, objective: int | None,
                 bound: float | None, message: str) -> SolveResult:
         return SolveResult(status=status, plan=plan, objective=objective, bound=bound,
@@ -176,10 +208,22 @@ def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
     proven = all(p.solution.status == "optimal" for p in parts) or (
         bound is not None and math.floor(bound + 1e-6) <= objective)
     plan = _plan(scenario, types, seats, citizen_x, politician_x, seed)
+    # What a relaxed plan breaks is read from the plan by the independent checker, so that
+    # nothing broken goes unreported.
+    broken = check_plan(scenario, plan) if relax else ()
+    bound = float(objective) if proven else bound
+    if broken:
+        status = Status.RELAXED
+        message = (f"No plan meets every rule. This plan meets every seat rule and breaks "
+                   f"{len(broken)} other rule{'s' if len(broken) != 1 else ''}, as few as "
+                   "possible by the smallest total shortfall"
+                   + ("." if proven else " found before the time limit (not proven least)."))
+        return dataclasses.replace(outcome(status, plan, objective, bound, message),
+                                   relaxed=broken)
     status = Status.OPTIMAL if proven else Status.FEASIBLE
     message = ("Optimal plan: every rule is met and no plan scores higher." if proven else
                "A plan that meets every rule; the time limit came before it was proven best.")
-    return outcome(status, plan, objective, float(objective) if proven else bound, message)
+    return outcome(status, plan, objective, bound, message)
 
 
 def _plan(scenario: Scenario, types: CitizenTypes, seats: PoliticianVariables,

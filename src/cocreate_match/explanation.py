@@ -1,0 +1,261 @@
+"""Why no plan meets every rule: a small set of named rules that cannot all be met together.
+
+An :class:`Explanation` lists rules that conflict and is *irreducible*: drop any one of them
+(keeping only the others) and the rest can be met. Each rule comes with the numbers that
+matter: how many people it requires, how many it allows at most, and how many could count
+towards it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .findings import Finding
+from .mandate import CompetenceProfile, Quota
+from .people import Citizen, Politician
+from .plan import Plan, Role
+from .scenario import Scenario
+
+__all__ = ["ExplainedRule", "Explanation"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExplainedRule:
+    """One rule of a conflict, with its numbers.
+
+    Attributes
+    ----------
+    rule : str
+        The rule's name, as :func:`~cocreate_match.check_plan` uses it.
+    message : str
+        The rule and its numbers in plain words.
+    required : int or None
+        How many must count towards the rule (the seats, for a seat rule); None when the rule
+        sets only a maximum.
+    maximum : int or None
+        How many may count at most; None when there is no maximum.
+    available : int
+        How many people could count towards it at all (applicants who can sit on the committee
+        and fit, politicians, parties, committees, members of the household).
+    """
+
+    rule: str
+    message: str
+    required: int | None
+    maximum: int | None
+    available: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Explanation:
+    """Rules that together cannot be met, and the findings of the checks before solving.
+
+    Attributes
+    ----------
+    rules : tuple of ExplainedRule
+        A conflict: no plan meets all of these rules. Irreducible when :attr:`irreducible`.
+    findings : tuple of Finding
+        Rules that cannot be met on their own (see :func:`~cocreate_match.precheck`).
+    irreducible : bool
+        False only when the time limit stopped the search early; the rules then still
+        conflict, but some may not be needed.
+    message : str
+        A plain-language account.
+    """
+
+    rules: tuple[ExplainedRule, ...]
+    findings: tuple[Finding, ...] = ()
+    irreducible: bool = True
+    message: str = ""
+
+    @property
+    def rule_names(self) -> tuple[str, ...]:
+        return tuple(r.rule for r in self.rules)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"rules": [...], "findings": [...]}``, ready for ``json.dump``."""
+        return {"rules": [r.to_dict() for r in self.rules],
+                "findings": [asdict(f) for f in self.findings],
+                "irreducible": self.irreducible, "message": self.message}
+
+    def __str__(self) -> str:
+        lines = [self.message]
+        lines += [f"  - {r.rule}: {r.message}" for r in self.rules]
+        if self.findings:
+            lines.append("Rules that cannot be met whatever else the plan does:")
+            lines += [f"  - {f.rule}: {f.message} (suggestion: {f.suggestion})"
+                      for f in self.findings]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleInfo:
+    kind: str  # seats_citizens, seats_politicians, profile, quota, global_quota, household,
+    #            politician, min_parties, max_per_party
+    committee: str | None = None
+    key: str | None = None  # profile name, quota name, household, politician id
+
+
+def scenario_rules(scenario: Scenario) -> dict[str, _RuleInfo]:
+    """Every rule name a scenario can have, with what it is about (ids may contain ``/``, so
+    names are looked up here, never split)."""
+    rules: dict[str, _RuleInfo] = {}
+    for m in scenario.mandates:
+        rules[f"{m.id}/seats/citizens"] = _RuleInfo("seats_citizens", m.id)
+        rules[f"{m.id}/seats/politicians"] = _RuleInfo("seats_politicians", m.id)
+        for p in m.profiles:
+            rules[f"{m.id}/profile/{p.name}"] = _RuleInfo("profile", m.id, p.name)
+        for q in m.quotas:
+            rules[f"{m.id}/quota/{q.name}"] = _RuleInfo("quota", m.id, q.name)
+        rules[f"{m.id}/council/max_per_party"] = _RuleInfo("max_per_party", m.id)
+        rules[f"{m.id}/council/min_parties"] = _RuleInfo("min_parties", m.id)
+    for q in scenario.quotas:
+        rules[f"quota/{q.name}"] = _RuleInfo("global_quota", None, q.name)
+    for pol in scenario.politicians:
+        rules[f"politician/{pol.id}/committees"] = _RuleInfo("politician", None, pol.id)
+    for h in sorted({c.household for c in scenario.citizens if c.household is not None}):
+        rules[f"household/{h}"] = _RuleInfo("household", None, h)
+    return rules
+
+
+@dataclass(slots=True)
+class Context:
+    """What an explanation counts against: a pool of people and seats already kept.
+
+    For :func:`~cocreate_match.solve` the pool is everyone and nothing is kept; for
+    :func:`~cocreate_match.replace` the pool is who could fill the freed seats, and the kept
+    seats count towards every rule already.
+    """
+
+    citizens: list[Citizen]
+    politicians: list[Politician]
+    kept: Plan = field(default_factory=lambda: Plan(seats=()))
+
+
+def _shift(low: int, high: int | None, kept: int) -> tuple[int | None, int | None]:
+    return max(low - kept, 0) or None, None if high is None else high - kept
+
+
+def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list[ExplainedRule]:
+    """Each named rule with its numbers, counted over ``context``."""
+    info = scenario_rules(scenario)
+    kept_citizens: dict[str, list[Citizen]] = {m.id: [] for m in scenario.mandates}
+    kept_politicians: dict[str, list[Politician]] = {m.id: [] for m in scenario.mandates}
+    for seat in context.kept.seats:
+        if seat.role is Role.CITIZEN:
+            kept_citizens[seat.committee_id].append(scenario.citizen(seat.person_id))
+        else:
+            kept_politicians[seat.committee_id].append(scenario.politician(seat.person_id))
+    all_kept = [c for cs in kept_citizens.values() for c in cs]
+    more = " more" if context.kept.seats else ""
+    out = []
+    for name in names:
+        rule = info[name]
+        m = scenario.mandate(rule.committee) if rule.committee is not None else None
+        can_sit = [c for c in context.citizens if m is not None and c.can_sit_on(m.id)
+                   and m.citizen_seats > 0]
+        required: int | None
+        maximum: int | None
+        if rule.kind == "seats_citizens":
+            assert m is not None
+            required = m.citizen_seats - len(kept_citizens[m.id])
+            maximum, available = required, len(can_sit)
+            message = (f"{required}{more} citizen seat{'s' if required != 1 else ''} to fill; "
+                       f"{available} applicant{'s' if available != 1 else ''} can sit there")
+        elif rule.kind in ("profile", "quota", "global_quota"):
+            if rule.kind == "profile":
+                assert m is not None
+                profile = next(p for p in m.profiles if p.name == rule.key)
+                low, high = profile.min, profile.max
+                what = f"fit profile {profile.name!r} ({', '.join(sorted(profile.any_of))})"
+                counts = _fits(profile)
+            else:
+                quotas = scenario.quotas if m is None else m.quotas
+                quota = next(q for q in quotas if q.name == rule.key)
+                low, high, what = quota.min, quota.max, f"have {quota.name}"
+                counts = _fits(quota)
+            pool = can_sit if m is not None else [
+                c for c in context.citizens
+                if any(c.can_sit_on(x.id) and x.citizen_seats > 0 for x in scenario.mandates)]
+            kept = sum(map(counts, kept_citizens[m.id] if m is not None else all_kept))
+            required, maximum = _shift(low, high, kept)
+            available = sum(map(counts, pool))
+            where = "who can sit there" if m is not None else "who can sit anywhere"
+            if required and maximum is not None:
+                need = f"between {required} and {maximum}{more} of the seated citizens must"
+            elif maximum is not None:
+                need = f"at most {maximum}{more} of the seated citizens may"
+            else:
+                need = f"at least {required}{more} of the seated citizens must"
+            message = (f"{need} {what}; {available} of the applicants {where} "
+                       f"{'does' if available == 1 else 'do'}")
+        elif rule.kind == "household":
+            required, maximum = None, 1 - sum(1 for c in all_kept if c.household == rule.key)
+            available = sum(1 for c in context.citizens if c.household == rule.key and any(
+                c.can_sit_on(x.id) and x.citizen_seats > 0 for x in scenario.mandates))
+            message = (f"at most {maximum}{more} of its {available} applicant"
+                       f"{'s' if available != 1 else ''} may be seated")
+        elif rule.kind == "seats_politicians":
+            assert m is not None
+            required = m.politician_seats - len(kept_politicians[m.id])
+            maximum, available = required, len(context.politicians)
+            message = (f"{required}{more} politician seat{'s' if required != 1 else ''} to "
+                       f"fill; {available} politician{'s' if available != 1 else ''} can sit")
+        elif rule.kind == "politician":
+            pol = scenario.politician(str(rule.key))
+            kept = sum(1 for ps in kept_politicians.values() if pol in ps)
+            required, maximum = _shift(pol.min_committees, pol.max_committees, kept)
+            available = len(scenario.mandates) - kept
+            message = (f"{pol.id} sits on {_limits(required, maximum)}{more} committees; "
+                       f"{available} committee{'s' if available != 1 else ''} to choose from")
+        elif rule.kind == "min_parties":
+            assert m is not None
+            present = {p.party for p in kept_politicians[m.id]}
+            required = max(scenario.council.min_parties - len(present), 0)
+            maximum = None
+            available = len({p.party for p in context.politicians} - present)
+            message = (f"politicians from at least {required}{more} parties; "
+                       f"{available} part{'ies' if available != 1 else 'y'} to choose from")
+        else:  # max_per_party
+            assert m is not None
+            cap = scenario.council.max_per_party
+            assert cap is not None
+            required, maximum = None, cap
+            parties = Counter(p.party for p in context.politicians)
+            available = sum(min(cap, n) for n in parties.values())
+            message = (f"at most {cap} politician{'s' if cap != 1 else ''} per party; with "
+                       f"{len(parties)} part{'ies' if len(parties) != 1 else 'y'} that fills "
+                       f"{available} seat{'s' if available != 1 else ''} at most")
+        where = f"{m.id}: " if m is not None else ("all committees: "
+                                                   if rule.kind == "global_quota" else
+                                                   f"household {rule.key!r}: "
+                                                   if rule.kind == "household" else "")
+        out.append(ExplainedRule(rule=name, message=where + message, required=required,
+                                 maximum=maximum, available=available))
+    return out
+
+
+def _fits(rule: CompetenceProfile | Quota) -> Callable[[Citizen], bool]:
+    """Whether a citizen counts towards a profile or a quota."""
+    if isinstance(rule, CompetenceProfile):
+        return lambda c: bool(c.tags & rule.any_of)
+    return lambda c: c.attributes.get(rule.attribute) == rule.value
+
+
+def _limits(required: int | None, maximum: int | None) -> str:
+    parts = ([f"at least {required}"] if required else []) + (
+        [f"at most {maximum}"] if maximum is not None else [])
+    return " and ".join(parts) or "any number of"
+
+
+def conflict_message(n: int) -> str:
+    if n == 1:
+        return "No plan meets this rule, whatever the other rules say:"
+    return (f"No plan meets these {n} rules together; drop or loosen any one of them and the "
+            "others can be met:")

@@ -1,0 +1,93 @@
+"""Least relaxation: a plan that meets every seat rule and breaks as few other rules as it can.
+
+Each row of a rule that may be broken gets a slack variable for each finite limit, and each such
+rule a 0/1 variable that must be 1 for its slacks to be positive. Three solves, each keeping
+the best value of the one before: fewest broken rules, then smallest total shortfall, then the
+usual objective. Solving in stages keeps each goal exact, where one weighted objective would
+need weights large enough to upset the solver's tolerances.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from .linear import LinearModel, LinearSolution, is_structural
+
+Run = Callable[[LinearModel, float | None, int], LinearSolution]
+
+
+def is_seat_rule(rule: str) -> bool:
+    """Seat rules are never relaxed: a committee with empty seats is not a plan."""
+    return rule.endswith("/seats/citizens") or rule.endswith("/seats/politicians")
+
+
+def solve_relaxed(model: LinearModel, run: Run, time_limit: float | None,
+                  seed: int) -> LinearSolution:
+    """Solve ``model`` breaking the fewest non-seat rules by the smallest total shortfall.
+
+    Returns the solution over the model's own variables (the slacks dropped); ``infeasible``
+    when even the seat rules cannot all be met.
+    """
+    start = time.perf_counter()
+    elastic, rule_flags, slacks = _elastic(model)
+    n = model.n_vars
+
+    def remaining() -> float | None:
+        return None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.01)
+
+    seconds = 0.0
+    proven = True
+    for counted in (rule_flags, slacks):
+        obj = np.zeros(elastic.n_vars)
+        obj[counted] = -1.0
+        found = run(_with(elastic, obj), remaining(), seed)
+        seconds += found.seconds
+        proven = proven and found.status == "optimal"
+        if found.x is None:
+            return LinearSolution(found.status, None, None, None, seconds)
+        # Later stages keep this stage's best (the value found, when not proven).
+        best = float(np.rint(-(found.objective or 0.0)))
+        elastic.add_row("_relax/limit", counted, -np.inf, best)
+    obj = np.zeros(elastic.n_vars)
+    obj[:n] = model.arrays()[2]
+    found = run(_with(elastic, obj), remaining(), seed)
+    seconds += found.seconds
+    x = None if found.x is None else found.x[:n]
+    status = found.status if proven or x is None else "feasible"
+    return LinearSolution(status, x, found.objective, found.bound, seconds)
+
+
+def _with(model: LinearModel, obj: np.ndarray) -> LinearModel:
+    copy = model.copy()
+    copy.obj = [obj]
+    return copy
+
+
+def _elastic(model: LinearModel) -> tuple[LinearModel, np.ndarray, np.ndarray]:
+    """The model with slacks on every rule that may be broken; (model, rule flags, slacks)."""
+    elastic = model.copy()
+    lb, ub, _, rows, cols, vals, row_lb, row_ub = model.arrays()
+    # The most a row's activity can reach, and the least: bounds on any excess or shortfall.
+    high = np.zeros(model.n_rows)
+    low = np.zeros(model.n_rows)
+    np.add.at(high, rows, np.where(vals > 0, vals * ub[cols], vals * lb[cols]))
+    np.add.at(low, rows, np.where(vals > 0, vals * lb[cols], vals * ub[cols]))
+    soft = [r for r in model.rules() if not is_seat_rule(r)]
+    flags = elastic.add_variables(np.zeros(len(soft)), np.ones(len(soft)), np.zeros(len(soft)))
+    flag_of = dict(zip(soft, flags.tolist(), strict=True))
+    slack_list: list[int] = []
+    for row, rule in enumerate(model.row_rule):
+        if is_structural(rule) or rule not in flag_of:
+            continue
+        for limit, sign, reach in ((row_lb[row], 1.0, row_lb[row] - low[row]),
+                                   (row_ub[row], -1.0, high[row] - row_ub[row])):
+            if not np.isfinite(limit) or reach <= 0:
+                continue  # this side of the rule can never be broken
+            [s] = elastic.add_variables([0.0], [reach], [0.0])
+            elastic.add_entries(np.array([row]), np.array([s]), np.array([sign]))
+            elastic.add_row(f"_relax/{rule}", [s, flag_of[rule]], -np.inf, 0.0, [1.0, -reach])
+            slack_list.append(int(s))
+    return elastic, flags, np.asarray(slack_list, dtype=np.int64)
