@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from .check import Violation, check_plan, plan_score
 from .errors import CocreateMatchError, InputError, Problem, SolverError
+from .explanation import ExplainedRule, Explanation
 from .findings import Finding, precheck
 from .generate import generate_scenario
+from .invitations import adhoc_invitations
 from .lottery import Lottery, UniformLottery, lottery
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import Attributes, Citizen, Politician
-from .plan import Committee, Plan, Role, Seat, read_plan
+from .plan import Committee, Plan, Reserve, Role, Seat, read_plan
+from .reserves import ReserveCover, add_reserves, reserve_cover
 from .result import SolveResult, Status
 from .scenario import CouncilRules, Scenario
 from .scenario_files import load_scenario, save_scenario
-from .solver import Backend, solve
+from .solver import Backend, replace, solve
 from .sortition import load_sortition
 
 __all__ = [
@@ -27,6 +30,8 @@ __all__ = [
     "Committee",
     "CompetenceProfile",
     "CouncilRules",
+    "ExplainedRule",
+    "Explanation",
     "Finding",
     "InputError",
     "Lottery",
@@ -35,6 +40,8 @@ __all__ = [
     "Politician",
     "Problem",
     "Quota",
+    "Reserve",
+    "ReserveCover",
     "Role",
     "Scenario",
     "Seat",
@@ -43,6 +50,8 @@ __all__ = [
     "Status",
     "UniformLottery",
     "Violation",
+    "add_reserves",
+    "adhoc_invitations",
     "check_plan",
     "generate_scenario",
     "load_scenario",
@@ -51,6 +60,8 @@ __all__ = [
     "plan_score",
     "precheck",
     "read_plan",
+    "replace",
+    "reserve_cover",
     "save_scenario",
     "solve",
 ]

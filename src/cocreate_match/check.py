@@ -16,6 +16,8 @@ Rule names, as used in :attr:`Violation.rule`:
 - ``household/<value>``
 - ``citizen/<id>/applied_to``, ``citizen/<id>/seats``
 - ``plan/unknown_person``, ``plan/unknown_committee``, ``plan/missing_person``
+- ``plan/reserve`` (a reserve who is not an unseated citizen able to sit on the committee, or
+  ranks that repeat)
 """
 
 from __future__ import annotations
@@ -183,6 +185,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
     found += _household_violations(scenario, seating)
     for citizen in scenario.citizens:
         found += _citizen_violations(citizen, seating)
+    found += _reserve_violations(scenario, plan, seating)
     found += seating.unknown_people
     for cid, count in seating.unknown_committees.items():
         found.append(Violation(
@@ -421,6 +424,39 @@ def _citizen_violations(citizen: Citizen, seating: _Seating) -> list[Violation]:
                     f"({', '.join(parts)}), at most once allowed",
             limit=1, actual=seats + unseated, person_id=cid,
         ))
+    return found
+
+
+def _reserve_violations(scenario: Scenario, plan: Plan, seating: _Seating) -> list[Violation]:
+    found: list[Violation] = []
+    committees = {m.id: m for m in scenario.mandates}
+    citizens = {c.id: c for c in scenario.citizens}
+    unseated = set(plan.unseated_citizens)
+    ranks: Counter[tuple[str, int]] = Counter()
+    times: Counter[str] = Counter()
+    for r in plan.reserves:
+        ranks[r.committee_id, r.rank] += 1
+        times[r.person_id] += 1
+        citizen = citizens.get(r.person_id)
+        mandate = committees.get(r.committee_id)
+        problem = None
+        if citizen is None:
+            problem = "is not a citizen of the scenario"
+        elif mandate is None:
+            problem = f"is a reserve on {r.committee_id!r}, which is not in the scenario"
+        elif r.person_id in seating.committees_of or r.person_id not in unseated:
+            problem = f"is a reserve on {r.committee_id!r} but is not an unseated citizen"
+        elif not citizen.can_sit_on(r.committee_id) or mandate.citizen_seats == 0:
+            problem = f"is a reserve on {r.committee_id!r} but cannot sit there"
+        if problem:
+            found.append(Violation(rule="plan/reserve", message=f"{r.person_id} {problem}",
+                                   person_id=r.person_id))
+    found += [Violation(rule="plan/reserve", message=f"{pid} is a reserve {n} times, at most "
+                        "once allowed", limit=1, actual=n, person_id=pid)
+              for pid, n in times.items() if n > 1]
+    found += [Violation(rule="plan/reserve", message=f"{cid}: reserve rank {rank} is given "
+                        f"{n} times", limit=1, actual=n)
+              for (cid, rank), n in ranks.items() if n > 1]
     return found
 
 

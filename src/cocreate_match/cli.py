@@ -8,14 +8,19 @@ Exit codes: 0 plan written (or plan valid); 1 ``check`` found broken rules; 2 in
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from .errors import CocreateMatchError, InputError, Problem, SolverError
 from .result import SolveResult, Status
+
+if TYPE_CHECKING:
+    from .plan import Plan
+    from .scenario import Scenario
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -81,6 +86,8 @@ def _solve_options(p: argparse.ArgumentParser) -> None:
                         "a seat rule) and report them")
     p.add_argument("--explain-out", metavar="JSON",
                    help="write the conflicting rules, findings and relaxed rules as JSON")
+    p.add_argument("--reserves", type=_count, default=0, metavar="R",
+                   help="add up to R ranked reserves per committee to the plan (0)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,6 +109,29 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--out", metavar="PLAN_CSV", required=True)
     solve.add_argument("--quiet", action="store_true", help="print only the outcome line")
     _solve_options(solve)
+
+    rep = sub.add_parser("replace", help="fill the seats of people who drop out of a plan")
+    rep.add_argument("directory", metavar="DIR")
+    rep.add_argument("--plan", metavar="PLAN_CSV", required=True)
+    rep.add_argument("--dropouts", metavar="IDS_TXT", required=True,
+                     help="ids of the people who leave, one per line")
+    rep.add_argument("--out", metavar="NEW_PLAN_CSV", required=True)
+    rep.add_argument("--explain-out", metavar="JSON",
+                     help="write why the seats cannot be filled, as JSON")
+    rep.add_argument("--seed", type=_count, default=0, help="seed for the lot among equals (0)")
+    rep.add_argument("--time-limit", type=_seconds, default=None, metavar="S")
+    rep.add_argument("--backend", choices=["highs", "cpsat"], default="highs")
+
+    adhoc = sub.add_parser("adhoc", help="suggest citizens to invite to a single meeting")
+    adhoc.add_argument("directory", metavar="DIR")
+    adhoc.add_argument("--plan", metavar="PLAN_CSV", required=True)
+    adhoc.add_argument("--committee", required=True)
+    adhoc.add_argument("--profile", required=True, help="a competence profile of the committee")
+    adhoc.add_argument("--count", type=_count, required=True, metavar="K")
+    adhoc.add_argument("--invited", metavar="IDS_TXT",
+                       help="earlier invitations, one id per line; the new ones are appended "
+                            "(the file is created if missing)")
+    adhoc.add_argument("--seed", type=_count, default=0, help="seed for the lot among equals (0)")
 
     check = sub.add_parser("check", help="check a plan against every rule of a scenario")
     check.add_argument("directory", metavar="DIR")
@@ -188,6 +218,14 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
             _check_writable(path)  # before a long solve, not after it
     result = solve(scenario, seed=args.seed, time_limit=args.time_limit, backend=args.backend,
                    relax=args.relax)
+    cover = None
+    if result.plan is not None and args.reserves:
+        from .reserves import add_reserves, reserve_cover
+
+        result = dataclasses.replace(result, plan=add_reserves(scenario, result.plan,
+                                                                args.reserves, seed=args.seed))
+        assert result.plan is not None
+        cover = reserve_cover(scenario, result.plan)
     if result.plan is not None:
         if args.out:
             _write_plan(result, args.out, scenario)
@@ -198,9 +236,111 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
         print(result.explanation, file=sys.stderr)
     if args.explain_out:
         _write_explanation(result, args.explain_out)
+    if cover is not None:
+        print(f"Reserves: {cover.covered} of {cover.seated} seated citizens have a reserve who "
+              "can replace them without breaking a rule.", file=out)
     if result.plan is not None and args.out:
         print(f"Plan written to {args.out}.", file=out)
     return _STATUS_EXIT[result.status]
+
+
+def _read_ids(path: str) -> list[tuple[int, str]]:
+    """(line, id) for each non-empty line of a text file of ids."""
+    from .tables import read_text
+
+    problems: list[Problem] = []
+    text = read_text(Path(path), path, problems)
+    if text is None:
+        raise InputError(problems)
+    return [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1)
+            if line.strip()]
+
+
+def _scenario_and_plan(args: argparse.Namespace) -> tuple[Scenario | None, Plan | None,
+                                                          list[Problem]]:
+    """The scenario and the plan, with the problems of both (every problem at once)."""
+    from .plan import read_plan
+    from .scenario_files import load_scenario
+
+    problems: list[Problem] = []
+    scenario = plan = None
+    try:
+        scenario = load_scenario(args.directory)
+    except InputError as err:
+        problems += err.problems
+    try:
+        plan = read_plan(args.plan)
+    except InputError as err:
+        problems += err.problems
+    return scenario, plan, problems
+
+
+def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
+    from .solver import replace
+
+    for path in (args.out, args.explain_out):
+        if path:
+            _check_writable(path)
+    scenario, plan, problems = _scenario_and_plan(args)
+    lines: list[tuple[int, str]] = []
+    try:
+        lines = _read_ids(args.dropouts)
+    except InputError as err:
+        problems += err.problems
+    if scenario is not None:
+        known = {c.id for c in scenario.citizens} | {p.id for p in scenario.politicians}
+        problems += [Problem(message="is not a citizen or politician of the scenario",
+                             file=args.dropouts, row=n, value=pid) for n, pid in lines
+                     if pid not in known]
+    if problems:
+        raise InputError(problems)
+    assert scenario is not None and plan is not None
+    result = replace(scenario, plan, [pid for _, pid in lines], seed=args.seed,
+                     time_limit=args.time_limit, backend=args.backend)
+    if args.explain_out:
+        _write_explanation(result, args.explain_out)
+    if result.plan is None:
+        print(f"{result.status.value}: {result.message}", file=sys.stderr)
+        if result.explanation is not None:
+            print(result.explanation, file=sys.stderr)
+        return _STATUS_EXIT[result.status]
+    _write_plan(result, args.out, scenario)
+    print(f"{result.status.value}: {result.message}", file=out)
+    print(f"New plan written to {args.out}.", file=out)
+    return EXIT_OK
+
+
+def _run_adhoc(args: argparse.Namespace, out: TextIO) -> int:
+    from .invitations import adhoc_invitations
+
+    scenario, plan, problems = _scenario_and_plan(args)
+    earlier: list[str] = []
+    try:
+        if args.invited and Path(args.invited).exists():
+            earlier = [pid for _, pid in _read_ids(args.invited)]
+        if args.invited:
+            _check_writable(args.invited)
+    except InputError as err:
+        problems += err.problems
+    if problems:
+        raise InputError(problems)
+    assert scenario is not None and plan is not None
+    chosen = adhoc_invitations(scenario, plan, args.committee, args.profile, args.count,
+                               invited=earlier, seed=args.seed)
+    for pid in chosen:
+        print(pid, file=out)
+    if args.invited and chosen:
+        try:
+            with open(args.invited, "a", encoding="utf-8") as handle:
+                handle.writelines(f"{pid}\n" for pid in chosen)
+        except OSError as err:
+            raise InputError([Problem(message=f"cannot be written ({err.strerror})",
+                                      file=args.invited)]) from None
+    if len(chosen) < args.count:
+        print(f"Only {len(chosen)} of {args.count} invitations: no other unseated citizen who "
+              f"can sit on {args.committee} fits profile {args.profile!r}.", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    return EXIT_OK
 
 
 def _write_explanation(result: SolveResult, path: str) -> None:
@@ -332,6 +472,10 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_VIOLATIONS
     if args.command == "lottery":
         return _run_lottery(args, out)
+    if args.command == "replace":
+        return _run_replace(args, out)
+    if args.command == "adhoc":
+        return _run_adhoc(args, out)
     if args.command == "generate":
         from .generate import generate_scenario
 

@@ -9,12 +9,11 @@ towards it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .findings import Finding
-from .mandate import CompetenceProfile, Quota
 from .people import Citizen, Politician
 from .plan import Plan, Role
 from .scenario import Scenario
@@ -174,12 +173,12 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
                 profile = next(p for p in m.profiles if p.name == rule.key)
                 low, high = profile.min, profile.max
                 what = f"fit profile {profile.name!r} ({', '.join(sorted(profile.any_of))})"
-                counts = _fits(profile)
+                counts = profile.matches
             else:
                 quotas = scenario.quotas if m is None else m.quotas
                 quota = next(q for q in quotas if q.name == rule.key)
                 low, high, what = quota.min, quota.max, f"have {quota.name}"
-                counts = _fits(quota)
+                counts = quota.matches
             pool = can_sit if m is not None else [
                 c for c in context.citizens
                 if any(c.can_sit_on(x.id) and x.citizen_seats > 0 for x in scenario.mandates)]
@@ -227,11 +226,14 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
             cap = scenario.council.max_per_party
             assert cap is not None
             required, maximum = None, cap
-            parties = Counter(p.party for p in context.politicians)
-            available = sum(min(cap, n) for n in parties.values())
+            kept_parties = Counter(p.party for p in kept_politicians[m.id])
+            parties = Counter(p.party for p in context.politicians
+                              if p not in kept_politicians[m.id])
+            available = sum(max(min(cap - kept_parties[party], n), 0)
+                            for party, n in parties.items())
             message = (f"at most {cap} politician{'s' if cap != 1 else ''} per party; with "
                        f"{len(parties)} part{'ies' if len(parties) != 1 else 'y'} that fills "
-                       f"{available} seat{'s' if available != 1 else ''} at most")
+                       f"{available}{more} seat{'s' if available != 1 else ''} at most")
         where = f"{m.id}: " if m is not None else ("all committees: "
                                                    if rule.kind == "global_quota" else
                                                    f"household {rule.key!r}: "
@@ -239,13 +241,6 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
         out.append(ExplainedRule(rule=name, message=where + message, required=required,
                                  maximum=maximum, available=available))
     return out
-
-
-def _fits(rule: CompetenceProfile | Quota) -> Callable[[Citizen], bool]:
-    """Whether a citizen counts towards a profile or a quota."""
-    if isinstance(rule, CompetenceProfile):
-        return lambda c: bool(c.tags & rule.any_of)
-    return lambda c: c.attributes.get(rule.attribute) == rule.value
 
 
 def _limits(required: int | None, maximum: int | None) -> str:

@@ -8,10 +8,9 @@ No finding does not mean the rules can all be met together: only the solver can 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from .mandate import Mandate, Quota
+from .mandate import Mandate
 from .people import Citizen
 from .scenario import Scenario
 
@@ -73,10 +72,6 @@ def _limit_findings(rule: str, what: str, where: str, fits: int, others: int, se
     return found
 
 
-def _quota_test(q: Quota) -> Callable[[Citizen], bool]:
-    return lambda c: c.attributes.get(q.attribute) == q.value
-
-
 def precheck(scenario: Scenario) -> tuple[Finding, ...]:
     """Rules that cannot be met, found by counting before any solving.
 
@@ -108,7 +103,7 @@ def precheck(scenario: Scenario) -> tuple[Finding, ...]:
                                      m.id, fits, len(pool) - fits, seats, p.min, p.max,
                                      "the profile's")
         for q in m.quotas:
-            fits = sum(1 for c in pool if _quota_test(q)(c))
+            fits = sum(1 for c in pool if q.matches(c))
             found += _limit_findings(f"{m.id}/quota/{q.name}", q.name, m.id, fits,
                                      len(pool) - fits, seats, q.min, q.max, "the quota's")
         if m.politician_seats > len(scenario.politicians):
@@ -143,7 +138,7 @@ def precheck(scenario: Scenario) -> tuple[Finding, ...]:
     total = sum(m.citizen_seats for m in scenario.mandates)
     seats = min(total, len(everyone))
     for q in scenario.quotas:
-        fits = sum(1 for c in everyone if _quota_test(q)(c))
+        fits = sum(1 for c in everyone if q.matches(c))
         found += _limit_findings(f"quota/{q.name}", q.name, "all committees", fits,
                                  len(everyone) - fits, seats, q.min, q.max, "the global quota's")
     politician_seats = sum(m.politician_seats for m in scenario.mandates)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ._validate import as_tuple, check_count, check_id, check_limits, check_text, raise_if
 from .errors import Problem
+
+if TYPE_CHECKING:
+    from .people import Citizen
 
 __all__ = ["CompetenceProfile", "Mandate", "Quota"]
 
@@ -47,6 +51,10 @@ class CompetenceProfile:
             problems += check_id(tag, "any_of")
         raise_if(problems)
 
+    def matches(self, citizen: Citizen) -> bool:
+        """Whether ``citizen`` fits the profile (has one of its tags)."""
+        return bool(citizen.tags & self.any_of)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Quota:
@@ -78,6 +86,10 @@ class Quota:
     def name(self) -> str:
         """``attribute=value``, as used in rule names."""
         return f"{self.attribute}={self.value}"
+
+    def matches(self, citizen: Citizen) -> bool:
+        """Whether ``citizen`` counts towards the quota (a missing attribute matches nothing)."""
+        return citizen.attributes.get(self.attribute) == self.value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

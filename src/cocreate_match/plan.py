@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from .scenario import Scenario
 
-__all__ = ["Committee", "Plan", "Role", "Seat", "read_plan"]
+__all__ = ["Committee", "Plan", "Reserve", "Role", "Seat", "read_plan"]
 
 PLAN_COLUMNS = ("committee_id", "person_id", "role")
 
@@ -57,6 +57,29 @@ class Seat:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Reserve:
+    """An unseated citizen who stands ready to take a seat on a committee.
+
+    ``rank`` 1 is asked first. In ``plan.csv`` a reserve is a row with role ``reserve`` and a
+    ``reserve_rank`` column, in place of the citizen's unseated row.
+    """
+
+    committee_id: str
+    person_id: str
+    rank: int
+
+    def __post_init__(self) -> None:
+        problems = [Problem(message="must be a non-empty string", column=name, value=value)
+                    for name in ("committee_id", "person_id")
+                    if not isinstance(value := getattr(self, name), str) or not value]
+        if isinstance(self.rank, bool) or not isinstance(self.rank, int) or self.rank < 1:
+            problems.append(Problem(message="must be a whole number of at least 1",
+                                    column="reserve_rank", value=self.rank))
+        if problems:
+            raise InputError(problems)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Committee:
     """A committee as a plan seats it: its citizens and politicians, in plan order."""
 
@@ -85,6 +108,7 @@ class Plan:
     seats: tuple[Seat, ...]
     unseated_citizens: tuple[str, ...] = ()
     unseated_politicians: tuple[str, ...] = ()
+    reserves: tuple[Reserve, ...] = ()
     _committees: dict[str, Committee] = field(init=False, repr=False, compare=False,
                                               hash=False, default_factory=dict)
     _citizen_seat: dict[str, str] = field(init=False, repr=False, compare=False, hash=False,
@@ -94,8 +118,11 @@ class Plan:
         object.__setattr__(self, "seats", as_tuple(self.seats))
         object.__setattr__(self, "unseated_citizens", as_tuple(self.unseated_citizens))
         object.__setattr__(self, "unseated_politicians", as_tuple(self.unseated_politicians))
+        object.__setattr__(self, "reserves", as_tuple(self.reserves))
         bad = [Problem(message="must be a Seat", column="seats", value=s)
                for s in self.seats if not isinstance(s, Seat)]
+        bad += [Problem(message="must be a Reserve", column="reserves", value=r)
+                for r in self.reserves if not isinstance(r, Reserve)]
         if bad:
             raise InputError(bad)
         order: dict[str, tuple[list[str], list[str]]] = {}
@@ -126,12 +153,20 @@ class Plan:
     def seated_citizens(self) -> frozenset[str]:
         return frozenset(s.person_id for s in self.seats if s.role is Role.CITIZEN)
 
+    def reserves_for(self, committee_id: str) -> tuple[str, ...]:
+        """The reserves of a committee, by rank (first asked first)."""
+        ranked = sorted((r.rank, r.person_id) for r in self.reserves
+                        if r.committee_id == committee_id)
+        return tuple(pid for _, pid in ranked)
+
     # -- tables -------------------------------------------------------------------------------
     def to_frame(self, scenario: Scenario | None = None) -> pd.DataFrame:
         """The plan as a DataFrame with one row per seat, then one per person not seated.
 
         Columns ``committee_id``, ``person_id`` and ``role`` (``citizen`` or ``politician``);
-        ``committee_id`` is empty for people who are not seated. Given the scenario, also
+        ``committee_id`` is empty for people who are not seated. A plan with reserves writes
+        them (role ``reserve``, the committee, and a ``reserve_rank`` column) after the seats,
+        in place of their unseated rows. Given the scenario, also
         ``rank`` (the committee's 1-based position in the person's list; empty when not listed)
         and ``profiles`` (the competence profiles a seated citizen fits, ``;``-separated).
 
@@ -153,17 +188,28 @@ class Plan:
         Path(path).write_text(buffer.getvalue(), encoding="utf-8")
 
     def _rows(self, scenario: Scenario | None) -> list[list[str]]:
-        header = list(PLAN_COLUMNS) + (["rank", "profiles"] if scenario is not None else [])
+        header = list(PLAN_COLUMNS) + (["reserve_rank"] if self.reserves else []) + (
+            ["rank", "profiles"] if scenario is not None else [])
         rows = [header]
-        everyone = [(s.committee_id, s.person_id, s.role) for s in self.seats]
-        everyone += [("", pid, Role.CITIZEN) for pid in self.unseated_citizens]
-        everyone += [("", pid, Role.POLITICIAN) for pid in self.unseated_politicians]
-        for committee_id, person_id, role in everyone:
-            row = [committee_id, person_id, role.value]
+        reserve_ids = {r.person_id for r in self.reserves}
+        ordered = sorted(self.reserves, key=lambda r: (self._committee_order(r.committee_id),
+                                                       r.rank, r.person_id))
+        everyone = [(s.committee_id, s.person_id, s.role.value, "") for s in self.seats]
+        everyone += [(r.committee_id, r.person_id, "reserve", str(r.rank)) for r in ordered]
+        everyone += [("", pid, Role.CITIZEN.value, "") for pid in self.unseated_citizens
+                     if pid not in reserve_ids]
+        everyone += [("", pid, Role.POLITICIAN.value, "") for pid in self.unseated_politicians]
+        for committee_id, person_id, role, rank in everyone:
+            row = [committee_id, person_id, role] + ([rank] if self.reserves else [])
             if scenario is not None:
-                row += _annotations(scenario, committee_id, person_id, role)
+                role_of = Role.POLITICIAN if role == "politician" else Role.CITIZEN
+                row += _annotations(scenario, committee_id, person_id, role_of)
             rows.append(row)
         return rows
+
+    def _committee_order(self, committee_id: str) -> int:
+        order = list(self._committees)
+        return order.index(committee_id) if committee_id in order else len(order)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, *, file: str = "plan frame") -> Plan:
@@ -203,7 +249,9 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
     if problems:
         raise InputError(problems)
     at = {c: header.index(c) for c in PLAN_COLUMNS}
+    rank_at = header.index("reserve_rank") if "reserve_rank" in header else None
     seats: list[Seat] = []
+    reserves: list[Reserve] = []
     unseated: dict[Role, list[str]] = {Role.CITIZEN: [], Role.POLITICIAN: []}
     for row, label in zip(rows, labels, strict=True):
         if len(row) != len(header):
@@ -212,10 +260,30 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
             continue
         committee_id, person_id, role_text = (row[at[c]].strip() for c in PLAN_COLUMNS)
         row_problems = []
+        if role_text == "reserve":
+            rank_text = row[rank_at].strip() if rank_at is not None else ""
+            if not committee_id:
+                row_problems.append(Problem(message="a reserve needs a committee", file=file,
+                                            row=label, column="committee_id"))
+            if not rank_text.isdigit() or int(rank_text) < 1:
+                row_problems.append(Problem(message="a reserve needs a reserve_rank of at "
+                                            "least 1", file=file, row=label,
+                                            column="reserve_rank", value=rank_text))
+            if not person_id:
+                row_problems.append(Problem(message="must not be empty", file=file, row=label,
+                                            column="person_id", value=person_id))
+            if row_problems:
+                problems += row_problems
+            else:
+                reserves.append(Reserve(committee_id=committee_id, person_id=person_id,
+                                        rank=int(rank_text)))
+                unseated[Role.CITIZEN].append(person_id)
+            continue
         try:
             role = Role(role_text)
         except ValueError:
-            row_problems.append(Problem(message="role must be 'citizen' or 'politician'",
+            row_problems.append(Problem(message="role must be 'citizen', 'politician' or "
+                                        "'reserve'",
                                         file=file, row=label, column="role", value=role_text))
         if not person_id:
             row_problems.append(Problem(message="must not be empty", file=file, row=label,
@@ -229,7 +297,7 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
     if problems:
         raise InputError(problems)
     return Plan(seats=tuple(seats), unseated_citizens=tuple(unseated[Role.CITIZEN]),
-                unseated_politicians=tuple(unseated[Role.POLITICIAN]))
+                unseated_politicians=tuple(unseated[Role.POLITICIAN]), reserves=tuple(reserves))
 
 
 def read_plan(path: str | os.PathLike[str]) -> Plan:

@@ -1,6 +1,7 @@
 """The solver core: the only code that imports a solver (lazily, inside the backends)."""
 
 from .backends import Backend
+from .replace import replace
 from .solve import solve
 
-__all__ = ["Backend", "solve"]
+__all__ = ["Backend", "replace", "solve"]

@@ -1,0 +1,81 @@
+"""Ad hoc invitations: citizens brought into a single meeting for a competence it needs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+
+from .errors import InputError, Problem
+from .plan import Plan
+from .scenario import Scenario
+
+__all__ = ["adhoc_invitations"]
+
+
+def adhoc_invitations(scenario: Scenario, plan: Plan, committee: str, profile: str,
+                      count: int, *, invited: Iterable[str] = (),
+                      seed: int = 0) -> tuple[str, ...]:
+    """Up to ``count`` citizens to invite to one meeting of ``committee`` for ``profile``.
+
+    Candidates are citizens not seated in ``plan`` who fit the committee's competence profile
+    and applied to the committee (or to any). Those invited least often before (``invited``
+    lists earlier invitations, one id per invitation, repeats allowed) come first; ties are
+    drawn by lot with ``seed``. Over repeated calls that pass on the growing list, invitations
+    spread evenly: no candidate is invited twice more than another. Fewer than ``count`` come
+    back when there are fewer candidates.
+
+    Raises
+    ------
+    InputError
+        When the committee or profile does not exist, or an argument is invalid.
+
+    Examples
+    --------
+    >>> from cocreate_match import Citizen, CompetenceProfile, Mandate, Plan, Scenario
+    >>> s = Scenario(mandates=[Mandate(id="sport", citizen_seats=1, politician_seats=0,
+    ...     profiles=[CompetenceProfile(name="coach", any_of=["coach"])])],
+    ...     citizens=[Citizen(id=c, applied_to=["sport"], tags=["coach"]) for c in "abc"])
+    >>> plan = Plan(seats=(), unseated_citizens=("a", "b", "c"))
+    >>> first = adhoc_invitations(s, plan, "sport", "coach", 2)
+    >>> second = adhoc_invitations(s, plan, "sport", "coach", 1, invited=first)
+    >>> sorted(first + second)
+    ['a', 'b', 'c']
+    """
+    problems = []
+    mandate = None
+    if not isinstance(scenario, Scenario):
+        problems.append(Problem(message="must be a Scenario", column="scenario",
+                                value=type(scenario).__name__))
+    elif committee not in scenario.committee_ids:
+        problems.append(Problem(message="is not a committee of the scenario",
+                                column="committee", value=committee))
+    else:
+        mandate = scenario.mandate(committee)
+        if profile not in [p.name for p in mandate.profiles]:
+            names = ", ".join(p.name for p in mandate.profiles) or "none"
+            problems.append(Problem(message=f"is not a profile of {committee} (its profiles: "
+                                    f"{names})", column="profile", value=profile))
+    if not isinstance(plan, Plan):
+        problems.append(Problem(message="must be a Plan", column="plan",
+                                value=type(plan).__name__))
+    for name, value in (("count", count), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            problems.append(Problem(message="must be a whole number of at least 0",
+                                    column=name, value=value))
+    earlier = [] if isinstance(invited, str) else list(invited)
+    if isinstance(invited, str) or not all(isinstance(pid, str) for pid in earlier):
+        problems.append(Problem(message="must be a list of citizen ids", column="invited",
+                                value=invited))
+    if problems:
+        raise InputError(problems)
+    assert mandate is not None
+    wanted = next(p for p in mandate.profiles if p.name == profile)
+    seated = plan.seated_citizens
+    times = Counter(earlier)
+    candidates = [c.id for c in scenario.citizens if c.id not in seated
+                  and c.can_sit_on(committee) and c.tags & wanted.any_of]
+    lot = np.random.default_rng(seed).permutation(len(candidates))
+    order = sorted(range(len(candidates)), key=lambda i: (times[candidates[i]], lot[i]))
+    return tuple(candidates[i] for i in order[:count])
