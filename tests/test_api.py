@@ -55,3 +55,15 @@ def test_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         exec(compile(block, str(README), "exec"), namespace)
     assert (tmp_path / "plan.csv").read_text(encoding="utf-8").startswith(
         "committee_id,person_id,role")
+
+
+def test_readme_rules_example_runs_and_prints_what_the_readme_shows(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    heading = "When the rules cannot be met; reserves and drop-outs"
+    text = README.read_text(encoding="utf-8")
+    blocks = _python_blocks(text, heading)
+    assert blocks, f"the README has no python example under {heading!r}"
+    exec(compile(blocks[0], str(README), "exec"), {})
+    section = text.split(f"## {heading}", 1)[1]
+    shown = section.split("```python\n", 1)[1].split("```\n\n```\n", 1)[1].split("```", 1)[0]
+    assert capsys.readouterr().out == shown

@@ -232,6 +232,10 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
         if not quiet:
             print(format_summary(scenario, result), file=out)
     print(_outcome(result), file=out if result.plan is not None else sys.stderr)
+    if quiet and result.relaxed:
+        print("Rules broken:", file=out)
+        for v in result.relaxed:
+            print(f"  - {v.rule}: limit {v.limit}, achieved {v.actual}", file=out)
     if result.explanation is not None:
         print(result.explanation, file=sys.stderr)
     if args.explain_out:

@@ -265,7 +265,7 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
             if not committee_id:
                 row_problems.append(Problem(message="a reserve needs a committee", file=file,
                                             row=label, column="committee_id"))
-            if not rank_text.isdigit() or int(rank_text) < 1:
+            if not (rank_text.isascii() and rank_text.isdigit()) or int(rank_text) < 1:
                 row_problems.append(Problem(message="a reserve needs a reserve_rank of at "
                                             "least 1", file=file, row=label,
                                             column="reserve_rank", value=rank_text))

@@ -18,6 +18,9 @@ from .linear import LinearModel, LinearSolution, is_structural
 
 Run = Callable[[LinearModel, float | None, int], LinearSolution]
 
+SCORE_STAGE_SECONDS = 10.0
+SCORE_STAGE_FACTOR = 2.0
+
 
 def is_seat_rule(rule: str) -> bool:
     """Seat rules are never relaxed: a committee with empty seats is not a plan."""
@@ -28,8 +31,10 @@ def solve_relaxed(model: LinearModel, run: Run, time_limit: float | None,
                   seed: int) -> LinearSolution:
     """Solve ``model`` breaking the fewest non-seat rules by the smallest total shortfall.
 
-    Returns the solution over the model's own variables (the slacks dropped); ``infeasible``
-    when even the seat rules cannot all be met.
+    Returns the solution over the model's own variables (the slacks dropped), with status
+    ``optimal`` when the fewest rules and smallest shortfall are proven, and the score's
+    bound (equal to the objective when the score is proven best too); ``infeasible`` when
+    even the seat rules cannot all be met.
     """
     start = time.perf_counter()
     elastic, rule_flags, slacks = _elastic(model)
@@ -40,6 +45,7 @@ def solve_relaxed(model: LinearModel, run: Run, time_limit: float | None,
 
     seconds = 0.0
     proven = True
+    last_x: np.ndarray | None = None
     for counted in (rule_flags, slacks):
         obj = np.zeros(elastic.n_vars)
         obj[counted] = -1.0
@@ -48,16 +54,27 @@ def solve_relaxed(model: LinearModel, run: Run, time_limit: float | None,
         proven = proven and found.status == "optimal"
         if found.x is None:
             return LinearSolution(found.status, None, None, None, seconds)
+        last_x = found.x
         # Later stages keep this stage's best (the value found, when not proven).
         best = float(np.rint(-(found.objective or 0.0)))
         elastic.add_row("_relax/limit", counted, -np.inf, best)
     obj = np.zeros(elastic.n_vars)
     obj[:n] = model.arrays()[2]
-    found = run(_with(elastic, obj), remaining(), seed)
+    # The score among least-relaxed plans is a tie-break, and proving it can take far longer
+    # than the relaxation itself (politicians' budgets broken by dozens of seats): it gets a
+    # budget of its own, and the plan is reported as not proven best when it runs out.
+    budget = max(SCORE_STAGE_SECONDS, SCORE_STAGE_FACTOR * seconds)
+    left = remaining()
+    found = run(_with(elastic, obj), budget if left is None else min(left, budget), seed)
+    if found.x is None:  # out of time before any plan: the stage-2 plan is still least-relaxed
+        found = LinearSolution("feasible", last_x, None, None, found.seconds)
     seconds += found.seconds
     x = None if found.x is None else found.x[:n]
-    status = found.status if proven or x is None else "feasible"
-    return LinearSolution(status, x, found.objective, found.bound, seconds)
+    value = None if x is None else float(obj[:n] @ x)
+    bound = value if found.status == "optimal" else found.bound
+    # "optimal": the fewest rules by the smallest shortfall is proven; whether the score is the
+    # best among such plans shows in the bound.
+    return LinearSolution("optimal" if proven else "feasible", x, value, bound, seconds)
 
 
 def _with(model: LinearModel, obj: np.ndarray) -> LinearModel:

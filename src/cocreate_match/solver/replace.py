@@ -65,8 +65,11 @@ def replace(
     Returns
     -------
     SolveResult
-        The new plan (its objective is :func:`~cocreate_match.plan_score` of the whole plan),
-        or INFEASIBLE with ``explanation``. Unused reserves keep their order, ranked anew.
+        The new plan, or INFEASIBLE with ``explanation``. OPTIMAL means the refill is proven
+        best in the order reserves, preference, lot. ``objective`` is
+        :func:`~cocreate_match.plan_score` of the whole plan and ``bound`` is None (reserves
+        come before score, so no bound on the score is proven). Unused reserves keep their
+        order, ranked anew.
 
     Raises
     ------
@@ -116,9 +119,9 @@ def replace(
 
     def outcome(status: Status, new: Plan | None, message: str) -> SolveResult:
         objective = None if new is None else plan_score(scenario, new)
-        return SolveResult(status=status, plan=new, objective=objective,
-                           bound=float(objective) if status is Status.OPTIMAL and
-                           objective is not None else None,
+        # Reserves come before preference, so the best refill need not have the best score:
+        # there is no bound on plan_score to report.
+        return SolveResult(status=status, plan=new, objective=objective, bound=None,
                            build_time=elapsed - filled.seconds, solve_time=filled.seconds,
                            seed=seed, backend=Backend.parse(backend).value, message=message,
                            explanation=filled.explanation)

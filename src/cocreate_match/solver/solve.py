@@ -211,15 +211,19 @@ def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
     # What a relaxed plan breaks is read from the plan by the independent checker, so that
     # nothing broken goes unreported.
     broken = check_plan(scenario, plan) if relax else ()
-    bound = float(objective) if proven else bound
     if broken:
-        status = Status.RELAXED
+        least = all(p.solution.status == "optimal" for p in parts)
+        best = bound is not None and math.floor(bound + 1e-6) <= objective
         message = (f"No plan meets every rule. This plan meets every seat rule and breaks "
-                   f"{len(broken)} other rule{'s' if len(broken) != 1 else ''}, as few as "
-                   "possible by the smallest total shortfall"
-                   + ("." if proven else " found before the time limit (not proven least)."))
-        return dataclasses.replace(outcome(status, plan, objective, bound, message),
-                                   relaxed=broken)
+                   f"{len(broken)} other rule{'s' if len(broken) != 1 else ''}, "
+                   + ("as few as possible by the smallest total shortfall" if least else
+                      "the fewest found before the time limit (not proven least)")
+                   + ("." if best or not least else
+                      "; its score is the best found in the time given, not proven best."))
+        return dataclasses.replace(
+            outcome(Status.RELAXED, plan, objective, float(objective) if best else bound,
+                    message), relaxed=broken)
+    bound = float(objective) if proven else bound
     status = Status.OPTIMAL if proven else Status.FEASIBLE
     message = ("Optimal plan: every rule is met and no plan scores higher." if proven else
                "A plan that meets every rule; the time limit came before it was proven best.")
