@@ -46,6 +46,9 @@ def format_summary(scenario: Scenario, result: SolveResult) -> str:
             citizens.append(f"{pid} ({_rank(rank)})")
         lines.append(f"  citizens ({len(committee.citizens)}/{m.citizen_seats}): "
                      + ", ".join(citizens))
+        reserves = plan.reserves_for(m.id)
+        if reserves:
+            lines.append(f"  reserves, first asked first: {', '.join(reserves)}")
         for p in m.profiles:
             n = counts[f"{m.id}/profile/{p.name}"]
             lines.append(f"    profile {p.name} [{', '.join(sorted(p.any_of))}]: {n} "

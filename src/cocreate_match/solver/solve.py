@@ -169,8 +169,10 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
     result = _result(scenario, parts, types, seats, seed, Backend.parse(backend), build_time,
                      solve_time, relax)
     if result.status in (Status.INFEASIBLE, Status.RELAXED) and explain and infeasible_models:
-        # A relaxed plan is explained too: the conflict shows why rules had to be broken.
-        explanation = explain_model(scenario, infeasible_models[0], Context(
+        # A relaxed plan is explained too (by its first relaxed half): the conflict shows why
+        # rules had to be broken. With no plan, the half that has none is explained.
+        failed = [p.model for p in parts if p.solution.status == "infeasible"]
+        explanation = explain_model(scenario, (failed or infeasible_models)[0], Context(
             list(scenario.citizens), list(scenario.politicians)), precheck(scenario),
             deadline, seat_rules_only=result.status is Status.INFEASIBLE and relax)
         result = dataclasses.replace(result, explanation=explanation)
