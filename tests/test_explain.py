@@ -25,6 +25,7 @@ from cocreate_match import (
     Citizen,
     CompetenceProfile,
     CouncilRules,
+    InputError,
     Mandate,
     Politician,
     Quota,
@@ -608,3 +609,37 @@ def test_cli_relax_reports_what_check_finds(tmp_path: Path,
     assert code == 1
     listed = set(re.findall(r"^  - (\S+): ", printed, flags=re.MULTILINE))
     assert listed == {rule for rule, _, _ in relaxed}
+
+
+# -- regressions: names and time limits -----------------------------------------------------------
+
+
+def test_a_quota_value_that_looks_like_a_seat_rule_is_still_relaxed() -> None:
+    # Seat rules are known by what they are, not by how their names end.
+    odd = Quota(attribute="team", value="x/seats/citizens", min=1)
+    s = Scenario(mandates=[Mandate(id="k", citizen_seats=1, politician_seats=0, quotas=[odd])],
+                 citizens=[Citizen(id="c1", applied_to=["k"], attributes={"team": "y"})])
+    result = solve(s, relax=True)
+    assert result.status is Status.RELAXED
+    assert [v.rule for v in result.relaxed] == ["k/quota/team=x/seats/citizens"]
+
+
+def test_two_rules_with_one_name_are_refused() -> None:
+    with pytest.raises(InputError, match="household/seats/citizens"):
+        Scenario(mandates=[Mandate(id="household", citizen_seats=1, politician_seats=0)],
+                 citizens=[Citizen(id="c1", applied_to=["household"],
+                                   household="seats/citizens")])
+
+
+def test_an_explanation_cut_short_still_names_conflicting_rules() -> None:
+    from cocreate_match.explanation import Context
+    from cocreate_match.solver.citizens import build_citizen_model
+    from cocreate_match.solver.conflicts import explain_model
+
+    s = Scenario(mandates=[Mandate(id="sport", citizen_seats=2, politician_seats=0)],
+                 citizens=_applicants(1, ["sport"]))
+    model = build_citizen_model(s)[0]
+    # A deadline already past: the search stops at once, with every rule still in the set.
+    cut = explain_model(s, model, Context(list(s.citizens), []), (), deadline=0.0)
+    assert not cut.irreducible
+    assert "sport/seats/citizens" in cut.rule_names

@@ -24,6 +24,7 @@ from cocreate_match import (
     Mandate,
     Plan,
     Politician,
+    Quota,
     Reserve,
     Role,
     Scenario,
@@ -827,3 +828,38 @@ def test_demo_export_solve_with_reserves_then_replace(tmp_path: Path,
     new = read_plan(tmp_path / "new.csv")
     assert check_plan(demo_scenario(), new) == ()
     assert not set(leaving) & new.seated_citizens
+
+
+# -- regressions: plans in force that are unusual -------------------------------------------------
+
+
+def test_huge_reserve_ranks_weigh_by_their_order() -> None:
+    # Ranks are any whole numbers; the order matters, not the size.
+    plan = one_seat_plan([Reserve(committee_id="k", person_id="r2", rank=10**15),
+                          Reserve(committee_id="k", person_id="r1", rank=10**18)])
+    result = replace(one_seat_scenario(), plan, ["a"])
+    assert result.plan is not None and result.plan.committee("k").citizens == ("r2",)
+
+
+def test_a_relaxed_plan_is_kept_no_worse_after_a_drop_out() -> None:
+    # The plan in force breaks the climate quota (no one from the north applied there); a
+    # drop-out on sport must not make the refill impossible, nor break the quota further.
+    north = Quota(attribute="district", value="north", min=1)
+    s = Scenario(
+        mandates=[Mandate(id="sport", citizen_seats=1, politician_seats=0),
+                  Mandate(id="climate", citizen_seats=1, politician_seats=0, quotas=[north])],
+        citizens=[Citizen(id=c, applied_to=[k], attributes={"district": "south"})
+                  for c, k in (("a", "sport"), ("b", "sport"), ("c", "climate"))])
+    relaxed = solve(s, relax=True)
+    assert relaxed.status is Status.RELAXED and relaxed.plan is not None
+    result = replace(s, relaxed.plan, [relaxed.plan.committee("sport").citizens[0]])
+    assert result.status is Status.RELAXED and result.plan is not None
+    assert [v.rule for v in result.relaxed] == ["climate/quota/district=north"]
+    assert check_plan(s, result.plan) == result.relaxed
+
+
+def test_a_refill_under_a_time_limit_keeps_to_it() -> None:
+    scenario = demo_scenario()
+    plan = solved(scenario)
+    result = replace(scenario, plan, [plan.committee("climate").citizens[0]], time_limit=30.0)
+    assert result.status is Status.OPTIMAL and result.solve_time < 30.0

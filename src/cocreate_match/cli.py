@@ -189,12 +189,21 @@ def _write_plan(result: SolveResult, path: str, scenario: object) -> None:
 
 
 def _check_writable(path: str) -> None:
+    problems = _writable_problems(path)
+    if problems:
+        raise InputError(problems)
+
+
+def _writable_problems(path: str | None) -> list[Problem]:
+    if not path:
+        return []
     parent = Path(path).resolve().parent
     if not parent.is_dir():
-        raise InputError([Problem(message=f"cannot be written: directory {str(parent)!r} does "
-                                  "not exist", file=path)])
+        return [Problem(message=f"cannot be written: directory {str(parent)!r} does not exist",
+                        file=path)]
     if Path(path).is_dir():
-        raise InputError([Problem(message="cannot be written: it is a directory", file=path)])
+        return [Problem(message="cannot be written: it is a directory", file=path)]
+    return []
 
 
 def _outcome(result: SolveResult) -> str:
@@ -281,11 +290,10 @@ def _scenario_and_plan(args: argparse.Namespace) -> tuple[Scenario | None, Plan 
 
 def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
     from .solver import replace
+    from .solver.replace import replace_problems
 
-    for path in (args.out, args.explain_out):
-        if path:
-            _check_writable(path)
     scenario, plan, problems = _scenario_and_plan(args)
+    problems += _writable_problems(args.out) + _writable_problems(args.explain_out)
     lines: list[tuple[int, str]] = []
     try:
         lines = _read_ids(args.dropouts)
@@ -296,6 +304,9 @@ def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
         problems += [Problem(message="is not a citizen or politician of the scenario",
                              file=args.dropouts, row=n, value=pid) for n, pid in lines
                      if pid not in known]
+        if plan is not None:  # the plan against the scenario (drop-outs are checked above)
+            problems += [dataclasses.replace(p, file=args.plan)
+                         for p in replace_problems(scenario, plan, ())]
     if problems:
         raise InputError(problems)
     assert scenario is not None and plan is not None
@@ -315,17 +326,20 @@ def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_adhoc(args: argparse.Namespace, out: TextIO) -> int:
-    from .invitations import adhoc_invitations
+    from .invitations import adhoc_invitations, invitation_problems
 
     scenario, plan, problems = _scenario_and_plan(args)
     earlier: list[str] = []
     try:
         if args.invited and Path(args.invited).exists():
             earlier = [pid for _, pid in _read_ids(args.invited)]
-        if args.invited:
-            _check_writable(args.invited)
     except InputError as err:
         problems += err.problems
+    problems += _writable_problems(args.invited)
+    if scenario is not None:
+        problems += [dataclasses.replace(p, file=args.plan) if p.column == "plan" else p
+                     for p in invitation_problems(scenario, plan, args.committee, args.profile,
+                                                  args.count, earlier, args.seed)]
     if problems:
         raise InputError(problems)
     assert scenario is not None and plan is not None

@@ -93,36 +93,6 @@ class Explanation:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True, slots=True)
-class _RuleInfo:
-    kind: str  # seats_citizens, seats_politicians, profile, quota, global_quota, household,
-    #            politician, min_parties, max_per_party
-    committee: str | None = None
-    key: str | None = None  # profile name, quota name, household, politician id
-
-
-def scenario_rules(scenario: Scenario) -> dict[str, _RuleInfo]:
-    """Every rule name a scenario can have, with what it is about (ids may contain ``/``, so
-    names are looked up here, never split)."""
-    rules: dict[str, _RuleInfo] = {}
-    for m in scenario.mandates:
-        rules[f"{m.id}/seats/citizens"] = _RuleInfo("seats_citizens", m.id)
-        rules[f"{m.id}/seats/politicians"] = _RuleInfo("seats_politicians", m.id)
-        for p in m.profiles:
-            rules[f"{m.id}/profile/{p.name}"] = _RuleInfo("profile", m.id, p.name)
-        for q in m.quotas:
-            rules[f"{m.id}/quota/{q.name}"] = _RuleInfo("quota", m.id, q.name)
-        rules[f"{m.id}/council/max_per_party"] = _RuleInfo("max_per_party", m.id)
-        rules[f"{m.id}/council/min_parties"] = _RuleInfo("min_parties", m.id)
-    for q in scenario.quotas:
-        rules[f"quota/{q.name}"] = _RuleInfo("global_quota", None, q.name)
-    for pol in scenario.politicians:
-        rules[f"politician/{pol.id}/committees"] = _RuleInfo("politician", None, pol.id)
-    for h in sorted({c.household for c in scenario.citizens if c.household is not None}):
-        rules[f"household/{h}"] = _RuleInfo("household", None, h)
-    return rules
-
-
 @dataclass(slots=True)
 class Context:
     """What an explanation counts against: a pool of people and seats already kept.
@@ -143,7 +113,7 @@ def _shift(low: int, high: int | None, kept: int) -> tuple[int | None, int | Non
 
 def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list[ExplainedRule]:
     """Each named rule with its numbers, counted over ``context``."""
-    info = scenario_rules(scenario)
+    info = scenario.rules()
     kept_citizens: dict[str, list[Citizen]] = {m.id: [] for m in scenario.mandates}
     kept_politicians: dict[str, list[Politician]] = {m.id: [] for m in scenario.mandates}
     for seat in context.kept.seats:
@@ -153,12 +123,23 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
             kept_politicians[seat.committee_id].append(scenario.politician(seat.person_id))
     all_kept = [c for cs in kept_citizens.values() for c in cs]
     more = " more" if context.kept.seats else ""
+    # Only committees with a seat still to fill count as places to sit (all of them, when
+    # nothing is kept).
+    replacing = bool(context.kept.seats)
+    free_citizen = {m.id: m.citizen_seats - len(kept_citizens[m.id]) > 0
+                    if replacing else m.citizen_seats > 0 for m in scenario.mandates}
+    free_politician = {m.id: m.politician_seats - len(kept_politicians[m.id]) > 0
+                       or not replacing for m in scenario.mandates}
+    anywhere = [c for c in context.citizens
+                if any(free_citizen[x.id] and c.can_sit_on(x.id) for x in scenario.mandates)]
     out = []
     for name in names:
         rule = info[name]
         m = scenario.mandate(rule.committee) if rule.committee is not None else None
-        can_sit = [c for c in context.citizens if m is not None and c.can_sit_on(m.id)
-                   and m.citizen_seats > 0]
+        can_sit = [c for c in context.citizens if m is not None and free_citizen[m.id]
+                   and c.can_sit_on(m.id)]
+        others = [p for p in context.politicians
+                  if m is not None and free_politician[m.id] and p not in kept_politicians[m.id]]
         required: int | None
         maximum: int | None
         if rule.kind == "seats_citizens":
@@ -179,9 +160,7 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
                 quota = next(q for q in quotas if q.name == rule.key)
                 low, high, what = quota.min, quota.max, f"have {quota.name}"
                 counts = quota.matches
-            pool = can_sit if m is not None else [
-                c for c in context.citizens
-                if any(c.can_sit_on(x.id) and x.citizen_seats > 0 for x in scenario.mandates)]
+            pool = can_sit if m is not None else anywhere
             kept = sum(map(counts, kept_citizens[m.id] if m is not None else all_kept))
             required, maximum = _shift(low, high, kept)
             available = sum(map(counts, pool))
@@ -196,21 +175,21 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
                        f"{'does' if available == 1 else 'do'}")
         elif rule.kind == "household":
             required, maximum = None, 1 - sum(1 for c in all_kept if c.household == rule.key)
-            available = sum(1 for c in context.citizens if c.household == rule.key and any(
-                c.can_sit_on(x.id) and x.citizen_seats > 0 for x in scenario.mandates))
+            available = sum(1 for c in anywhere if c.household == rule.key)
             message = (f"at most {maximum}{more} of its {available} applicant"
                        f"{'s' if available != 1 else ''} may be seated")
         elif rule.kind == "seats_politicians":
             assert m is not None
             required = m.politician_seats - len(kept_politicians[m.id])
-            maximum, available = required, len(context.politicians)
+            maximum, available = required, len(others)
             message = (f"{required}{more} politician seat{'s' if required != 1 else ''} to "
                        f"fill; {available} politician{'s' if available != 1 else ''} can sit")
         elif rule.kind == "politician":
             pol = scenario.politician(str(rule.key))
             kept = sum(1 for ps in kept_politicians.values() if pol in ps)
             required, maximum = _shift(pol.min_committees, pol.max_committees, kept)
-            available = len(scenario.mandates) - kept
+            available = sum(1 for x in scenario.mandates
+                            if free_politician[x.id] and pol not in kept_politicians[x.id])
             message = (f"{pol.id} sits on {_limits(required, maximum)}{more} committees; "
                        f"{available} committee{'s' if available != 1 else ''} to choose from")
         elif rule.kind == "min_parties":
@@ -218,7 +197,7 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
             present = {p.party for p in kept_politicians[m.id]}
             required = max(scenario.council.min_parties - len(present), 0)
             maximum = None
-            available = len({p.party for p in context.politicians} - present)
+            available = len({p.party for p in others} - present)
             message = (f"politicians from at least {required}{more} parties; "
                        f"{available} part{'ies' if available != 1 else 'y'} to choose from")
         else:  # max_per_party
@@ -227,8 +206,7 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
             assert cap is not None
             required, maximum = None, cap
             kept_parties = Counter(p.party for p in kept_politicians[m.id])
-            parties = Counter(p.party for p in context.politicians
-                              if p not in kept_politicians[m.id])
+            parties = Counter(p.party for p in others)
             available = sum(max(min(cap - kept_parties[party], n), 0)
                             for party, n in parties.items())
             message = (f"at most {cap} politician{'s' if cap != 1 else ''} per party; with "

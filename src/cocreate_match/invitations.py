@@ -43,12 +43,33 @@ def adhoc_invitations(scenario: Scenario, plan: Plan, committee: str, profile: s
     >>> sorted(first + second)
     ['a', 'b', 'c']
     """
+    earlier = list(invited) if isinstance(invited, Iterable) and not isinstance(
+        invited, str) else invited
+    problems = invitation_problems(scenario, plan, committee, profile, count, earlier, seed)
+    if problems:
+        raise InputError(problems)
+    assert isinstance(earlier, list)
+    mandate = scenario.mandate(committee)
+    wanted = next(p for p in mandate.profiles if p.name == profile)
+    seated = plan.seated_citizens
+    times = Counter(earlier)
+    candidates = [c.id for c in scenario.citizens if c.id not in seated
+                  and c.can_sit_on(committee) and wanted.matches(c)]
+    lot = np.random.default_rng(seed).permutation(len(candidates))
+    order = sorted(range(len(candidates)), key=lambda i: (times[candidates[i]], lot[i]))
+    return tuple(candidates[i] for i in order[:count])
+
+
+def invitation_problems(scenario: object, plan: object, committee: object, profile: object,
+                        count: object = 0, invited: object = (), seed: object = 0
+                        ) -> list[Problem]:
+    """Every problem with the arguments of :func:`adhoc_invitations`, at once; ``plan`` may be
+    None when it could not be read (its own problems are reported elsewhere)."""
     problems = []
-    mandate = None
     if not isinstance(scenario, Scenario):
         problems.append(Problem(message="must be a Scenario", column="scenario",
                                 value=type(scenario).__name__))
-    elif committee not in scenario.committee_ids:
+    elif not isinstance(committee, str) or committee not in scenario.committee_ids:
         problems.append(Problem(message="is not a committee of the scenario",
                                 column="committee", value=committee))
     else:
@@ -57,25 +78,22 @@ def adhoc_invitations(scenario: Scenario, plan: Plan, committee: str, profile: s
             names = ", ".join(p.name for p in mandate.profiles) or "none"
             problems.append(Problem(message=f"is not a profile of {committee} (its profiles: "
                                     f"{names})", column="profile", value=profile))
-    if not isinstance(plan, Plan):
+    if plan is not None and not isinstance(plan, Plan):
         problems.append(Problem(message="must be a Plan", column="plan",
                                 value=type(plan).__name__))
+    elif isinstance(plan, Plan) and isinstance(scenario, Scenario):
+        from .check import check_plan
+
+        # Who is seated decides who may be invited: the plan must be this scenario's.
+        problems += [Problem(message=f"the plan is not a plan for this scenario: {v.message}",
+                             column="plan", value=v.person_id)
+                     for v in check_plan(scenario, plan)
+                     if v.rule.startswith(("plan/unknown", "plan/missing", "citizen/"))]
     for name, value in (("count", count), ("seed", seed)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             problems.append(Problem(message="must be a whole number of at least 0",
                                     column=name, value=value))
-    earlier = [] if isinstance(invited, str) else list(invited)
-    if isinstance(invited, str) or not all(isinstance(pid, str) for pid in earlier):
+    if not isinstance(invited, list) or not all(isinstance(pid, str) for pid in invited):
         problems.append(Problem(message="must be a list of citizen ids", column="invited",
                                 value=invited))
-    if problems:
-        raise InputError(problems)
-    assert mandate is not None
-    wanted = next(p for p in mandate.profiles if p.name == profile)
-    seated = plan.seated_citizens
-    times = Counter(earlier)
-    candidates = [c.id for c in scenario.citizens if c.id not in seated
-                  and c.can_sit_on(committee) and c.tags & wanted.any_of]
-    lot = np.random.default_rng(seed).permutation(len(candidates))
-    order = sorted(range(len(candidates)), key=lambda i: (times[candidates[i]], lot[i]))
-    return tuple(candidates[i] for i in order[:count])
+    return problems

@@ -16,6 +16,21 @@ if TYPE_CHECKING:
 
 __all__ = ["CouncilRules", "Scenario"]
 
+
+@dataclass(frozen=True, slots=True)
+class RuleRef:
+    """What a rule name refers to (ids may contain ``/``, so names are looked up, not split).
+
+    ``kind`` is one of ``seats_citizens``, ``seats_politicians``, ``profile``, ``quota``,
+    ``global_quota``, ``max_per_party``, ``min_parties``, ``politician``, ``household``;
+    ``committee`` the committee id for committee rules; ``key`` the profile name, quota name,
+    politician id or household.
+    """
+
+    kind: str
+    committee: str | None = None
+    key: str | None = None
+
 # Where cross-reference problems point before a loader maps them to files and rows: the name
 # of the Scenario field, and the 0-based position in it.
 MANDATES = "Scenario.mandates"
@@ -96,6 +111,7 @@ class Scenario:
         raise_if(problems)
         problems = _reference_problems(self)
         raise_if(problems)
+        raise_if(_rule_name_problems(self))
         object.__setattr__(self, "_index", {
             "mandates": {m.id: i for i, m in enumerate(self.mandates)},
             "citizens": {c.id: i for i, c in enumerate(self.citizens)},
@@ -119,6 +135,18 @@ class Scenario:
     def politician(self, person_id: str) -> Politician:
         """A politician by id; KeyError if there is none."""
         return self.politicians[self._index["politicians"][person_id]]
+
+    def rules(self) -> dict[str, RuleRef]:
+        """Every rule by the name plans, checks and explanations use, in a fixed order.
+
+        Examples
+        --------
+        >>> from cocreate_match import Mandate
+        >>> list(Scenario(mandates=[Mandate(id="a", citizen_seats=1, politician_seats=0)]).rules())
+        ['a/seats/citizens', 'a/seats/politicians', 'a/council/max_per_party', \
+'a/council/min_parties']
+        """
+        return dict(_rule_refs(self))
 
     @property
     def longest_list(self) -> int:
@@ -239,6 +267,39 @@ def _reference_problems(s: Scenario) -> list[Problem]:
             problems.append(Problem(message="global quota is given twice", file=QUOTAS, row=i,
                                     value=q.name))
         names.add(q.name)
+    return problems
+
+
+def _rule_refs(s: Scenario) -> list[tuple[str, RuleRef]]:
+    refs = []
+    for m in s.mandates:
+        refs.append((f"{m.id}/seats/citizens", RuleRef("seats_citizens", m.id)))
+        refs.append((f"{m.id}/seats/politicians", RuleRef("seats_politicians", m.id)))
+        refs += [(f"{m.id}/profile/{p.name}", RuleRef("profile", m.id, p.name))
+                 for p in m.profiles]
+        refs += [(f"{m.id}/quota/{q.name}", RuleRef("quota", m.id, q.name)) for q in m.quotas]
+        refs.append((f"{m.id}/council/max_per_party", RuleRef("max_per_party", m.id)))
+        refs.append((f"{m.id}/council/min_parties", RuleRef("min_parties", m.id)))
+    refs += [(f"quota/{q.name}", RuleRef("global_quota", None, q.name)) for q in s.quotas]
+    refs += [(f"politician/{p.id}/committees", RuleRef("politician", None, p.id))
+             for p in s.politicians]
+    households = dict.fromkeys(c.household for c in s.citizens if c.household is not None)
+    refs += [(f"household/{h}", RuleRef("household", None, h)) for h in households]
+    return refs
+
+
+def _rule_name_problems(s: Scenario) -> list[Problem]:
+    """Two rules must not share a name (a committee "household" and a household
+    "seats/citizens" would), or reports could not tell them apart."""
+    seen: dict[str, RuleRef] = {}
+    problems = []
+    for name, ref in _rule_refs(s):
+        if name in seen and seen[name] != ref:
+            problems.append(Problem(
+                message=f"two rules would both be named {name!r} ({seen[name].kind} and "
+                        f"{ref.kind}); rename the committee, profile, quota value or household",
+                value=name))
+        seen.setdefault(name, ref)
     return problems
 
 

@@ -18,7 +18,7 @@ from ..explanation import Context, Explanation, conflict_message, describe
 from ..findings import Finding
 from ..scenario import Scenario
 from .linear import LinearModel, is_structural
-from .relax import is_seat_rule
+from .relax import seat_rules
 
 
 class TimeLimitReached(Exception):
@@ -114,14 +114,17 @@ def explain_model(scenario: Scenario, model: LinearModel, context: Context,
     rule may be broken) the seat rules come first.
     """
     subsets = RuleSubsets(model, deadline)
-    preferred = [r for r in subsets.rules if is_seat_rule(r)] if seat_rules_only else [
+    preferred = [r for r in subsets.rules if r in seat_rules(scenario)] if seat_rules_only else [
         f.rule for f in findings]
     try:
         names = irreducible_conflict(subsets, preferred)
     except TimeLimitReached:
-        return Explanation(rules=(), findings=tuple(findings), irreducible=False,
+        # Every rule together still conflicts; only the narrowing down is missing.
+        return Explanation(rules=tuple(describe(scenario, subsets.rules, context)),
+                           findings=tuple(findings), irreducible=False,
                            message="The time limit was reached before the conflicting rules "
-                                   "were narrowed down.")
+                                   "were narrowed down: these rules cannot all be met, but "
+                                   "some of them may not be needed.")
     rules = describe(scenario, names, context)
     return Explanation(rules=tuple(rules), findings=tuple(findings),
                        message=conflict_message(len(rules)))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..scenario import Scenario
 from .linear import LinearModel, LinearSolution, is_structural
 
 Run = Callable[[LinearModel, float | None, int], LinearSolution]
@@ -22,14 +23,15 @@ SCORE_STAGE_SECONDS = 10.0
 SCORE_STAGE_FACTOR = 2.0
 
 
-def is_seat_rule(rule: str) -> bool:
-    """Seat rules are never relaxed: a committee with empty seats is not a plan."""
-    return rule.endswith("/seats/citizens") or rule.endswith("/seats/politicians")
+def seat_rules(scenario: Scenario) -> set[str]:
+    """The rules never relaxed: a committee with empty seats is not a plan."""
+    return {name for name, ref in scenario.rules().items()
+            if ref.kind in ("seats_citizens", "seats_politicians")}
 
 
-def solve_relaxed(model: LinearModel, run: Run, time_limit: float | None,
+def solve_relaxed(model: LinearModel, hard: set[str], run: Run, time_limit: float | None,
                   seed: int) -> LinearSolution:
-    """Solve ``model`` breaking the fewest non-seat rules by the smallest total shortfall.
+    """Solve ``model`` breaking the fewest rules not in ``hard`` by the smallest total shortfall.
 
     Returns the solution over the model's own variables (the slacks dropped), with status
     ``optimal`` when the fewest rules and smallest shortfall are proven, and the score's
@@ -37,7 +39,7 @@ def solve_relaxed(model: LinearModel, run: Run, time_limit: float | None,
     even the seat rules cannot all be met.
     """
     start = time.perf_counter()
-    elastic, rule_flags, slacks = _elastic(model)
+    elastic, rule_flags, slacks = _elastic(model, hard)
     n = model.n_vars
 
     def remaining() -> float | None:
@@ -83,7 +85,7 @@ def _with(model: LinearModel, obj: np.ndarray) -> LinearModel:
     return copy
 
 
-def _elastic(model: LinearModel) -> tuple[LinearModel, np.ndarray, np.ndarray]:
+def _elastic(model: LinearModel, hard: set[str]) -> tuple[LinearModel, np.ndarray, np.ndarray]:
     """The model with slacks on every rule that may be broken; (model, rule flags, slacks)."""
     elastic = model.copy()
     lb, ub, _, rows, cols, vals, row_lb, row_ub = model.arrays()
@@ -92,7 +94,7 @@ def _elastic(model: LinearModel) -> tuple[LinearModel, np.ndarray, np.ndarray]:
     low = np.zeros(model.n_rows)
     np.add.at(high, rows, np.where(vals > 0, vals * ub[cols], vals * lb[cols]))
     np.add.at(low, rows, np.where(vals > 0, vals * lb[cols], vals * ub[cols]))
-    soft = [r for r in model.rules() if not is_seat_rule(r)]
+    soft = [r for r in model.rules() if r not in hard]
     flags = elastic.add_variables(np.zeros(len(soft)), np.ones(len(soft)), np.zeros(len(soft)))
     flag_of = dict(zip(soft, flags.tolist(), strict=True))
     slack_list: list[int] = []

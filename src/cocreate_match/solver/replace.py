@@ -9,6 +9,7 @@ first), then the committee's place in the candidate's list, then a seeded lotter
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..check import check_plan, plan_score
+from ..check import Violation, check_plan, plan_score
 from ..errors import InputError, Problem
 from ..explanation import Context, Explanation
 from ..mandate import CompetenceProfile, Quota
@@ -88,33 +89,17 @@ def replace(
     >>> new.committee("climate").citizens != (gone,), gone in new.unseated_citizens
     (True, True)
     """
-    from .solve import argument_problems
-
-    problems = argument_problems(scenario, seed, time_limit)
-    if not isinstance(plan, Plan):
-        problems.append(Problem(message="must be a Plan", column="plan",
-                                value=type(plan).__name__))
-    if isinstance(dropouts, str) or not isinstance(dropouts, Iterable):
-        problems.append(Problem(message="must be a list of person ids", column="dropouts",
-                                value=dropouts))
-        dropouts = ()
-    gone = list(dict.fromkeys(dropouts))
-    if isinstance(scenario, Scenario):
-        known = {c.id for c in scenario.citizens} | {p.id for p in scenario.politicians}
-        problems += [Problem(message="is not a citizen or politician of the scenario",
-                             column="dropouts", value=pid) for pid in gone if pid not in known]
-        if isinstance(plan, Plan):
-            problems += [Problem(message=f"the plan is not a plan for this scenario: "
-                                 f"{v.message}", column="plan", value=v.person_id)
-                         for v in check_plan(scenario, plan) if v.rule.startswith(
-                             ("plan/", "citizen/")) or (v.rule.endswith("/seats")
-                         and v.rule.startswith("politician/"))]
+    problems = replace_problems(scenario, plan, dropouts, seed, time_limit)
     if problems:
         raise InputError(problems)
+    gone = list(dict.fromkeys(dropouts))
+    # Rules the plan already breaks (a relaxed plan) are held to "no worse than now".
+    tolerated = {v.rule: v for v in check_plan(scenario, plan)}
     run = SOLVERS[Backend.parse(backend)]
     started = time.perf_counter()
     kept = kept_seats(plan, gone)
-    filled = fill_freed_seats(scenario, kept, frozenset(gone), run, time_limit, seed, explain)
+    filled = fill_freed_seats(scenario, kept, frozenset(gone), tolerated, run, time_limit, seed,
+                              explain)
     elapsed = time.perf_counter() - started
 
     def outcome(status: Status, new: Plan | None, message: str) -> SolveResult:
@@ -140,12 +125,52 @@ def replace(
     message = (f"{len(gone)} drop-out{'s' if len(gone) != 1 else ''}: {len(added)} seat"
                f"{'s' if len(added) != 1 else ''} filled ({from_reserves} by reserves); every "
                "other seat is kept.")
+    released = {f"politician/{pid}/committees" for pid in gone}
+    broken = tuple(v for v in check_plan(scenario, new) if v.rule not in released)
+    if broken:
+        message += (f" The plan in force broke {len(broken)} rule"
+                    f"{'s' if len(broken) != 1 else ''}; the new one breaks "
+                    f"{'it' if len(broken) == 1 else 'them'} no worse.")
+        return dataclasses.replace(outcome(Status.RELAXED, new, message), relaxed=broken)
     status = Status.OPTIMAL if filled.status == "optimal" else Status.FEASIBLE
     return outcome(status, new, message)
 
 
-def _limits(low: int, high: int | None, kept: int) -> tuple[float, float]:
-    return low - kept, np.inf if high is None else high - kept
+def replace_problems(scenario: object, plan: object, dropouts: object, seed: object = 0,
+                     time_limit: object = None) -> list[Problem]:
+    """Every problem with the arguments of :func:`replace`, at once."""
+    from .solve import argument_problems
+
+    problems = argument_problems(scenario, seed, time_limit)
+    if not isinstance(plan, Plan):
+        problems.append(Problem(message="must be a Plan", column="plan",
+                                value=type(plan).__name__))
+    ids: list[str] = []
+    if isinstance(dropouts, str) or not isinstance(dropouts, Iterable):
+        problems.append(Problem(message="must be a list of person ids", column="dropouts",
+                                value=dropouts))
+    else:
+        for pid in dropouts:
+            if isinstance(pid, str):
+                ids.append(pid)
+            else:
+                problems.append(Problem(message="must be a person id (a string)",
+                                        column="dropouts", value=pid))
+    if isinstance(scenario, Scenario):
+        known = {c.id for c in scenario.citizens} | {p.id for p in scenario.politicians}
+        problems += [Problem(message="is not a citizen or politician of the scenario",
+                             column="dropouts", value=pid) for pid in ids if pid not in known]
+        if isinstance(plan, Plan):
+            problems += [Problem(message=f"the plan is not a plan for this scenario: "
+                                 f"{v.message}", column="plan", value=v.person_id)
+                         for v in check_plan(scenario, plan) if v.rule.startswith(
+                             ("plan/", "citizen/")) or (v.rule.endswith("/seats")
+                         and v.rule.startswith("politician/"))]
+    return problems
+
+
+def _high(limit: int | None) -> float:
+    return np.inf if limit is None else limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +183,24 @@ class Filled:
     seconds: float
 
 
-def fill_freed_seats(scenario: Scenario, kept: Plan, dropouts: frozenset[str], run: Run,
-                     time_limit: float | None, seed: int, explain: bool) -> Filled:
-    """Fill the seats ``kept`` leaves empty, with people who are not in ``dropouts``."""
+def fill_freed_seats(scenario: Scenario, kept: Plan, dropouts: frozenset[str],
+                     tolerated: dict[str, Violation], run: Run, time_limit: float | None,
+                     seed: int, explain: bool) -> Filled:
+    """Fill the seats ``kept`` leaves empty, with people who are not in ``dropouts``.
+
+    A rule in ``tolerated`` (broken by the plan in force) is held to what that plan achieved.
+    """
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+
+    def limits(rule: str, low: float, high: float, kept_count: int) -> tuple[float, float]:
+        broken = tolerated.get(rule)
+        if broken is not None and broken.actual is not None and broken.limit is not None:
+            if broken.actual < broken.limit:
+                low = min(low, broken.actual)
+            else:
+                high = max(high, broken.actual)
+        return low - kept_count, high - kept_count
+
     rng = np.random.default_rng(seed)
     citizens = {c.id: c for c in scenario.citizens}
     politicians = {p.id: p for p in scenario.politicians}
@@ -170,8 +210,11 @@ def fill_freed_seats(scenario: Scenario, kept: Plan, dropouts: frozenset[str], r
     on_p = {m.id: [politicians[pid] for pid in kept.committee(m.id).politicians]
             for m in scenario.mandates}
     seated = {c.id for cs in on_c.values() for c in cs}
-    reserve_rank = {(r.committee_id, r.person_id): r.rank for r in kept.reserves}
-    deepest = max((r.rank for r in kept.reserves), default=0)
+    # Reserves count by their place in the committee's list, not the rank as written, so
+    # that ranks like 1, 5, 10**15 weigh like 1, 2, 3.
+    reserve_rank = {(m.id, pid): place for m in scenario.mandates
+                    for place, pid in enumerate(kept.reserves_for(m.id), start=1)}
+    deepest = max(reserve_rank.values(), default=0)
 
     # -- citizens -------------------------------------------------------------------------
     pool = [c for c in scenario.citizens if c.id not in seated and c.id not in dropouts]
@@ -208,7 +251,7 @@ def fill_freed_seats(scenario: Scenario, kept: Plan, dropouts: frozenset[str], r
         for rule, name in named:
             test = rule.matches
             fits = np.array([test(pool[i]) for i in vc[vk == k]], dtype=bool)
-            low, high = _limits(rule.min, rule.max, sum(map(test, on_c[m.id])))
+            low, high = limits(name, rule.min, _high(rule.max), sum(map(test, on_c[m.id])))
             cmodel.add_row(name, here[fits], low, high)
     for i in np.unique(vc):
         cmodel.add_row(f"_citizen/{pool[i].id}", cols[vc == i], 0, 1)
@@ -216,7 +259,7 @@ def fill_freed_seats(scenario: Scenario, kept: Plan, dropouts: frozenset[str], r
     for q in scenario.quotas:
         test = q.matches
         fits = np.array([test(pool[i]) for i in vc], dtype=bool)
-        low, high = _limits(q.min, q.max, sum(map(test, everyone)))
+        low, high = limits(f"quota/{q.name}", q.min, _high(q.max), sum(map(test, everyone)))
         cmodel.add_row(f"quota/{q.name}", cols[fits], low, high)
     households = Counter(c.household for c in everyone if c.household is not None)
     members: dict[str, list[int]] = defaultdict(list)
@@ -225,8 +268,8 @@ def fill_freed_seats(scenario: Scenario, kept: Plan, dropouts: frozenset[str], r
             members[pool[i].household].append(int(i))
     for household, ids in sorted(members.items()):
         if len(ids) > 1 or households[household]:
-            cmodel.add_row(f"household/{household}", cols[np.isin(vc, ids)], 0,
-                           1 - households[household])
+            low, high = limits(f"household/{household}", 0, 1, households[household])
+            cmodel.add_row(f"household/{household}", cols[np.isin(vc, ids)], low, high)
 
     # -- politicians ----------------------------------------------------------------------
     staying = [p for p in scenario.politicians if p.id not in dropouts]
@@ -262,8 +305,9 @@ def fill_freed_seats(scenario: Scenario, kept: Plan, dropouts: frozenset[str], r
         if council.max_per_party is not None:
             for party in parties:
                 chosen = here & np.array([staying[j].party == party for j in vp], dtype=bool)
-                pmodel.add_row(f"{m.id}/council/max_per_party", pcols[chosen], -np.inf,
-                               council.max_per_party - kept_parties[party])
+                pmodel.add_row(f"{m.id}/council/max_per_party", pcols[chosen], *limits(
+                    f"{m.id}/council/max_per_party", -np.inf, council.max_per_party,
+                    kept_parties[party]))
         if council.min_parties > 0:
             missing = [party for party in parties if party not in kept_parties]
             present = pmodel.add_variables(np.zeros(len(missing)), np.ones(len(missing)),
@@ -273,24 +317,25 @@ def fill_freed_seats(scenario: Scenario, kept: Plan, dropouts: frozenset[str], r
                 pmodel.add_row(f"_present/{m.id}/{party}",
                                np.concatenate([[flag], pcols[chosen]]), -np.inf, 0,
                                np.concatenate([[1.0], -np.ones(int(chosen.sum()))]))
-            pmodel.add_row(f"{m.id}/council/min_parties", present,
-                           council.min_parties - len(kept_parties), np.inf)
+            pmodel.add_row(f"{m.id}/council/min_parties", present, *limits(
+                f"{m.id}/council/min_parties", council.min_parties, np.inf, len(kept_parties)))
     for j, p in enumerate(staying):
         sits = sum(1 for ps in on_p.values() if p in ps)
-        low, high = _limits(p.min_committees, p.max_committees, sits)
-        pmodel.add_row(f"politician/{p.id}/committees", pcols[vp == j], low, high)
+        pmodel.add_row(f"politician/{p.id}/committees", pcols[vp == j], *limits(
+            f"politician/{p.id}/committees", p.min_committees, _high(p.max_committees), sits))
 
     # -- solve both halves ----------------------------------------------------------------
     seconds = 0.0
     solutions = []
     for model in (cmodel, pmodel):
-        found = run(model, time_limit, seed)
+        left = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
+        found = run(model, left, seed)
         seconds += found.seconds
         if found.status in ("infeasible", "time_limit"):
             explanation = None
             if found.status == "infeasible" and explain:
                 explanation = explain_model(
-                    scenario, model, Context(pool, staying, kept), (), None)
+                    scenario, model, Context(pool, staying, kept), (), deadline)
             return Filled(found.status, None, explanation, seconds)
         solutions.append(found)
     cx, px = (np.rint(s.x[: len(v)]) > 0.5 for s, v in zip(solutions, (vc, vp), strict=True)

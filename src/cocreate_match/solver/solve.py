@@ -21,7 +21,7 @@ from .citizens import CitizenTypes, build_citizen_model, draw_citizens
 from .conflicts import explain_model
 from .linear import LinearModel, LinearSolution
 from .politicians import PoliticianVariables, build_politician_model
-from .relax import solve_relaxed
+from .relax import seat_rules, solve_relaxed
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +161,7 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
             infeasible_models.append(model)
         if solution.status == "infeasible" and relax:
             remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
-            solution = solve_relaxed(model, run, remaining, seed)
+            solution = solve_relaxed(model, seat_rules(scenario), run, remaining, seed)
         solve_time += solution.seconds
         parts.append(_Part(name, model, solution))
         if solution.status in ("infeasible", "time_limit"):
