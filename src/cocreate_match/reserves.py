@@ -106,7 +106,6 @@ def add_reserves(scenario: Scenario, plan: Plan, count: int, *, seed: int = 0) -
     """
     _check(scenario, plan, count, seed)
     swaps = _Swaps(scenario, plan)
-    top = scenario.longest_list + 1
     rng = np.random.default_rng(seed)
     lot = {c.id: int(x) for c, x in zip(scenario.citizens,
                                         rng.permutation(len(scenario.citizens)), strict=True)}
@@ -114,7 +113,7 @@ def add_reserves(scenario: Scenario, plan: Plan, count: int, *, seed: int = 0) -
     covered: dict[str, set[str]] = {m.id: set() for m in scenario.mandates}
     chosen: list[Reserve] = []
     # Who can replace whom does not change as reserves are chosen; only what is covered does.
-    options = {m.id: [(swaps.replaceable(m, c), _score(top, c, m.id), lot[c.id], c.id)
+    options = {m.id: [(swaps.replaceable(m, c), scenario.score(c, m.id), lot[c.id], c.id)
                       for c in scenario.citizens if c.id not in taken and c.can_sit_on(m.id)]
                for m in scenario.mandates if m.citizen_seats > 0 and count > 0}
     for rank in range(1, count + 1):
@@ -129,11 +128,6 @@ def add_reserves(scenario: Scenario, plan: Plan, count: int, *, seed: int = 0) -
             covered[cid] |= can
             chosen.append(Reserve(committee_id=cid, person_id=pid, rank=rank))
     return replace(plan, reserves=tuple(chosen))
-
-
-def _score(top: int, c: Citizen, committee_id: str) -> int:
-    position = c.rank(committee_id)
-    return top - position if position is not None else 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -103,6 +103,7 @@ class Scenario:
     _index: Mapping[str, Mapping[str, int]] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
+    _longest: int = field(init=False, repr=False, compare=False, hash=False, default=0)
 
     def __post_init__(self) -> None:
         for name in ("mandates", "citizens", "politicians", "quotas"):
@@ -117,6 +118,9 @@ class Scenario:
             "citizens": {c.id: i for i, c in enumerate(self.citizens)},
             "politicians": {p.id: i for i, p in enumerate(self.politicians)},
         })
+        lengths = [len(c.applied_to) for c in self.citizens]
+        lengths += [len(p.preferences) for p in self.politicians]
+        object.__setattr__(self, "_longest", max(lengths, default=0))
 
     # -- look-ups -----------------------------------------------------------------------------
     @property
@@ -148,12 +152,28 @@ class Scenario:
         """
         return dict(_rule_refs(self))
 
+    def score(self, person: Citizen | Politician, committee_id: str) -> int:
+        """What seating ``person`` on a committee adds to the objective (see ``solve``):
+        ``L + 1 - rank`` for a committee in their list, 1 for a citizen open to any committee,
+        else 0.
+
+        Examples
+        --------
+        >>> from cocreate_match import Mandate
+        >>> s = Scenario(mandates=[Mandate(id="a", citizen_seats=1, politician_seats=0)],
+        ...              citizens=[Citizen(id="c", applied_to=["a"])])
+        >>> s.score(s.citizen("c"), "a")
+        1
+        """
+        rank = person.rank(committee_id)
+        if rank is not None:
+            return self.longest_list + 1 - rank
+        return 1 if isinstance(person, Citizen) and person.open_to_any else 0
+
     @property
     def longest_list(self) -> int:
         """L in the objective: the longest ``applied_to`` or ``preferences`` list."""
-        lengths = [len(c.applied_to) for c in self.citizens]
-        lengths += [len(p.preferences) for p in self.politicians]
-        return max(lengths, default=0)
+        return self._longest
 
     # -- alternate constructors -----------------------------------------------------------------
     @classmethod

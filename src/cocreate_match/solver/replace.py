@@ -230,8 +230,7 @@ def fill_freed_seats(scenario: Scenario, kept: Plan, dropouts: frozenset[str],
         for i, c in enumerate(pool):
             if not c.can_sit_on(m.id):
                 continue
-            position = c.rank(m.id)
-            preference = top - position if position is not None else 1
+            preference = scenario.score(c, m.id)
             rank = reserve_rank.get((m.id, c.id))
             bonus = 0 if rank is None else deepest + 1 - rank
             var_citizen.append(i)
@@ -285,10 +284,9 @@ def fill_freed_seats(scenario: Scenario, kept: Plan, dropouts: frozenset[str],
         for j, p in enumerate(staying):
             if p in on_p[m.id]:
                 continue
-            position = p.rank(m.id)
             var_pol.append(j)
             var_pk.append(k)
-            pscore.append((top - position if position is not None else 0) * np_
+            pscore.append(scenario.score(p, m.id) * np_
                           + (np_ - 1 - int(plot[j])))
     vp = np.asarray(var_pol, dtype=np.int64)
     vpk = np.asarray(var_pk, dtype=np.int64)
