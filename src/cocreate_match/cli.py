@@ -222,9 +222,10 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
     from .summary import format_summary
 
     assert isinstance(scenario, Scenario)
-    for path in (args.out, args.explain_out):
-        if path:
-            _check_writable(path)  # before a long solve, not after it
+    # Before a long solve, not after it; every unwritable path at once.
+    problems = _writable_problems(args.out) + _writable_problems(args.explain_out)
+    if problems:
+        raise InputError(problems)
     result = solve(scenario, seed=args.seed, time_limit=args.time_limit, backend=args.backend,
                    relax=args.relax)
     cover = None
@@ -242,9 +243,7 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
             print(format_summary(scenario, result), file=out)
     print(_outcome(result), file=out if result.plan is not None else sys.stderr)
     if quiet and result.relaxed:
-        print("Rules broken:", file=out)
-        for v in result.relaxed:
-            print(f"  - {v.rule}: limit {v.limit}, achieved {v.actual}", file=out)
+        _print_broken(result, out)
     if result.explanation is not None:
         print(result.explanation, file=sys.stderr)
     if args.explain_out:
@@ -255,6 +254,12 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
     if result.plan is not None and args.out:
         print(f"Plan written to {args.out}.", file=out)
     return _STATUS_EXIT[result.status]
+
+
+def _print_broken(result: SolveResult, out: TextIO) -> None:
+    print("Rules broken:", file=out)
+    for v in result.relaxed:
+        print(f"  - {v.rule}: limit {v.limit}, achieved {v.actual}", file=out)
 
 
 def _read_ids(path: str) -> list[tuple[int, str]]:
@@ -321,6 +326,8 @@ def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
         return _STATUS_EXIT[result.status]
     _write_plan(result, args.out, scenario)
     print(f"{result.status.value}: {result.message}", file=out)
+    if result.relaxed:
+        _print_broken(result, out)
     print(f"New plan written to {args.out}.", file=out)
     return EXIT_OK
 
