@@ -183,6 +183,155 @@ class Filled:
     seconds: float
 
 
+class _Refill:
+    """The two refill models (citizens, politicians) over the seats ``kept`` leaves empty."""
+
+    def __init__(self, scenario: Scenario, kept: Plan, dropouts: frozenset[str],
+                 tolerated: dict[str, Violation], seed: int) -> None:
+        self.scenario = scenario
+        self.kept = kept
+        self.tolerated = tolerated
+        self.rng = np.random.default_rng(seed)
+        citizens = {c.id: c for c in scenario.citizens}
+        politicians = {p.id: p for p in scenario.politicians}
+        self.on_c = {m.id: [citizens[pid] for pid in kept.committee(m.id).citizens]
+                     for m in scenario.mandates}
+        self.on_p = {m.id: [politicians[pid] for pid in kept.committee(m.id).politicians]
+                     for m in scenario.mandates}
+        seated = {c.id for cs in self.on_c.values() for c in cs}
+        self.pool = [c for c in scenario.citizens if c.id not in seated and c.id not in dropouts]
+        self.staying = [p for p in scenario.politicians if p.id not in dropouts]
+
+    def limits(self, rule: str, low: float, high: float, kept_count: int) -> tuple[float, float]:
+        """A rule's limits on the new seats: shifted by what the kept seats count, and widened
+        to what the plan in force achieved when it broke the rule."""
+        broken = self.tolerated.get(rule)
+        if broken is not None and broken.actual is not None and broken.limit is not None:
+            if broken.actual < broken.limit:
+                low = min(low, broken.actual)
+            else:
+                high = max(high, broken.actual)
+        return low - kept_count, high - kept_count
+
+    def citizen_model(self) -> tuple[LinearModel, np.ndarray, np.ndarray]:
+        """The citizens' model; (model, candidate index per variable, committee per variable)."""
+        scenario, kept, on_c, pool, limits = (self.scenario, self.kept, self.on_c, self.pool,
+                                              self.limits)
+        top = scenario.longest_list + 1
+        # Reserves count by their place in the committee's list, not the rank as written, so
+        # that ranks like 1, 5, 10**15 weigh like 1, 2, 3.
+        reserve_rank = {(m.id, pid): place for m in scenario.mandates
+                        for place, pid in enumerate(kept.reserves_for(m.id), start=1)}
+        deepest = max(reserve_rank.values(), default=0)
+        lot = self.rng.permutation(len(pool))
+        cmodel = LinearModel()
+        var_citizen: list[int] = []
+        var_committee: list[int] = []
+        score: list[float] = []
+        n = max(len(pool), 1)
+        for k, m in enumerate(scenario.mandates):
+            if m.citizen_seats - len(on_c[m.id]) <= 0:
+                continue
+            for i, c in enumerate(pool):
+                if not c.can_sit_on(m.id):
+                    continue
+                preference = scenario.score(c, m.id)
+                rank = reserve_rank.get((m.id, c.id))
+                bonus = 0 if rank is None else deepest + 1 - rank
+                var_citizen.append(i)
+                var_committee.append(k)
+                # Reserves first, then preference, then the lot: each weight outweighs all below.
+                score.append((bonus * (top + 1) + preference) * n + (n - 1 - int(lot[i])))
+        vc = np.asarray(var_citizen, dtype=np.int64)
+        vk = np.asarray(var_committee, dtype=np.int64)
+        cols = cmodel.add_variables(np.zeros(len(vc)), np.ones(len(vc)), score)
+        for k, m in enumerate(scenario.mandates):
+            free = m.citizen_seats - len(on_c[m.id])
+            here = cols[vk == k]
+            cmodel.add_row(f"{m.id}/seats/citizens", here, free, free)
+            named: list[tuple[CompetenceProfile | Quota, str]] = [
+                (p, f"{m.id}/profile/{p.name}") for p in m.profiles]
+            named += [(q, f"{m.id}/quota/{q.name}") for q in m.quotas]
+            for rule, name in named:
+                test = rule.matches
+                fits = np.array([test(pool[i]) for i in vc[vk == k]], dtype=bool)
+                low, high = limits(name, rule.min, _high(rule.max), sum(map(test, on_c[m.id])))
+                cmodel.add_row(name, here[fits], low, high)
+        for i in np.unique(vc):
+            cmodel.add_row(f"_citizen/{pool[i].id}", cols[vc == i], 0, 1)
+        everyone = [c for cs in on_c.values() for c in cs]
+        for q in scenario.quotas:
+            test = q.matches
+            fits = np.array([test(pool[i]) for i in vc], dtype=bool)
+            low, high = limits(f"quota/{q.name}", q.min, _high(q.max), sum(map(test, everyone)))
+            cmodel.add_row(f"quota/{q.name}", cols[fits], low, high)
+        households = Counter(c.household for c in everyone if c.household is not None)
+        members: dict[str, list[int]] = defaultdict(list)
+        for i in np.unique(vc):
+            if pool[i].household is not None:
+                members[pool[i].household].append(int(i))
+        for household, ids in sorted(members.items()):
+            if len(ids) > 1 or households[household]:
+                low, high = limits(f"household/{household}", 0, 1, households[household])
+                cmodel.add_row(f"household/{household}", cols[np.isin(vc, ids)], low, high)
+        return cmodel, vc, vk
+
+    def politician_model(self) -> tuple[LinearModel, np.ndarray, np.ndarray]:
+        """The politicians' model; (model, politician index per variable, committee per
+        variable)."""
+        scenario, on_p, staying, limits = self.scenario, self.on_p, self.staying, self.limits
+        plot = self.rng.permutation(len(staying))
+        pmodel = LinearModel()
+        var_pol: list[int] = []
+        var_pk: list[int] = []
+        pscore: list[float] = []
+        np_ = max(len(staying), 1)
+        for k, m in enumerate(scenario.mandates):
+            if m.politician_seats - len(on_p[m.id]) <= 0:
+                continue
+            for j, p in enumerate(staying):
+                if p in on_p[m.id]:
+                    continue
+                var_pol.append(j)
+                var_pk.append(k)
+                pscore.append(scenario.score(p, m.id) * np_
+                              + (np_ - 1 - int(plot[j])))
+        vp = np.asarray(var_pol, dtype=np.int64)
+        vpk = np.asarray(var_pk, dtype=np.int64)
+        pcols = pmodel.add_variables(np.zeros(len(vp)), np.ones(len(vp)), pscore)
+        council = scenario.council
+        for k, m in enumerate(scenario.mandates):
+            free = m.politician_seats - len(on_p[m.id])
+            here = vpk == k
+            pmodel.add_row(f"{m.id}/seats/politicians", pcols[here], free, free)
+            if m.politician_seats == 0:
+                continue
+            kept_parties = Counter(p.party for p in on_p[m.id])
+            parties = sorted({staying[j].party for j in vp[here]} | set(kept_parties))
+            if council.max_per_party is not None:
+                for party in parties:
+                    chosen = here & np.array([staying[j].party == party for j in vp], dtype=bool)
+                    pmodel.add_row(f"{m.id}/council/max_per_party", pcols[chosen], *limits(
+                        f"{m.id}/council/max_per_party", -np.inf, council.max_per_party,
+                        kept_parties[party]))
+            if council.min_parties > 0:
+                missing = [party for party in parties if party not in kept_parties]
+                present = pmodel.add_variables(np.zeros(len(missing)), np.ones(len(missing)),
+                                               np.zeros(len(missing)))
+                for flag, party in zip(present, missing, strict=True):
+                    chosen = here & np.array([staying[j].party == party for j in vp], dtype=bool)
+                    pmodel.add_row(f"_present/{m.id}/{party}",
+                                   np.concatenate([[flag], pcols[chosen]]), -np.inf, 0,
+                                   np.concatenate([[1.0], -np.ones(int(chosen.sum()))]))
+                pmodel.add_row(f"{m.id}/council/min_parties", present, *limits(
+                    f"{m.id}/council/min_parties", council.min_parties, np.inf, len(kept_parties)))
+        for j, p in enumerate(staying):
+            sits = sum(1 for ps in on_p.values() if p in ps)
+            pmodel.add_row(f"politician/{p.id}/committees", pcols[vp == j], *limits(
+                f"politician/{p.id}/committees", p.min_committees, _high(p.max_committees), sits))
+        return pmodel, vp, vpk
+
+
 def fill_freed_seats(scenario: Scenario, kept: Plan, dropouts: frozenset[str],
                      tolerated: dict[str, Violation], run: Run, time_limit: float | None,
                      seed: int, explain: bool) -> Filled:
@@ -191,138 +340,11 @@ def fill_freed_seats(scenario: Scenario, kept: Plan, dropouts: frozenset[str],
     A rule in ``tolerated`` (broken by the plan in force) is held to what that plan achieved.
     """
     deadline = None if time_limit is None else time.perf_counter() + time_limit
+    refill = _Refill(scenario, kept, dropouts, tolerated, seed)
+    cmodel, vc, vk = refill.citizen_model()
+    pmodel, vp, vpk = refill.politician_model()
+    pool, staying = refill.pool, refill.staying
 
-    def limits(rule: str, low: float, high: float, kept_count: int) -> tuple[float, float]:
-        broken = tolerated.get(rule)
-        if broken is not None and broken.actual is not None and broken.limit is not None:
-            if broken.actual < broken.limit:
-                low = min(low, broken.actual)
-            else:
-                high = max(high, broken.actual)
-        return low - kept_count, high - kept_count
-
-    rng = np.random.default_rng(seed)
-    citizens = {c.id: c for c in scenario.citizens}
-    politicians = {p.id: p for p in scenario.politicians}
-    top = scenario.longest_list + 1
-    on_c = {m.id: [citizens[pid] for pid in kept.committee(m.id).citizens]
-            for m in scenario.mandates}
-    on_p = {m.id: [politicians[pid] for pid in kept.committee(m.id).politicians]
-            for m in scenario.mandates}
-    seated = {c.id for cs in on_c.values() for c in cs}
-    # Reserves count by their place in the committee's list, not the rank as written, so
-    # that ranks like 1, 5, 10**15 weigh like 1, 2, 3.
-    reserve_rank = {(m.id, pid): place for m in scenario.mandates
-                    for place, pid in enumerate(kept.reserves_for(m.id), start=1)}
-    deepest = max(reserve_rank.values(), default=0)
-
-    # -- citizens -------------------------------------------------------------------------
-    pool = [c for c in scenario.citizens if c.id not in seated and c.id not in dropouts]
-    lot = rng.permutation(len(pool))
-    cmodel = LinearModel()
-    var_citizen: list[int] = []
-    var_committee: list[int] = []
-    score: list[float] = []
-    n = max(len(pool), 1)
-    for k, m in enumerate(scenario.mandates):
-        if m.citizen_seats - len(on_c[m.id]) <= 0:
-            continue
-        for i, c in enumerate(pool):
-            if not c.can_sit_on(m.id):
-                continue
-            preference = scenario.score(c, m.id)
-            rank = reserve_rank.get((m.id, c.id))
-            bonus = 0 if rank is None else deepest + 1 - rank
-            var_citizen.append(i)
-            var_committee.append(k)
-            # Reserves first, then preference, then the lot: each weight outweighs all below.
-            score.append((bonus * (top + 1) + preference) * n + (n - 1 - int(lot[i])))
-    vc = np.asarray(var_citizen, dtype=np.int64)
-    vk = np.asarray(var_committee, dtype=np.int64)
-    cols = cmodel.add_variables(np.zeros(len(vc)), np.ones(len(vc)), score)
-    for k, m in enumerate(scenario.mandates):
-        free = m.citizen_seats - len(on_c[m.id])
-        here = cols[vk == k]
-        cmodel.add_row(f"{m.id}/seats/citizens", here, free, free)
-        named: list[tuple[CompetenceProfile | Quota, str]] = [
-            (p, f"{m.id}/profile/{p.name}") for p in m.profiles]
-        named += [(q, f"{m.id}/quota/{q.name}") for q in m.quotas]
-        for rule, name in named:
-            test = rule.matches
-            fits = np.array([test(pool[i]) for i in vc[vk == k]], dtype=bool)
-            low, high = limits(name, rule.min, _high(rule.max), sum(map(test, on_c[m.id])))
-            cmodel.add_row(name, here[fits], low, high)
-    for i in np.unique(vc):
-        cmodel.add_row(f"_citizen/{pool[i].id}", cols[vc == i], 0, 1)
-    everyone = [c for cs in on_c.values() for c in cs]
-    for q in scenario.quotas:
-        test = q.matches
-        fits = np.array([test(pool[i]) for i in vc], dtype=bool)
-        low, high = limits(f"quota/{q.name}", q.min, _high(q.max), sum(map(test, everyone)))
-        cmodel.add_row(f"quota/{q.name}", cols[fits], low, high)
-    households = Counter(c.household for c in everyone if c.household is not None)
-    members: dict[str, list[int]] = defaultdict(list)
-    for i in np.unique(vc):
-        if pool[i].household is not None:
-            members[pool[i].household].append(int(i))
-    for household, ids in sorted(members.items()):
-        if len(ids) > 1 or households[household]:
-            low, high = limits(f"household/{household}", 0, 1, households[household])
-            cmodel.add_row(f"household/{household}", cols[np.isin(vc, ids)], low, high)
-
-    # -- politicians ----------------------------------------------------------------------
-    staying = [p for p in scenario.politicians if p.id not in dropouts]
-    plot = rng.permutation(len(staying))
-    pmodel = LinearModel()
-    var_pol: list[int] = []
-    var_pk: list[int] = []
-    pscore: list[float] = []
-    np_ = max(len(staying), 1)
-    for k, m in enumerate(scenario.mandates):
-        if m.politician_seats - len(on_p[m.id]) <= 0:
-            continue
-        for j, p in enumerate(staying):
-            if p in on_p[m.id]:
-                continue
-            var_pol.append(j)
-            var_pk.append(k)
-            pscore.append(scenario.score(p, m.id) * np_
-                          + (np_ - 1 - int(plot[j])))
-    vp = np.asarray(var_pol, dtype=np.int64)
-    vpk = np.asarray(var_pk, dtype=np.int64)
-    pcols = pmodel.add_variables(np.zeros(len(vp)), np.ones(len(vp)), pscore)
-    council = scenario.council
-    for k, m in enumerate(scenario.mandates):
-        free = m.politician_seats - len(on_p[m.id])
-        here = vpk == k
-        pmodel.add_row(f"{m.id}/seats/politicians", pcols[here], free, free)
-        if m.politician_seats == 0:
-            continue
-        kept_parties = Counter(p.party for p in on_p[m.id])
-        parties = sorted({staying[j].party for j in vp[here]} | set(kept_parties))
-        if council.max_per_party is not None:
-            for party in parties:
-                chosen = here & np.array([staying[j].party == party for j in vp], dtype=bool)
-                pmodel.add_row(f"{m.id}/council/max_per_party", pcols[chosen], *limits(
-                    f"{m.id}/council/max_per_party", -np.inf, council.max_per_party,
-                    kept_parties[party]))
-        if council.min_parties > 0:
-            missing = [party for party in parties if party not in kept_parties]
-            present = pmodel.add_variables(np.zeros(len(missing)), np.ones(len(missing)),
-                                           np.zeros(len(missing)))
-            for flag, party in zip(present, missing, strict=True):
-                chosen = here & np.array([staying[j].party == party for j in vp], dtype=bool)
-                pmodel.add_row(f"_present/{m.id}/{party}",
-                               np.concatenate([[flag], pcols[chosen]]), -np.inf, 0,
-                               np.concatenate([[1.0], -np.ones(int(chosen.sum()))]))
-            pmodel.add_row(f"{m.id}/council/min_parties", present, *limits(
-                f"{m.id}/council/min_parties", council.min_parties, np.inf, len(kept_parties)))
-    for j, p in enumerate(staying):
-        sits = sum(1 for ps in on_p.values() if p in ps)
-        pmodel.add_row(f"politician/{p.id}/committees", pcols[vp == j], *limits(
-            f"politician/{p.id}/committees", p.min_committees, _high(p.max_committees), sits))
-
-    # -- solve both halves ----------------------------------------------------------------
     seconds = 0.0
     solutions = []
     for model in (cmodel, pmodel):
