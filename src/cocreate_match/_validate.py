@@ -38,6 +38,14 @@ def check_count(value: Any, column: str, *, optional: bool = False) -> list[Prob
     return []
 
 
+def check_whole(value: Any, column: str) -> list[Problem]:
+    """An argument that must be a whole number of at least 0 (a seed, a count)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return [Problem(message="must be a whole number of at least 0", column=column,
+                        value=value)]
+    return []
+
+
 def check_limits(low: Any, high: Any, low_name: str = "min",
                  high_name: str = "max") -> list[Problem]:
     """``low`` a count, ``high`` an optional count, and ``low <= high``."""

@@ -26,12 +26,13 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .errors import Problem
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import Citizen, Politician
 from .plan import Plan, Role
 from .scenario import Scenario
 
-__all__ = ["Violation", "check_plan", "plan_score", "rule_counts"]
+__all__ = ["Violation", "check_plan", "plan_in_force_problems", "plan_score", "rule_counts"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,6 +204,36 @@ def check_plan(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
                     person_id=person.id,
                 ))
     return tuple(found)
+
+
+def plan_in_force_problems(scenario: object, plan: object) -> list[Problem]:
+    """Why ``plan`` cannot serve as the plan in force for ``scenario`` (reserves, drop-outs,
+    invitations start from one): a wrong type, or seats and people that do not match the
+    scenario. Rules the plan breaks are not such problems.
+
+    Examples
+    --------
+    >>> from cocreate_match import Citizen, Mandate, Plan, Scenario
+    >>> s = Scenario(mandates=[Mandate(id="a", citizen_seats=1, politician_seats=0)],
+    ...              citizens=[Citizen(id="c1", applied_to=["a"])])
+    >>> [p.value for p in plan_in_force_problems(s, Plan(seats=()))]
+    ['c1']
+    """
+    problems = []
+    if not isinstance(scenario, Scenario):
+        problems.append(Problem(message="must be a Scenario", column="scenario",
+                                value=type(scenario).__name__))
+    if not isinstance(plan, Plan):
+        problems.append(Problem(message="must be a Plan", column="plan",
+                                value=type(plan).__name__))
+    if problems:
+        return problems
+    assert isinstance(scenario, Scenario) and isinstance(plan, Plan)
+    return [Problem(message=f"the plan is not a plan for this scenario: {v.message}",
+                    column="plan", value=v.person_id)
+            for v in check_plan(scenario, plan)
+            if v.rule.startswith(("plan/", "citizen/"))
+            or (v.rule.startswith("politician/") and v.rule.endswith("/seats"))]
 
 
 def rule_counts(scenario: Scenario, plan: Plan) -> dict[str, int]:

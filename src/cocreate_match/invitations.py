@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ._validate import check_whole
+from .check import plan_in_force_problems
 from .errors import InputError, Problem
 from .plan import Plan
 from .scenario import Scenario
@@ -78,21 +80,11 @@ def invitation_problems(scenario: object, plan: object, committee: object, profi
             names = ", ".join(p.name for p in mandate.profiles) or "none"
             problems.append(Problem(message=f"is not a profile of {committee} (its profiles: "
                                     f"{names})", column="profile", value=profile))
-    if plan is not None and not isinstance(plan, Plan):
-        problems.append(Problem(message="must be a Plan", column="plan",
-                                value=type(plan).__name__))
-    elif isinstance(plan, Plan) and isinstance(scenario, Scenario):
-        from .check import check_plan
-
+    if plan is not None and (isinstance(scenario, Scenario) or not isinstance(plan, Plan)):
         # Who is seated decides who may be invited: the plan must be this scenario's.
-        problems += [Problem(message=f"the plan is not a plan for this scenario: {v.message}",
-                             column="plan", value=v.person_id)
-                     for v in check_plan(scenario, plan)
-                     if v.rule.startswith(("plan/unknown", "plan/missing", "citizen/"))]
-    for name, value in (("count", count), ("seed", seed)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            problems.append(Problem(message="must be a whole number of at least 0",
-                                    column=name, value=value))
+        problems += [p for p in plan_in_force_problems(scenario, plan)
+                     if p.column != "scenario"]
+    problems += check_whole(count, "count") + check_whole(seed, "seed")
     if not isinstance(invited, list) or not all(isinstance(pid, str) for pid in invited):
         problems.append(Problem(message="must be a list of citizen ids", column="invited",
                                 value=invited))

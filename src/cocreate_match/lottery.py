@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from ._validate import check_whole
 from .errors import InputError, Problem
 from .plan import Plan
 from .result import Status
@@ -236,9 +237,9 @@ class Lottery:
 
 
 def _check_seed(seed: object, name: str) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError([Problem(message="must be a whole number of at least 0", column=name,
-                                  value=seed)])
+    problems = check_whole(seed, name)
+    if problems:
+        raise InputError(problems)
 
 
 def lottery(

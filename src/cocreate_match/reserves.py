@@ -15,7 +15,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .errors import InputError, Problem
+from ._validate import check_whole
+from .check import plan_in_force_problems
+from .errors import InputError
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import Citizen
 from .plan import Plan, Reserve
@@ -74,17 +76,8 @@ class _Swaps:
 
 
 def _check(scenario: object, plan: object, count: object = 0, seed: object = 0) -> None:
-    problems = []
-    if not isinstance(scenario, Scenario):
-        problems.append(Problem(message="must be a Scenario", column="scenario",
-                                value=type(scenario).__name__))
-    if not isinstance(plan, Plan):
-        problems.append(Problem(message="must be a Plan", column="plan",
-                                value=type(plan).__name__))
-    for name, value in (("count", count), ("seed", seed)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            problems.append(Problem(message="must be a whole number of at least 0", column=name,
-                                    value=value))
+    problems = (plan_in_force_problems(scenario, plan) + check_whole(count, "count")
+                + check_whole(seed, "seed"))
     if problems:
         raise InputError(problems)
 
@@ -158,10 +151,12 @@ def reserve_cover(scenario: Scenario, plan: Plan) -> ReserveCover:
 
     Examples
     --------
-    >>> from cocreate_match import Plan
+    >>> from cocreate_match import solve
     >>> from cocreate_match.demo import demo_scenario
-    >>> reserve_cover(demo_scenario(), Plan(seats=())).seated
-    0
+    >>> s = demo_scenario()
+    >>> cover = reserve_cover(s, solve(s).plan)  # a plan without reserves covers nobody
+    >>> cover.covered, cover.seated
+    (0, 100)
     """
     _check(scenario, plan)
     swaps = _Swaps(scenario, plan)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..check import Violation, check_plan, plan_score
+from ..check import Violation, check_plan, plan_in_force_problems, plan_score
 from ..errors import InputError, Problem
 from ..explanation import Context, Explanation
 from ..mandate import CompetenceProfile, Quota
@@ -142,9 +142,8 @@ def replace_problems(scenario: object, plan: object, dropouts: object, seed: obj
     from .solve import argument_problems
 
     problems = argument_problems(scenario, seed, time_limit)
-    if not isinstance(plan, Plan):
-        problems.append(Problem(message="must be a Plan", column="plan",
-                                value=type(plan).__name__))
+    if isinstance(scenario, Scenario) or not isinstance(plan, Plan):
+        problems += [p for p in plan_in_force_problems(scenario, plan) if p.column != "scenario"]
     ids: list[str] = []
     if isinstance(dropouts, str) or not isinstance(dropouts, Iterable):
         problems.append(Problem(message="must be a list of person ids", column="dropouts",
@@ -160,12 +159,6 @@ def replace_problems(scenario: object, plan: object, dropouts: object, seed: obj
         known = {c.id for c in scenario.citizens} | {p.id for p in scenario.politicians}
         problems += [Problem(message="is not a citizen or politician of the scenario",
                              column="dropouts", value=pid) for pid in ids if pid not in known]
-        if isinstance(plan, Plan):
-            problems += [Problem(message=f"the plan is not a plan for this scenario: "
-                                 f"{v.message}", column="plan", value=v.person_id)
-                         for v in check_plan(scenario, plan) if v.rule.startswith(
-                             ("plan/", "citizen/")) or (v.rule.endswith("/seats")
-                         and v.rule.startswith("politician/"))]
     return problems
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validate import check_whole
 from ..check import check_plan
 from ..errors import InputError, Problem
 from ..explanation import Context
@@ -37,9 +38,7 @@ def argument_problems(scenario: object, seed: object, time_limit: object) -> lis
     if not isinstance(scenario, Scenario):
         problems.append(Problem(message="must be a Scenario", column="scenario",
                                 value=type(scenario).__name__))
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        problems.append(Problem(message="must be a whole number of at least 0", column="seed",
-                                value=seed))
+    problems += check_whole(seed, "seed")
     if time_limit is not None and (
         isinstance(time_limit, bool) or not isinstance(time_limit, int | float)
         or not math.isfinite(time_limit) or time_limit <= 0
