@@ -863,3 +863,18 @@ def test_a_refill_under_a_time_limit_keeps_to_it() -> None:
     plan = solved(scenario)
     result = replace(scenario, plan, [plan.committee("climate").citizens[0]], time_limit=30.0)
     assert result.status is Status.OPTIMAL and result.solve_time < 30.0
+
+
+def test_a_plan_for_another_scenario_is_refused_everywhere() -> None:
+    # Reserves, drop-outs and invitations all start from the plan in force; one that leaves
+    # out a citizen of the scenario is named as the problem, not silently used.
+    scenario = one_seat_scenario()
+    partial = Plan(seats=[Seat(committee_id="k", person_id="a", role=Role.CITIZEN)],
+                   unseated_citizens=["x", "r1"])  # r2 is missing
+    calls = [lambda: add_reserves(scenario, partial, 1),
+             lambda: reserve_cover(scenario, partial),
+             lambda: replace(scenario, partial, ["a"]),
+             lambda: adhoc_invitations(one_seat_scenario(profile_min=0), partial, "k", "p", 1)]
+    for call in calls:
+        with pytest.raises(InputError, match="r2"):
+            call()
