@@ -69,6 +69,12 @@ class SolveResult:
     relaxed : tuple of Violation
         When RELAXED: each rule the plan breaks, with its limit and what the plan achieves
         (as :func:`~cocreate_match.check_plan` reports it); empty otherwise.
+    groups : int or None
+        How many groups of citizens the model has: citizens in one group are alike in
+        everything the rules and the score can see, and only the lot tells them apart.
+    lot_complete : bool
+        Whether the lot among equally good plans was settled (the seed decided every tie);
+        False when the time limit cut it short, or the plan is not proven optimal.
     """
 
     status: Status
@@ -82,6 +88,8 @@ class SolveResult:
     message: str = ""
     explanation: Explanation | None = None
     relaxed: tuple[Violation, ...] = ()
+    groups: int | None = None
+    lot_complete: bool = False
 
     @property
     def gap(self) -> float | None:

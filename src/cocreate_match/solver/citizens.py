@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..lot import priority, weight
 from ..scenario import Scenario
 from .linear import IntArray, LinearModel
 
@@ -22,7 +23,7 @@ from .linear import IntArray, LinearModel
 class CitizenTypes:
     """Citizens grouped into interchangeable types, and the model's variables over them."""
 
-    members: tuple[tuple[int, ...], ...]  # per type: citizen indices, in scenario order
+    members: tuple[tuple[int, ...], ...]  # per type: citizen indices, sorted by citizen id
     households: dict[int, str]  # citizen index -> household, where the household rule binds
     var_type: IntArray  # per variable: its type
     var_committee: IntArray  # per variable: its committee index
@@ -73,40 +74,57 @@ def binding_households(scenario: Scenario, scores: list[dict[int, int]]) -> dict
 
 
 def group_types(scenario: Scenario, scores: list[dict[int, int]],
-                households: dict[int, str]) -> list[list[int]]:
-    """Indices of citizens, grouped by everything the rules and the objective can see."""
-    tags: set[str] = set()
-    attributes: set[str] = set()
-    for m in scenario.mandates:
-        tags.update(*(p.any_of for p in m.profiles))
-        attributes.update(q.attribute for q in m.quotas)
-    attributes.update(q.attribute for q in scenario.quotas)
-    attribute_order = sorted(attributes)
+                households: dict[int, str], *, ranks: bool = True) -> list[list[int]]:
+    """Indices of citizens, grouped by everything the rules (and, with ``ranks``, the score)
+    can see.
+
+    Two citizens share a group when they can sit on the same committees (at the same scores,
+    with ``ranks``), match the same competence profiles of those committees, count towards
+    the same quotas (of those committees, and the global ones), and neither is in a household
+    where the rule binds. A tag that no profile of their committees names, or an attribute
+    value that no quota they could count towards names, does not split a group: no rule can
+    tell such citizens apart, so only the lot may. Groups come in a canonical order (by their
+    smallest citizen id) with members sorted by id, so that the model does not depend on the
+    order of the input rows.
+    """
+    profiles = [[p for p in m.profiles] for m in scenario.mandates]
+    quotas = [[q for q in m.quotas] for m in scenario.mandates]
     groups: dict[object, list[int]] = {}
     for i, c in enumerate(scenario.citizens):
         if i in households:
-            key: object = ("household", i)
+            key: object = ("household", c.id)
         else:
+            committees = sorted(scores[i].items()) if ranks else sorted(scores[i])
             key = (
-                tuple(sorted(scores[i].items())),
-                frozenset(c.tags & tags),
-                tuple(c.attributes.get(a) for a in attribute_order),
+                tuple(committees),
+                tuple((k, j) for k in sorted(scores[i])
+                      for j, p in enumerate(profiles[k]) if p.matches(c)),
+                tuple((k, j) for k in sorted(scores[i])
+                      for j, q in enumerate(quotas[k]) if q.matches(c)),
+                tuple(j for j, q in enumerate(scenario.quotas) if q.matches(c)),
             )
         groups.setdefault(key, []).append(i)
-    return list(groups.values())
+    ordered = [sorted(g, key=lambda i: scenario.citizens[i].id) for g in groups.values()]
+    ordered.sort(key=lambda g: scenario.citizens[g[0]].id)
+    return ordered
 
 
-def add_citizen_variables(model: LinearModel, scenario: Scenario) -> CitizenTypes:
-    """One integer variable per (type, committee the type can sit on): how many of it sit there."""
+def add_citizen_variables(model: LinearModel, scenario: Scenario, *,
+                          ranks: bool = True) -> CitizenTypes:
+    """One integer variable per (type, committee the type can sit on): how many of it sit there.
+
+    With ``ranks=False`` the types ignore preference ranks (a lottery without a quality floor
+    does not score plans), and every variable scores 1.
+    """
     scores = score_table(scenario)
     households = binding_households(scenario, scores)
-    groups = group_types(scenario, scores, households)
+    groups = group_types(scenario, scores, households, ranks=ranks)
     var_type, var_committee, var_score, upper = [], [], [], []
     for t, members in enumerate(groups):
         for k, score in sorted(scores[members[0]].items()):
             var_type.append(t)
             var_committee.append(k)
-            var_score.append(score)
+            var_score.append(score if ranks else 1)
             # Not capped at the committee's seats: the seat rule does that, and a model with
             # the seat rule dropped (explanations) must not keep it through the bounds.
             upper.append(len(members))
@@ -209,10 +227,15 @@ def add_quota_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes,
         model.add_row(f"quota/{q.name}", cols[chosen], q.min, np.inf if q.max is None else q.max)
 
 
-def build_citizen_model(scenario: Scenario) -> tuple[LinearModel, CitizenTypes]:
-    """The citizens' model: variables and every citizen rule, composed."""
+def build_citizen_model(scenario: Scenario, *,
+                        ranks: bool = True) -> tuple[LinearModel, CitizenTypes]:
+    """The citizens' model: variables and every citizen rule, composed.
+
+    ``ranks=False`` groups citizens without regard to preference ranks (see
+    :func:`add_citizen_variables`).
+    """
     model = LinearModel()
-    types = add_citizen_variables(model, scenario)
+    types = add_citizen_variables(model, scenario, ranks=ranks)
     add_citizen_seat_rules(model, scenario, types)
     add_one_seat_rules(model, types)
     add_household_rules(model, scenario, types)
@@ -222,22 +245,42 @@ def build_citizen_model(scenario: Scenario) -> tuple[LinearModel, CitizenTypes]:
     return model, types
 
 
-def draw_citizens(types: CitizenTypes, counts: np.ndarray, n_committees: int,
-                  rng: np.random.Generator) -> dict[int, list[int]]:
-    """Which members of each type take its seats: a uniform draw within each type.
+def lot_weights(scenario: Scenario, types: CitizenTypes, seed: int, n_vars: int) -> np.ndarray:
+    """The lot's objective over a model's variables: each (type, committee) variable weighs the
+    highest priority among the type's members for that committee.
 
-    Returns committee index -> seated citizen indices (in scenario order).
+    Maximised among plans of optimal score, this settles every tie between types by the seed;
+    within a type, :func:`draw_citizens` seats the members of highest priority, so each
+    member of a type of ``n`` is equally likely to be seated.
     """
-    seated: dict[int, list[int]] = {k: [] for k in range(n_committees)}
-    per_type: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    out = np.zeros(n_vars)
+    ids = scenario.committee_ids
+    for v, (t, k) in enumerate(zip(types.var_type.tolist(), types.var_committee.tolist(),
+                                   strict=True)):
+        best = max(priority(seed, scenario.citizens[i].id, ids[k]) for i in types.members[t])
+        out[types.first_var + v] = weight(best)
+    return out
+
+
+def draw_citizens(scenario: Scenario, types: CitizenTypes, counts: np.ndarray,
+                  seed: int) -> dict[int, list[int]]:
+    """Which members of each type take its seats: the members of highest priority under the
+    seed, committee by committee in order of committee id.
+
+    Returns committee index -> seated citizen indices.
+    """
+    ids = scenario.committee_ids
+    seated: dict[int, list[int]] = {k: [] for k in range(len(ids))}
+    per_type: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     for v in np.flatnonzero(counts > 0):
-        per_type[int(types.var_type[v])].append((int(types.var_committee[v]), int(counts[v])))
-    for t, allocation in sorted(per_type.items()):
-        members = list(types.members[t])
-        if len(members) > 1:
-            members = [members[i] for i in rng.permutation(len(members))]
-        start = 0
-        for k, n in sorted(allocation):
-            seated[k].extend(members[start:start + n])
-            start += n
-    return {k: sorted(v) for k, v in seated.items()}
+        k = int(types.var_committee[v])
+        per_type[int(types.var_type[v])].append((ids[k], k, int(counts[v])))
+    for t, allocation in per_type.items():
+        free = set(types.members[t])
+        for committee_id, k, n in sorted(allocation):
+            ranked = sorted(free, key=lambda i: (-priority(seed, scenario.citizens[i].id,
+                                                            committee_id),
+                                                 scenario.citizens[i].id))
+            seated[k].extend(ranked[:n])
+            free.difference_update(ranked[:n])
+    return seated

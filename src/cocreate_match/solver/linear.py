@@ -123,6 +123,9 @@ class LinearSolution:
     objective: float | None
     bound: float | None
     seconds: float
+    # Whether a second stage proved this the best of the optimal solutions for a secondary
+    # objective (the seeded lot among equally good plans).
+    lot_settled: bool = False
 
 
 def with_objective(model: LinearModel, obj: FloatArray) -> LinearModel:

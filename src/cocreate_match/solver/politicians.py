@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..lot import priority, weight
 from ..scenario import Scenario
 from .linear import IntArray, LinearModel
 
@@ -97,6 +98,19 @@ def add_party_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariabl
                 model.add_row(f"_present/{m.id}/{parties[j]}",
                               np.concatenate([[present[j]], members]), -np.inf, 0, coefs)
             model.add_row(rule, present, council.min_parties, np.inf)
+
+
+def lot_weights(scenario: Scenario, v: PoliticianVariables, seed: int,
+                n_vars: int) -> np.ndarray:
+    """The lot's objective over a model's variables: each (politician, committee) seat weighs
+    the politician's priority for the committee under ``seed``, so that among plans of
+    optimal score the seed, not the order of the rows, decides between equal politicians."""
+    out = np.zeros(n_vars)
+    ids = scenario.committee_ids
+    for j, (i, k) in enumerate(zip(v.var_politician.tolist(), v.var_committee.tolist(),
+                                   strict=True)):
+        out[v.first_var + j] = weight(priority(seed, scenario.politicians[i].id, ids[k]))
+    return out
 
 
 def build_politician_model(scenario: Scenario) -> tuple[LinearModel, PoliticianVariables]:

@@ -17,6 +17,8 @@ from ..findings import precheck
 from ..plan import Plan, Role, Seat
 from ..result import SolveResult, Status
 from ..scenario import Scenario
+from . import citizens as citizen_half
+from . import politicians as politician_half
 from .backends import SOLVERS, Backend
 from .citizens import CitizenTypes, build_citizen_model, draw_citizens
 from .conflicts import explain_model
@@ -65,9 +67,14 @@ def solve(
     (allowed only for ``*`` applicants) scores 1; a politician on a committee they did not
     list scores 0. The plan maximises the total.
 
-    Among applicants whom no rule and no score can tell apart, seats are drawn by lot with
-    ``seed``, so every such applicant has the same chance, and the same seed gives the same
-    plan.
+    Among the plans with the optimal score, the seed decides (a second, lexicographic stage
+    that keeps the proven optimum): every person gets a priority per committee from a hash of
+    the seed and their id (:mod:`cocreate_match.lot`), and the plan of optimal score with the
+    highest priorities is taken. Applicants whom no rule and no score can tell apart (one
+    *group*) are therefore equally likely to be seated, and the plan depends only on the seed
+    and the scenario's content: not on the order of its rows, nor on the backend. For the
+    most equal chances the rules allow, use :func:`~cocreate_match.lottery` (or
+    ``solve(..., fair=True)``).
 
     Parameters
     ----------
@@ -148,14 +155,17 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
     build_start = time.perf_counter()
     citizen_model, types = build_citizen_model(scenario)
     politician_model, seats = build_politician_model(scenario)
-    build_time = time.perf_counter() - build_start
 
     parts: list[_Part] = []
     infeasible_models: list[LinearModel] = []
     solve_time = 0.0
-    for name, model in (("citizens", citizen_model), ("politicians", politician_model)):
+    lots = (citizen_half.lot_weights(scenario, types, seed, citizen_model.n_vars),
+            politician_half.lot_weights(scenario, seats, seed, politician_model.n_vars))
+    build_time = time.perf_counter() - build_start
+    for name, model, lot in (("citizens", citizen_model, lots[0]),
+                             ("politicians", politician_model, lots[1])):
         remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
-        solution = run(model, remaining, seed)
+        solution = run(model, remaining, seed, secondary=lot)
         if solution.status == "infeasible":
             infeasible_models.append(model)
         if solution.status == "infeasible" and relax:
@@ -188,7 +198,9 @@ def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
                 bound: float | None, message: str) -> SolveResult:
         return SolveResult(status=status, plan=plan, objective=objective, bound=bound,
                            build_time=build_time, solve_time=solve_time, seed=seed,
-                           backend=backend.value, message=message)
+                           backend=backend.value, message=message,
+                           groups=len(types.members),
+                           lot_complete=all(p.solution.lot_settled for p in parts))
 
     for part in parts:
         if part.solution.status == "infeasible":
@@ -224,18 +236,19 @@ def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
         return dataclasses.replace(
             outcome(Status.RELAXED, plan, objective, float(objective) if best else bound,
                     message), relaxed=broken)
-    bound = float(objective) if proven else bound
     status = Status.OPTIMAL if proven else Status.FEASIBLE
     message = ("Optimal plan: every rule is met and no plan scores higher." if proven else
                "A plan that meets every rule; the time limit came before it was proven best.")
+    if proven and not all(p.solution.lot_settled for p in parts):
+        message += (" The time limit came before the lot among equally good plans was"
+                    " settled, so the seed may not have decided every tie.")
     return outcome(status, plan, objective, bound, message)
 
 
 def _plan(scenario: Scenario, types: CitizenTypes, seats: PoliticianVariables,
           citizen_x: np.ndarray, politician_x: np.ndarray, seed: int) -> Plan:
     counts = np.rint(citizen_x[: types.var_type.shape[0]]).astype(np.int64)
-    rng = np.random.default_rng(seed)
-    on = draw_citizens(types, counts, len(scenario.mandates), rng)
+    on = draw_citizens(scenario, types, counts, seed)
     return assemble_plan(scenario, on, politicians_on(scenario, seats, politician_x))
 
 
@@ -254,17 +267,21 @@ def assemble_plan(scenario: Scenario, citizens_on: dict[int, list[int]],
     """A Plan from committee index -> citizen and politician indices; everyone else unseated.
 
     Seats are listed committee by committee in mandate order, citizens before politicians,
-    each in scenario order, so that equal plans give equal bytes.
+    each sorted by id, then the unseated sorted by id: equal plans give equal bytes whatever
+    the order of the people in the input.
     """
     plan_seats: list[Seat] = []
     for k, m in enumerate(scenario.mandates):
-        plan_seats += [Seat(committee_id=m.id, person_id=scenario.citizens[i].id,
-                            role=Role.CITIZEN) for i in sorted(citizens_on.get(k, ()))]
-        plan_seats += [Seat(committee_id=m.id, person_id=scenario.politicians[i].id,
-                            role=Role.POLITICIAN) for i in sorted(politicians_on.get(k, ()))]
+        plan_seats += [Seat(committee_id=m.id, person_id=pid, role=Role.CITIZEN)
+                       for pid in sorted(scenario.citizens[i].id
+                                         for i in citizens_on.get(k, ()))]
+        plan_seats += [Seat(committee_id=m.id, person_id=pid, role=Role.POLITICIAN)
+                       for pid in sorted(scenario.politicians[i].id
+                                         for i in politicians_on.get(k, ()))]
     seated = {s.person_id for s in plan_seats}
     return Plan(
         seats=tuple(plan_seats),
-        unseated_citizens=tuple(c.id for c in scenario.citizens if c.id not in seated),
-        unseated_politicians=tuple(p.id for p in scenario.politicians if p.id not in seated),
+        unseated_citizens=tuple(sorted(c.id for c in scenario.citizens if c.id not in seated)),
+        unseated_politicians=tuple(sorted(p.id for p in scenario.politicians
+                                          if p.id not in seated)),
     )
