@@ -110,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--quiet", action="store_true", help="print only the outcome line")
     _solve_options(solve)
 
-    rep = sub.add_parser("replace", help="fill the seats of people who drop out of a plan")
+    rep = sub.add_parser("replace", help="fill the seats of people who drop out of a plan "
+                         "(keeps every other seat; not proven best in the order reserves, "
+                         "preference, lot)")
     rep.add_argument("directory", metavar="DIR")
     rep.add_argument("--plan", metavar="PLAN_CSV", required=True)
     rep.add_argument("--dropouts", metavar="IDS_TXT", required=True,

@@ -3,8 +3,11 @@
 The model has one 0/1 variable per (candidate, committee with a freed seat). Every rule of
 the scenario becomes a row over the new seats only, its limits shifted by what the kept seats
 already count, so the rows keep the scenario's rule names and an infeasible replacement is
-explained like an infeasible solve. The objective puts a committee's reserves first (best rank
-first), then the committee's place in the candidate's list, then a seeded lottery.
+explained like an infeasible solve. The objective weighs a committee's reserves (best rank
+first), then the committee's place in the candidate's list, then a seeded lottery, folded into
+one score per seat. The weights put reserves first for each seat, but not for the refill as a
+whole (a sum of scores lets several better-placed non-reserves outweigh one reserve), so no
+refill is reported as proven best in that order: a refill is FEASIBLE, not OPTIMAL.
 """
 
 from __future__ import annotations
@@ -66,11 +69,14 @@ def replace(
     Returns
     -------
     SolveResult
-        The new plan, or INFEASIBLE with ``explanation``. OPTIMAL means the refill is proven
-        best in the order reserves, preference, lot. ``objective`` is
-        :func:`~cocreate_match.plan_score` of the whole plan and ``bound`` is None (reserves
-        come before score, so no bound on the score is proven). Unused reserves keep their
-        order, ranked anew.
+        FEASIBLE with the new plan, RELAXED when the plan in force already broke rules (kept
+        no worse), INFEASIBLE with ``explanation``, or TIME_LIMIT. Never OPTIMAL: the new plan
+        is proven to keep every other seat and to meet every rule, but reserves, preference
+        and lot are folded into one weighted score, which puts reserves first seat by seat
+        and not for the refill as a whole, so the refill is not proven best in that order;
+        ``message`` says so. ``objective`` is :func:`~cocreate_match.plan_score` of the whole
+        plan and ``bound`` is None (no bound on the score is proven). Unused reserves keep
+        their order, ranked anew.
 
     Raises
     ------
@@ -131,9 +137,20 @@ def replace(
         message += (f" The plan in force broke {len(broken)} rule"
                     f"{'s' if len(broken) != 1 else ''}; the new one breaks "
                     f"{'it' if len(broken) == 1 else 'them'} no worse.")
+    message += " " + _not_proven(filled.status == "optimal")
+    if broken:
         return dataclasses.replace(outcome(Status.RELAXED, new, message), relaxed=broken)
-    status = Status.OPTIMAL if filled.status == "optimal" else Status.FEASIBLE
-    return outcome(status, new, message)
+    return outcome(Status.FEASIBLE, new, message)
+
+
+def _not_proven(weighed_to_proof: bool) -> str:
+    """What a refill is and is not proven to be, in plain words."""
+    if weighed_to_proof:
+        return ("Proven best for one score that weighs reserve rank, preference and lot "
+                "together; not proven best in the order reserves first, then preference, "
+                "then lot.")
+    return ("The time limit came before even the score that weighs reserve rank, preference "
+            "and lot together was proven best; not proven best in any order.")
 
 
 def replace_problems(scenario: object, plan: object, dropouts: object, seed: object = 0,
