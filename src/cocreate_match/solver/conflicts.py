@@ -46,6 +46,10 @@ class RuleSubsets:
 
         Raises :class:`TimeLimitReached` when the deadline passes first.
         """
+        # Before the import: the first import of scipy.optimize alone takes about half a
+        # second, which a deadline already passed must not pay for.
+        if self._deadline is not None and self._deadline <= time.perf_counter():
+            raise TimeLimitReached
         from scipy.optimize import Bounds, LinearConstraint, milp
 
         self.checks += 1
@@ -113,14 +117,16 @@ def explain_model(scenario: Scenario, model: LinearModel, context: Context,
     proved is the one reported. With ``seat_rules_only`` (least relaxation, where every other
     rule may be broken) the seat rules come first.
     """
-    subsets = RuleSubsets(model, deadline)
-    preferred = [r for r in subsets.rules if r in seat_rules(scenario)] if seat_rules_only else [
-        f.rule for f in findings]
     try:
+        if deadline is not None and deadline <= time.perf_counter():
+            raise TimeLimitReached  # no time to build the search at all
+        subsets = RuleSubsets(model, deadline)
+        preferred = [r for r in subsets.rules if r in seat_rules(scenario)] \
+            if seat_rules_only else [f.rule for f in findings]
         names = irreducible_conflict(subsets, preferred)
     except TimeLimitReached:
         # Every rule together still conflicts; only the narrowing down is missing.
-        return Explanation(rules=tuple(describe(scenario, subsets.rules, context)),
+        return Explanation(rules=tuple(describe(scenario, model.rules(), context)),
                            findings=tuple(findings), irreducible=False,
                            message="The time limit was reached before the conflicting rules "
                                    "were narrowed down: these rules cannot all be met, but "
