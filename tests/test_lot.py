@@ -1,0 +1,235 @@
+"""The seeded lot among plans of optimal score: the seed and the scenario's content decide who
+sits, never the order of the rows or the backend, and applicants alike in everything the rules
+can see are seated equally often.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.stats import binomtest
+
+from cocreate_match import (
+    Citizen,
+    CompetenceProfile,
+    Mandate,
+    Politician,
+    Quota,
+    Scenario,
+    Status,
+    check_plan,
+    plan_score,
+    save_scenario,
+    solve,
+)
+from cocreate_match.cli import main
+from strategies import Planted, planted_scenarios, tiny_scenarios
+
+SEEDS = st.integers(0, 2**31 - 1)
+P_VALUE = 0.001
+DRAWS = 400
+
+
+def _plan_bytes(scenario: Scenario, seed: int, backend: str = "highs") -> bytes:
+    result = solve(scenario, seed=seed, backend=backend)
+    assert result.status is Status.OPTIMAL, result.message
+    assert result.plan is not None
+    assert check_plan(scenario, result.plan) == ()
+    assert plan_score(scenario, result.plan) == result.objective
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(
+        result.plan.to_frame(scenario).itertuples(index=False))
+    return buffer.getvalue().encode()
+
+
+@st.composite
+def rows_permuted(draw: st.DrawFn, s: Scenario) -> Scenario:
+    """The same scenario with its citizens, politicians and quotas in another order (the rows
+    of the input files); mandates and their profiles keep the order the plan file lists them
+    in."""
+    mandates = [replace(m, quotas=draw(st.permutations(m.quotas))) for m in s.mandates]
+    return replace(s, mandates=mandates, citizens=draw(st.permutations(s.citizens)),
+                   politicians=draw(st.permutations(s.politicians)),
+                   quotas=draw(st.permutations(s.quotas)))
+
+
+@settings(max_examples=30)
+@given(st.data(), SEEDS)
+def test_permuting_the_rows_gives_the_same_plan_bytes(data: st.DataObject, seed: int) -> None:
+    planted: Planted = data.draw(planted_scenarios(), label="scenario")
+    permuted = data.draw(rows_permuted(planted.scenario), label="permuted")
+    assert _plan_bytes(planted.scenario, seed) == _plan_bytes(permuted, seed)
+
+
+@settings(max_examples=30)
+@given(st.one_of(planted_scenarios().map(lambda p: p.scenario), tiny_scenarios()), SEEDS)
+def test_highs_and_cpsat_return_the_same_plan_for_the_same_seed(scenario: Scenario,
+                                                                seed: int) -> None:
+    highs = solve(scenario, seed=seed, backend="highs")
+    cpsat = solve(scenario, seed=seed, backend="cpsat")
+    assert highs.status is cpsat.status
+    if highs.status is Status.OPTIMAL:
+        assert highs.lot_complete and cpsat.lot_complete
+        assert highs.plan == cpsat.plan
+        assert highs.objective == cpsat.objective
+
+
+@st.composite
+def scenarios_with_a_tie(draw: st.DrawFn) -> tuple[Scenario, str, str]:
+    """A planted scenario with a double of one of its planted citizens: a new applicant who
+    differs only in id, so that the two tie in every rule and in the score (neither in a
+    household); (scenario, the citizen's id, the double's id)."""
+    planted: Planted = draw(planted_scenarios())
+    s = planted.scenario
+    seated = sorted(planted.plan.seated_citizens)
+    if seated:
+        chosen = draw(st.sampled_from(seated))
+        original = next(c for c in s.citizens if c.id == chosen)
+        original = replace(original, household=None)
+        citizens = [original if c.id == original.id else c for c in s.citizens]
+    else:  # nobody to double: a committee of one seat for the pair
+        s = replace(s, mandates=[*s.mandates, Mandate(id="pair", citizen_seats=1,
+                                                      politician_seats=0)])
+        original = Citizen(id="solo", applied_to=["pair"])
+        citizens = [*s.citizens, original]
+    double = replace(original, id=f"{original.id}-double")
+    return replace(s, citizens=[*citizens, double]), original.id, double.id
+
+
+@settings(max_examples=25)
+@given(scenarios_with_a_tie())
+def test_different_seeds_change_the_plan_where_ties_exist(case: tuple[Scenario, str, str]
+                                                          ) -> None:
+    scenario, first, second = case
+    winners: Counter[str] = Counter()
+    plans = set()
+    for seed in range(24):
+        plan = solve(scenario, seed=seed).plan
+        assert plan is not None
+        plans.add(plan.seats)
+        sitting = [pid for pid in (first, second) if pid in plan.seated_citizens]
+        if len(sitting) == 1:
+            winners[sitting[0]] += 1
+    # The two are alike in every rule and the score: whenever exactly one of them sits, the
+    # seed decides which, each with chance 1/2, so both must win some of these draws (a
+    # false alarm has chance 2 ** (1 - n) for n such draws).
+    if sum(winners.values()) >= 10:
+        assert len(plans) > 1
+        assert winners[first] > 0 and winners[second] > 0, winners
+
+
+# -- exactness among equals: a binomial test at p = 0.001 over 400 seeds --------------------
+
+
+def _symmetric_scenario() -> Scenario:
+    """Six students alike in every rule (one profile, one quota, one committee) compete for the
+    two student seats of 'climate'; their districts and hobby tags differ, and no rule names
+    them. Three politicians alike in party, list and budget compete for one seat."""
+    student = CompetenceProfile(name="young", any_of=["student"], min=2, max=2)
+    women = Quota(attribute="gender", value="f", min=1)
+    students = [Citizen(id=f"s{j}", applied_to=["climate"], tags=["student", hobby],
+                        attributes={"gender": "f", "district": district})
+                for j, (hobby, district) in enumerate(
+                    zip(["chess", "golf", "chess", "choir", "golf", "chess"],
+                        ["north", "south", "east", "west", "north", "south"], strict=True))]
+    others = [Citizen(id=f"o{j}", applied_to=["climate"], tags=["parent"],
+                      attributes={"gender": "m", "district": "north"}) for j in range(2)]
+    politicians = [Politician(id=f"q{j}", party="A", preferences=["climate"],
+                              max_committees=1) for j in range(3)]
+    return Scenario(
+        mandates=[Mandate(id="climate", citizen_seats=4, politician_seats=1,
+                          profiles=[student], quotas=[women])],
+        citizens=[*students, *others], politicians=politicians)
+
+
+@pytest.mark.parametrize("backend", ["highs", "cpsat"])
+def test_applicants_alike_to_every_rule_are_seated_equally_often(backend: str) -> None:
+    scenario = _symmetric_scenario()
+    draws = DRAWS if backend == "highs" else DRAWS // 4
+    seated: Counter[str] = Counter()
+    for seed in range(draws):
+        result = solve(scenario, seed=seed, backend=backend)
+        assert result.status is Status.OPTIMAL and result.plan is not None
+        assert check_plan(scenario, result.plan) == ()
+        seated.update(result.plan.seated_citizens)
+        seated.update(result.plan.committee("climate").politicians)
+    assert seated["o0"] == seated["o1"] == draws  # the only two non-students always sit
+    for pid, share in [*((f"s{j}", 2 / 6) for j in range(6)),
+                       *((f"q{j}", 1 / 3) for j in range(3))]:
+        test = binomtest(seated[pid], draws, share)
+        assert test.pvalue > P_VALUE, (pid, seated[pid], draws, share, test.pvalue)
+
+
+def test_rules_that_cannot_tell_people_apart_do_not_split_their_group() -> None:
+    result = solve(_symmetric_scenario(), seed=0)
+    # Six students form one group and the two others another: districts and hobbies are
+    # seen by no rule.
+    assert result.groups == 2
+
+
+def test_a_quota_that_never_binds_does_not_decide_who_sits() -> None:
+    # One seat, two women and two men; the quota on women allows both outcomes, so each of
+    # the four should win about a quarter of the draws, whichever backend solves.
+    scenario = Scenario(
+        mandates=[Mandate(id="climate", citizen_seats=1, politician_seats=0,
+                          quotas=[Quota(attribute="gender", value="f", max=1)])],
+        citizens=[Citizen(id=pid, applied_to=["climate"], attributes={"gender": g})
+                  for pid, g in (("ann", "f"), ("bea", "f"), ("carl", "m"), ("dan", "m"))])
+    seated: Counter[str] = Counter()
+    for seed in range(DRAWS):
+        plan = solve(scenario, seed=seed).plan
+        assert plan is not None
+        seated.update(plan.seated_citizens)
+    for pid in ("ann", "bea", "carl", "dan"):
+        assert binomtest(seated[pid], DRAWS, 0.25).pvalue > P_VALUE, seated
+
+
+def test_identical_politicians_are_drawn_by_lot() -> None:
+    scenario = Scenario(
+        mandates=[Mandate(id="climate", citizen_seats=0, politician_seats=1)],
+        politicians=[Politician(id=f"p{j}", party=f"P{j}") for j in range(4)])
+    seated: Counter[str] = Counter()
+    for seed in range(DRAWS):
+        plan = solve(scenario, seed=seed).plan
+        assert plan is not None
+        seated.update(plan.committee("climate").politicians)
+    for pid in ("p0", "p1", "p2", "p3"):
+        assert binomtest(seated[pid], DRAWS, 0.25).pvalue > P_VALUE, seated
+
+
+# -- the same through the files and the command line ------------------------------------------
+
+
+def _shuffle_rows(path: Path, rng: random.Random) -> None:
+    header, *rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    rng.shuffle(rows)
+    path.write_text(header + "".join(rows), encoding="utf-8")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=5)
+@given(seed=st.integers(0, 1000), shuffle=st.integers(0, 1000))
+def test_shuffled_input_files_give_identical_plan_files(tmp_path: Path, seed: int,
+                                                        shuffle: int) -> None:
+    from cocreate_match import generate_scenario
+
+    scenario = generate_scenario(committees=3, citizens=60, politicians=8, seed=seed % 7)
+    folder = tmp_path / f"case-{seed}-{shuffle}"
+    save_scenario(scenario, folder / "a")
+    save_scenario(scenario, folder / "b")
+    rng = random.Random(shuffle)
+    for name in ("citizens.csv", "politicians.csv"):
+        _shuffle_rows(folder / "b" / name, rng)
+    assert (folder / "a" / "citizens.csv").read_bytes() != (
+        folder / "b" / "citizens.csv").read_bytes()
+    for name in ("a", "b"):
+        assert main(["solve", str(folder / name), "--out", str(folder / f"{name}.csv"),
+                     "--seed", str(seed), "--quiet"]) == 0
+    assert (folder / "a.csv").read_bytes() == (folder / "b.csv").read_bytes()
