@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..lot import priority, weight
+from ..people import Citizen
 from ..scenario import Scenario
 from .linear import IntArray, LinearModel
 
@@ -87,22 +88,37 @@ def group_types(scenario: Scenario, scores: list[dict[int, int]],
     smallest citizen id) with members sorted by id, so that the model does not depend on the
     order of the input rows.
     """
-    profiles = [[p for p in m.profiles] for m in scenario.mandates]
-    quotas = [[q for q in m.quotas] for m in scenario.mandates]
+    profile_tags = frozenset(t for m in scenario.mandates for p in m.profiles for t in p.any_of)
+    quota_attributes = sorted({q.attribute for m in scenario.mandates for q in m.quotas}
+                              | {q.attribute for q in scenario.quotas})
+    # Citizens with the same relevant tags and attribute values match the same rules; the
+    # matches are worked out once per such signature and committee.
+    seen: dict[tuple[object, object], tuple[object, ...]] = {}
+    seen_global: dict[object, tuple[int, ...]] = {}
+
+    def matched(signature: object, c: Citizen, k: int) -> tuple[object, ...]:
+        key = (signature, k)
+        if key not in seen:
+            m = scenario.mandates[k]
+            seen[key] = (tuple(j for j, p in enumerate(m.profiles) if p.matches(c)),
+                         tuple(j for j, q in enumerate(m.quotas) if q.matches(c)))
+        return seen[key]
+
     groups: dict[object, list[int]] = {}
     for i, c in enumerate(scenario.citizens):
         if i in households:
             key: object = ("household", c.id)
         else:
-            committees = sorted(scores[i].items()) if ranks else sorted(scores[i])
-            key = (
-                tuple(committees),
-                tuple((k, j) for k in sorted(scores[i])
-                      for j, p in enumerate(profiles[k]) if p.matches(c)),
-                tuple((k, j) for k in sorted(scores[i])
-                      for j, q in enumerate(quotas[k]) if q.matches(c)),
-                tuple(j for j, q in enumerate(scenario.quotas) if q.matches(c)),
-            )
+            signature = (c.tags & profile_tags,
+                         tuple(c.attributes.get(a) for a in quota_attributes))
+            if signature not in seen_global:
+                seen_global[signature] = tuple(j for j, q in enumerate(scenario.quotas)
+                                               if q.matches(c))
+            where = tuple(sorted(scores[i]))
+            if (signature, where) not in seen:
+                seen[(signature, where)] = tuple(matched(signature, c, k) for k in where)
+            key = (tuple(sorted(scores[i].items())) if ranks else where,
+                   seen[(signature, where)], seen_global[signature])
         groups.setdefault(key, []).append(i)
     ordered = [sorted(g, key=lambda i: scenario.citizens[i].id) for g in groups.values()]
     ordered.sort(key=lambda g: scenario.citizens[g[0]].id)
