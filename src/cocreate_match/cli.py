@@ -88,6 +88,10 @@ def _solve_options(p: argparse.ArgumentParser) -> None:
                    help="write the conflicting rules, findings and relaxed rules as JSON")
     p.add_argument("--reserves", type=_count, default=0, metavar="R",
                    help="add up to R ranked reserves per committee to the plan (0)")
+    p.add_argument("--fair", action="store_true",
+                   help="draw the plan (with --seed) from the LEXIMIN lottery over all plans "
+                        "of optimal score: the most equal chances the rules allow; each "
+                        "citizen's chance is written in a 'chance' column")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,7 +188,7 @@ def _write_plan(result: SolveResult, path: str, scenario: object) -> None:
 
     assert result.plan is not None and isinstance(scenario, Scenario)
     try:
-        result.plan.to_csv(path, scenario)
+        result.plan.to_csv(path, scenario, chances=result.chances)
     except OSError as err:
         raise InputError([Problem(message=f"cannot be written ({err.strerror})",
                                   file=path)]) from None
@@ -226,10 +230,13 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
     assert isinstance(scenario, Scenario)
     # Before a long solve, not after it; every unwritable path at once.
     problems = _writable_problems(args.out) + _writable_problems(args.explain_out)
+    if args.fair and args.relax:
+        problems.append(Problem(message="--fair and --relax cannot be used together",
+                                column="--fair"))
     if problems:
         raise InputError(problems)
     result = solve(scenario, seed=args.seed, time_limit=args.time_limit, backend=args.backend,
-                   relax=args.relax)
+                   relax=args.relax, fair=args.fair)
     cover = None
     if result.plan is not None and args.reserves:
         from .reserves import add_reserves, reserve_cover

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -160,7 +160,8 @@ class Plan:
         return tuple(pid for _, pid in ranked)
 
     # -- tables -------------------------------------------------------------------------------
-    def to_frame(self, scenario: Scenario | None = None) -> pd.DataFrame:
+    def to_frame(self, scenario: Scenario | None = None, *,
+                 chances: Mapping[str, float] | None = None) -> pd.DataFrame:
         """The plan as a DataFrame with one row per seat, then one per person not seated.
 
         Columns ``committee_id``, ``person_id`` and ``role`` (``citizen`` or ``politician``);
@@ -169,6 +170,8 @@ class Plan:
         in place of their unseated rows. Given the scenario, also
         ``rank`` (the committee's 1-based position in the person's list; empty when not listed)
         and ``profiles`` (the competence profiles a seated citizen fits, ``;``-separated).
+        Given ``chances`` (person id -> probability, as a fair lottery computes them), a last
+        column ``chance`` with six decimals; empty for people it does not name.
 
         Examples
         --------
@@ -178,18 +181,21 @@ class Plan:
         """
         import pandas as pd
 
-        header, *rows = self._rows(scenario)
+        header, *rows = self._rows(scenario, chances)
         return pd.DataFrame(rows, columns=header, dtype=str)
 
-    def to_csv(self, path: str | os.PathLike[str], scenario: Scenario | None = None) -> None:
+    def to_csv(self, path: str | os.PathLike[str], scenario: Scenario | None = None, *,
+               chances: Mapping[str, float] | None = None) -> None:
         """Write :meth:`to_frame` as UTF-8 CSV with ``\\n`` line ends (the same bytes each time)."""
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(self._rows(scenario))
+        csv.writer(buffer, lineterminator="\n").writerows(self._rows(scenario, chances))
         Path(path).write_text(buffer.getvalue(), encoding="utf-8")
 
-    def _rows(self, scenario: Scenario | None) -> list[list[str]]:
+    def _rows(self, scenario: Scenario | None,
+              chances: Mapping[str, float] | None = None) -> list[list[str]]:
         header = list(PLAN_COLUMNS) + (["reserve_rank"] if self.reserves else []) + (
-            ["rank", "profiles"] if scenario is not None else [])
+            ["rank", "profiles"] if scenario is not None else []) + (
+            ["chance"] if chances is not None else [])
         rows = [header]
         reserve_ids = {r.person_id for r in self.reserves}
         ordered = sorted(self.reserves, key=lambda r: (self._committee_order(r.committee_id),
@@ -204,6 +210,8 @@ class Plan:
             if scenario is not None:
                 role_of = Role.POLITICIAN if role == "politician" else Role.CITIZEN
                 row += _annotations(scenario, committee_id, person_id, role_of)
+            if chances is not None:
+                row.append(f"{chances[person_id]:.6f}" if person_id in chances else "")
             rows.append(row)
         return rows
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -75,6 +76,9 @@ class SolveResult:
     lot_complete : bool
         Whether the lot among equally good plans was settled (the seed decided every tie);
         False when the time limit cut it short, or the plan is not proven optimal.
+    chances : mapping of str to float, or None
+        With ``fair=True``: each citizen's chance of a seat under the LEXIMIN lottery from
+        which the plan was drawn.
     """
 
     status: Status
@@ -90,6 +94,7 @@ class SolveResult:
     relaxed: tuple[Violation, ...] = ()
     groups: int | None = None
     lot_complete: bool = False
+    chances: Mapping[str, float] | None = None
 
     @property
     def gap(self) -> float | None:

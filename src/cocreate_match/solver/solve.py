@@ -58,6 +58,7 @@ def solve(
     backend: Backend | str = Backend.HIGHS,
     relax: bool = False,
     explain: bool = True,
+    fair: bool = False,
 ) -> SolveResult:
     """Find a plan that meets every rule and scores best on the default objective.
 
@@ -92,6 +93,12 @@ def solve(
     explain : bool, default True
         When no plan exists, find an irreducible set of conflicting rules
         (``result.explanation``). The search re-solves the model a few dozen times.
+    fair : bool, default False
+        Draw the plan (with ``seed``) from the LEXIMIN lottery over all plans of optimal
+        score instead: every citizen gets the most equal chance of a seat that the rules and
+        the optimal score allow, and ``result.chances`` gives each citizen's chance. Takes
+        longer (see :func:`~cocreate_match.lottery`); the lottery is over citizens, and the
+        politicians' seats are the ordinary solve's. Not with ``relax``.
 
     Returns
     -------
@@ -124,8 +131,20 @@ def solve(
     >>> check_plan(scenario, result.plan)
     ()
     """
-    return solve_parts(scenario, seed=seed, time_limit=time_limit, backend=backend,
-                       relax=relax, explain=explain).result
+    if not isinstance(fair, bool) or (fair and relax is True):
+        raise InputError([Problem(
+            message="must be True or False, and not True together with relax=True",
+            column="fair", value=fair)])
+    started = time.perf_counter()
+    result = solve_parts(scenario, seed=seed, time_limit=time_limit, backend=backend,
+                         relax=relax, explain=explain).result
+    if not fair:
+        return result
+    from ..fair import fair_result
+
+    left = None if time_limit is None else max(time_limit - (time.perf_counter() - started),
+                                                0.01)
+    return fair_result(scenario, seed=seed, time_limit=left, fallback=result)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,52 @@
+"""A plan drawn from the LEXIMIN lottery over the plans of optimal score (``solve(fair=True)``).
+
+The ordinary solve seats, among equally good plans, the one the seed's priorities favour:
+applicants alike in every rule have equal chances, but applicants that some rule tells apart
+may not. The fair draw first computes the LEXIMIN lottery over every plan that reaches the
+optimal score (quality floor 1.0): the smallest chance of a seat is as large as the rules
+allow, then the next smallest, and so on. It then draws one plan from it with the seed and
+reports every citizen's chance beside the plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from .check import plan_score
+from .result import SolveResult, Status
+from .scenario import Scenario
+
+
+def fair_result(scenario: Scenario, *, seed: int, time_limit: float | None,
+                fallback: SolveResult) -> SolveResult:
+    """The fair draw, given the ordinary solve's ``fallback`` result of the same scenario.
+
+    When the ordinary solve found no proven optimal plan, there is no optimal score to hold
+    the lottery to, and ``fallback`` is returned as it is.
+    """
+    from .lottery import lottery
+
+    if fallback.status is not Status.OPTIMAL:
+        return fallback
+    started = time.perf_counter()
+    found = lottery(scenario, method="leximin", seed=seed, quality_floor=1.0,
+                    time_limit=time_limit)
+    if not found.panels:
+        return dataclasses.replace(fallback, message=fallback.message + (
+            " The fair lottery found no plans in the time given, so this plan is the"
+            " ordinary solve's."))
+    plan = found.draw(seed)
+    chances = found.probabilities()
+    proven = found.status is Status.OPTIMAL
+    seatable = [p for p in chances.values() if p > 0]
+    message = ("Optimal plan drawn from the LEXIMIN lottery over the plans of optimal score: "
+               f"the smallest chance of a seat is {found.min_probability:.4f}"
+               + (f" ({len(chances) - len(seatable)} citizens cannot be seated in any plan "
+                  "of optimal score)" if len(seatable) < len(chances) else "")
+               + ("." if proven else "; the time limit came before every level of the "
+                  "lottery was proven, so the chances are fair only as far as proven."))
+    return dataclasses.replace(
+        fallback, plan=plan, objective=plan_score(scenario, plan), message=message,
+        chances=chances, lot_complete=proven,
+        solve_time=fallback.solve_time + time.perf_counter() - started)

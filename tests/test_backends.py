@@ -1,0 +1,146 @@
+"""The solver behaviour the library relies on, checked rather than assumed: zero gaps, the
+dual bound, the time limit, a quiet solver, and the lexicographic lot stage against brute
+force on small integer programmes."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cocreate_match.solver.backends import solve_cpsat, solve_highs
+from cocreate_match.solver.highs import new_highs
+from cocreate_match.solver.linear import LinearModel
+
+
+def test_highs_instances_have_zero_gaps_and_print_nothing() -> None:
+    h = new_highs(3.0)
+    # highspy answers (status, value); the library depends on these exact settings.
+    assert h.getOptionValue("mip_rel_gap")[1] == 0.0
+    assert h.getOptionValue("mip_abs_gap")[1] == 0.0
+    assert h.getOptionValue("output_flag")[1] is False
+    assert h.getOptionValue("time_limit")[1] == 3.0
+
+
+def test_nothing_from_the_solver_reaches_stdout() -> None:
+    # A fresh interpreter: HiGHS prints a banner on the first instance of a process.
+    code = ("from cocreate_match import solve\n"
+            "from cocreate_match.demo import demo_scenario\n"
+            "result = solve(demo_scenario())\n"
+            "print('status', result.status.value)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout == "status optimal\n"
+
+
+def _odd_cycle() -> LinearModel:
+    """max x0 + x1 + x2 with each pair summing to at most 1: the LP gives 1.5, integers 1."""
+    model = LinearModel()
+    x = model.add_variables([0, 0, 0], [1, 1, 1], [1, 1, 1])
+    for a, b in ((0, 1), (1, 2), (0, 2)):
+        model.add_row(f"pair/{a}{b}", [x[a], x[b]], -np.inf, 1)
+    return model
+
+
+def test_the_bound_is_the_mip_dual_bound_not_the_lp_bound() -> None:
+    found = solve_highs(_odd_cycle(), None, 0)
+    assert found.status == "optimal"
+    assert found.objective == 1.0
+    # The LP bound is 1.5; only branch and bound proves 1, and its dual bound says so.
+    assert found.bound == pytest.approx(1.0, abs=1e-9)
+
+
+def test_an_integral_lp_proves_the_optimum_with_its_own_bound() -> None:
+    model = LinearModel()
+    x = model.add_variables([0, 0], [3, 3], [2, 1])
+    model.add_row("sum", x, 0, 4)
+    found = solve_highs(model, None, 0)
+    assert (found.status, found.objective, found.bound) == ("optimal", 7.0, 7.0)
+
+
+def _market_split(rows: int, cols: int, seed: int) -> LinearModel:
+    """A market split instance: a few equality rows with random weights over 0/1 variables,
+    each row's right-hand side half its weight. Branch and bound needs very long on these."""
+    rng = np.random.default_rng(seed)
+    model = LinearModel()
+    x = model.add_variables(np.zeros(cols), np.ones(cols), rng.integers(1, 10, cols))
+    for r in range(rows):
+        weights = rng.integers(0, 100, cols).astype(float)
+        half = float(np.floor(weights.sum() / 2))
+        model.add_row(f"split/{r}", x, half, half, weights)
+    return model
+
+
+@pytest.mark.parametrize("solver", [solve_highs, solve_cpsat])
+def test_the_time_limit_holds_inside_branch_and_bound(solver: object) -> None:
+    model = _market_split(rows=4, cols=40, seed=3)
+    start = time.perf_counter()
+    found = solver(model, 1.0, 0)  # type: ignore[operator]
+    elapsed = time.perf_counter() - start
+    assert elapsed < 2.0, elapsed
+    assert found.status in ("time_limit", "feasible", "infeasible", "optimal")
+    if found.status == "feasible":
+        assert found.bound is not None and found.objective is not None
+        assert found.bound >= found.objective
+
+
+# -- the lot stage against brute force --------------------------------------------------------
+
+
+@st.composite
+def small_programmes(draw: st.DrawFn) -> tuple[LinearModel, np.ndarray]:
+    """A small integer programme (2-5 variables in 0..2, 1-3 rows with small whole
+    coefficients) and a secondary objective of whole-number weights."""
+    n = draw(st.integers(2, 5))
+    model = LinearModel()
+    upper = draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    primary = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    x = model.add_variables(np.zeros(n), upper, primary)
+    for r in range(draw(st.integers(1, 3))):
+        coefs = draw(st.lists(st.integers(-2, 3), min_size=n, max_size=n))
+        low = draw(st.integers(-2, 3))
+        high = low + draw(st.integers(0, 3))
+        model.add_row(f"row/{r}", x, low, high, coefs)
+    secondary = np.array(draw(st.lists(st.integers(1, 1000), min_size=n, max_size=n)),
+                         dtype=float)
+    return model, secondary
+
+
+def _brute_force(model: LinearModel, secondary: np.ndarray) -> tuple[float, float] | None:
+    """(best primary, best secondary among the points of best primary), or None."""
+    lb, ub, obj, rows, cols, vals, row_lb, row_ub = model.arrays()
+    best: tuple[float, float] | None = None
+    for point in itertools.product(*(range(int(lo), int(hi) + 1)
+                                     for lo, hi in zip(lb, ub, strict=True))):
+        x = np.array(point, dtype=float)
+        activity = np.zeros(model.n_rows)
+        np.add.at(activity, rows, vals * x[cols])
+        if np.all(activity >= row_lb) and np.all(activity <= row_ub):
+            value = (float(obj @ x), float(secondary @ x))
+            best = value if best is None else max(best, value)
+    return best
+
+
+@settings(max_examples=150)
+@given(small_programmes())
+def test_the_lot_stage_finds_the_best_secondary_among_optimal_points(
+        case: tuple[LinearModel, np.ndarray]) -> None:
+    model, secondary = case
+    expected = _brute_force(model, secondary)
+    obj = model.arrays()[2]
+    for solver in (solve_highs, solve_cpsat):
+        found = solver(model, None, 0, secondary=secondary)
+        if expected is None:
+            assert found.status == "infeasible"
+            continue
+        assert found.status == "optimal" and found.x is not None
+        assert found.lot_settled
+        assert (float(obj @ found.x), float(secondary @ found.x)) == expected
+        assert found.objective == expected[0]
+        assert found.bound == pytest.approx(expected[0], abs=1e-6)
