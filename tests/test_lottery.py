@@ -618,7 +618,9 @@ def test_legacy_min_probability_counts_seatable_citizens_it_never_drew() -> None
     # one of them can sit, so the smallest chance of the 3-plan baseline is 0 for at least
     # seven of them, below MAXIMIN's 1/10. min_probability is documented as "the smallest
     # chance among citizens who can sit in some plan".
-    s = Scenario(mandates=[committee("a", 1, quotas=[Quota(attribute="v", value="v0")])],
+    # One quota per value, so that the rules tell all ten apart.
+    s = Scenario(mandates=[committee("a", 1, quotas=[
+        Quota(attribute="v", value=f"v{i}", max=1) for i in range(10)])],
                  citizens=[applicant(f"c{i}", "a", attributes={"v": f"v{i}"})
                            for i in range(10)])
     maximin = lottery(s, method="maximin")

@@ -7,6 +7,7 @@ every plan of a lottery seats them the same way.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import math
 import time
@@ -28,9 +29,14 @@ from .solver.leximin import LevelCertificate
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .solver.citizens import CitizenTypes
+    from .solver.linear import LinearModel
+
 __all__ = ["METHODS", "Lottery", "UniformLottery", "lottery"]
 
 METHODS = ("leximin", "maximin", "legacy")
+# A chance this close to 0 or 1 counts as 0 or 1 (probabilities are exact to about 1e-9).
+_CHANCE_TOLERANCE = 1e-7
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,7 +71,8 @@ class Lottery:
         ``"leximin"``, ``"maximin"`` or ``"legacy"``.
     status : Status
         OPTIMAL when the method's levels are proven; INFEASIBLE when no plan meets every rule
-        (then there are no panels); TIME_LIMIT when the time limit stopped it.
+        (then there are no panels); TIME_LIMIT when the time limit stopped it (the
+        certificates are the levels proven so far; every plan still meets every rule).
     certificates : tuple of LevelCertificate
         Per level: its value and the proven upper bound (pricing bound against the dual
         value). Empty for ``"legacy"``, which proves nothing.
@@ -129,15 +136,42 @@ class Lottery:
             rows.append((c.id, "*", float(per[i].sum())))
         return pd.DataFrame(rows, columns=["person_id", "committee_id", "probability"])
 
+    def _can_sit(self) -> NDArray[np.bool_]:
+        """Per citizen (scenario order): some plan meeting every rule seats them."""
+        out = np.zeros(len(self.scenario.citizens), dtype=bool)
+        for g, members in enumerate(self.groups):
+            if self.seatable.shape[0] > g and self.seatable[g]:
+                out[list(members)] = True
+        return out
+
     @property
     def min_probability(self) -> float:
-        """The smallest chance of a seat among citizens who can sit in some plan (those no
-        plan can seat are left out; a baseline that never drew a seatable citizen shows 0)."""
+        """The smallest chance of a seat among citizens who can sit in some plan meeting every
+        rule, whether or not this lottery seats them: a quality floor that shuts a citizen
+        out, or a baseline that never drew one, shows 0. Citizens whom no plan can seat are
+        left out (0 when nobody can sit)."""
+        can_sit = self._can_sit()
+        if not can_sit.any():
+            return 0.0
+        return float(self.committee_probabilities().sum(axis=1)[can_sit].min())
+
+    @property
+    def zero_chance(self) -> int:
+        """How many citizens have no chance of a seat in this lottery (also those no plan can
+        seat; :attr:`unseatable` says how many of them)."""
+        return int(np.sum(self.committee_probabilities().sum(axis=1) <= _CHANCE_TOLERANCE))
+
+    @property
+    def unseatable(self) -> int:
+        """How many citizens no plan meeting every rule can seat."""
+        return int(len(self.scenario.citizens) - self._can_sit().sum())
+
+    @property
+    def certain(self) -> int:
+        """How many citizens are seated in every plan of this lottery (chance 1); without a
+        quality floor, these are the selections the rules force."""
         totals = self.committee_probabilities().sum(axis=1)
-        can_sit = [self.seatable[g] for g, members in enumerate(self.groups) for _ in members]
-        order = [i for members in self.groups for i in members]
-        values = [totals[i] for i, ok in zip(order, can_sit, strict=True) if ok]
-        return float(min(values, default=0.0))
+        return int(np.sum(totals >= 1.0 - _CHANCE_TOLERANCE))
 
     # -- plans ------------------------------------------------------------------------------
     def plans(self) -> Iterator[tuple[float, Plan]]:
@@ -272,10 +306,14 @@ def lottery(
     samples : int
         Plans for ``"legacy"``.
     time_limit : float or None
-        Seconds; when reached, a lottery without plans is returned with
-        ``Status.TIME_LIMIT``.
+        Seconds for the whole call (it returns within about a second of it). When reached,
+        the result has ``Status.TIME_LIMIT`` and is still a valid lottery whenever a feasible
+        plan was found: LEXIMIN and MAXIMIN return the master's current distribution, whose
+        ``certificates`` are the levels proven so far; ``"legacy"`` returns the plans drawn so
+        far. Only when no plan was found yet is the lottery empty.
     progress : callable or None
-        Called with a line of text as levels are proven.
+        Called with a line of text as levels are proven, and at least every 2 seconds while
+        the computation runs (also inside a level).
 
     Returns
     -------
@@ -289,8 +327,12 @@ def lottery(
     >>> {pid: round(p, 6) for pid, p in lottery(s).probabilities().items()}
     {'x': 0.25, 'y': 0.25, 'z': 0.25, 'w': 0.25}
     """
-    from .solver.citizens import build_citizen_model
-    from .solver.leximin import PanelLottery, column_lottery, random_priority_lottery
+    from .solver.leximin import (
+        PanelLottery,
+        column_lottery,
+        random_priority_lottery,
+        seatable_groups,
+    )
     from .solver.solve import argument_problems, politicians_on, solve_parts
 
     problems = argument_problems(scenario, seed, time_limit)
@@ -312,13 +354,21 @@ def lottery(
 
     parts = solve_parts(scenario, seed=seed, time_limit=time_limit)
     result = parts.result
-    model, types = build_citizen_model(scenario)
+    model, types = _citizen_model(scenario, grouped_by_rank=quality_floor is not None)
     floor = None
     if result.status is not Status.OPTIMAL:
         status = Status.INFEASIBLE if result.status is Status.INFEASIBLE else Status.TIME_LIMIT
-        return _empty(method, status, scenario, types, model, result.objective, start, seed)
+        return _empty(method, status, scenario, types, result.objective, start, seed)
     assert result.objective is not None
+    seatable = None
     if quality_floor is not None:
+        # Who can sit at all is decided without the floor: a citizen whom only the floor
+        # shuts out counts, with chance 0, in min_probability.
+        try:
+            seatable = seatable_groups(model, types, deadline=deadline, progress=say)
+        except TimeoutError:
+            return _empty(method, Status.TIME_LIMIT, scenario, types, result.objective,
+                          start, seed)
         floor = math.ceil(quality_floor * result.objective - 1e-9)
         citizen_floor = floor - parts.politician_score
         cols = types.first_var + np.arange(types.var_type.shape[0])
@@ -332,25 +382,34 @@ def lottery(
         else:
             found = column_lottery(model, types, levels=1 if method == "maximin" else None,
                                    deadline=deadline, progress=say)
-        status = Status.OPTIMAL
     except TimeoutError:
-        return _empty(method, Status.TIME_LIMIT, scenario, types, model, result.objective,
-                      start, seed)
+        return _empty(method, Status.TIME_LIMIT, scenario, types, result.objective, start,
+                      seed)
     return Lottery(
-        method=method, status=status, scenario=scenario, groups=types.members,
+        method=method, status=Status.OPTIMAL if found.complete else Status.TIME_LIMIT,
+        scenario=scenario, groups=types.members,
         var_group=types.var_type, var_committee=types.var_committee, panels=found.panels,
         weights=found.weights,
         politicians_on=politicians_on(scenario, parts.politician_vars, parts.politician_x),
-        seatable=found.seatable,
+        seatable=found.seatable if seatable is None else seatable,
         certificates=found.certificates, optimum=result.objective, floor=floor,
         seconds=time.perf_counter() - start, seed=seed)
 
 
-def _empty(method: str, status: Status, scenario: Scenario, types: object, model: object,
-           optimum: int | None, start: float, seed: int) -> Lottery:
-    from .solver.citizens import CitizenTypes
+def _citizen_model(scenario: Scenario, *, grouped_by_rank: bool) -> tuple[LinearModel,
+                                                                         CitizenTypes]:
+    """The citizens' model; without a quality floor the ranks of preferences do not matter
+    to a lottery, so citizens are grouped only by where they can sit, when the model
+    builder offers that (fewer, larger groups)."""
+    from .solver.citizens import build_citizen_model
 
-    assert isinstance(types, CitizenTypes)
+    if not grouped_by_rank and "ranks" in inspect.signature(build_citizen_model).parameters:
+        return build_citizen_model(scenario, ranks=False)  # type: ignore[call-arg]
+    return build_citizen_model(scenario)
+
+
+def _empty(method: str, status: Status, scenario: Scenario, types: CitizenTypes,
+           optimum: int | None, start: float, seed: int) -> Lottery:
     return Lottery(method=method, status=status, scenario=scenario, groups=types.members,
                    var_group=types.var_type, var_committee=types.var_committee, panels=(),
                    weights=np.zeros(0), politicians_on={},

@@ -3,15 +3,21 @@
 Fairness is over citizens. A lottery is a probability distribution over feasible citizen
 plans ("panels"); a citizen's selection probability is the chance of being seated. LEXIMIN
 (Flanigan et al., Nature 2021) maximises the smallest probability, then the next smallest,
-and so on. Citizens of one type (see :mod:`.citizens`) are interchangeable, so the unique
-LEXIMIN vector gives them equal probabilities, and the whole computation runs over types:
-a panel says how many of each type sit on each committee.
+and so on. Citizens of one group (see :mod:`.citizens`) are interchangeable, so the unique
+LEXIMIN vector gives them equal probabilities, and the whole computation runs over groups:
+a panel says how many of each group sit on each committee.
 
 Each level is a linear programme over panels (the master), grown by pricing: given the
-master's dual weights y on the types, the panel that maximises ``sum_t y_t X_t / n_t`` is
+master's dual weights y on the groups, the panel that maximises ``sum_t y_t X_t / n_t`` is
 found with the same MIP that :func:`~cocreate_match.solve` uses, only with another objective.
 When no panel prices above the master's dual value ``mu``, the level is proven: its value
 lies between the master's value and that value plus ``(pricing bound - mu)``.
+
+Both the master and the pricing model are kept in HiGHS between solves: the master grows by
+columns and is re-solved from its last basis; the pricing model only changes its objective,
+and its LP relaxation is tried first (an integral optimal vertex proves the MIP's optimum).
+Extra panels priced at damped weights are a heuristic; only the exact pricing at the master's
+own duals, with zero MIP gaps, proves a level.
 """
 
 from __future__ import annotations
@@ -19,42 +25,57 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import SolverError
-from .backends import solve_highs
 from .citizens import CitizenTypes
-from .linear import FloatArray, LinearModel, with_objective
+from .highs import new_highs
+from .linear import FloatArray, LinearModel
 
 # Columns are priced until no panel improves a level by more than this (probabilities are
 # in [0, 1]); it bounds each level's distance from the exact LEXIMIN value.
 PRICING_TOLERANCE = 1e-9
-# Extra panels priced per master solve with damped weights (a heuristic; proofs come only from
-# the undamped pricing).
-EXTRA_COLUMNS = 8
-# Those extra panels need not be optimal for their damped weights, only good.
-HEURISTIC_GAP = 0.05
-# A type is fixed at a level's value when its dual weight exceeds this.
+# A group is fixed at a level's value when its dual weight exceeds this.
 FIX_TOLERANCE = 1e-7
+# The extra panels need only be good, not optimal for their damped weights.
+HEURISTIC_GAP = 0.05
+# Extra panels priced per master solve with damped weights (a heuristic; proofs come only from
+# the exact pricing at the master's own duals).
+EXTRA_COLUMNS = 8
+DAMPING = 0.25
+# Progress is reported at least this often (seconds), also inside a level.
+HEARTBEAT = 1.5
 _LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
 
 Progress = Callable[[str], None]
 
 
+class Stopped(Exception):
+    """The deadline came before the step finished (internal)."""
+
+
 @dataclass(frozen=True, slots=True)
 class LevelCertificate:
-    """The proof of one LEXIMIN (or MAXIMIN) level.
+    """The proof of one LEXIMIN (or MAXIMIN) level, with its evidence.
+
+    The evidence lets anyone check the proof with their own solver: ``group_weights`` are the
+    master's dual weights, one per group of interchangeable citizens (``Lottery.groups``); a
+    panel's *value* is ``sum_g group_weights[g] * seated_g / size_g``, that is, each citizen
+    of group g carries ``group_weights[g] / size_g``. No feasible panel has a value above
+    ``pricing_bound``, and ``best_panel`` is a feasible panel whose value is
+    ``pricing_bound``.
 
     Attributes
     ----------
     level : int
         1-based.
     value : float
-        The probability this level guarantees to the types still free at it.
+        The probability this level guarantees to the groups still free at it.
     upper_bound : float
-        No lottery can give those types more at this level: ``value + pricing_bound -
+        No lottery can give those groups more at this level: ``value + pricing_bound -
         dual_value``; the gap is at most the pricing tolerance.
     pricing_bound : float
         The proven maximum of the dual-weighted panel value over all feasible panels.
@@ -64,6 +85,11 @@ class LevelCertificate:
         How many citizens this level fixed at ``value``.
     columns : int
         Panels in the master when the level was proven.
+    group_weights : tuple of float
+        The dual weight per group (scenario's group order) that the final pricing used.
+    best_panel : numpy array of int
+        Seats per citizen variable (group and committee, as ``Lottery.panels``) of the best
+        panel the final, exact pricing found.
     """
 
     level: int
@@ -73,6 +99,8 @@ class LevelCertificate:
     dual_value: float
     fixed: int
     columns: int
+    group_weights: tuple[float, ...] = ()
+    best_panel: NDArray[np.int64] | None = None
 
     @property
     def gap(self) -> float:
@@ -89,50 +117,233 @@ class PanelLottery:
     certificates: tuple[LevelCertificate, ...]
     seconds: float
     seatable: NDArray[np.bool_]  # per type: some feasible panel seats it
+    complete: bool = True  # False when the deadline stopped it (the levels proven are kept)
+
+
+class _Clock:
+    """The deadline, and progress lines at least every ``HEARTBEAT`` seconds."""
+
+    def __init__(self, deadline: float | None, progress: Progress) -> None:
+        self.deadline = deadline
+        self.progress = progress
+        self.last = time.perf_counter()
+        self.status = "starting"
+
+    def remaining(self) -> float | None:
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.perf_counter()
+        if left <= 0:
+            raise Stopped
+        return left
+
+    def say(self, line: str) -> None:
+        self.status = line
+        self.last = time.perf_counter()
+        self.progress(line)
+
+    def tick(self, line: str | None = None) -> None:
+        """Report ``line`` (or the last status) if the last report is old."""
+        if line is not None:
+            self.status = line
+        if time.perf_counter() - self.last >= HEARTBEAT:
+            self.say(self.status)
+
+
+def _limit(h: Any, clock: _Clock) -> None:
+    remaining = clock.remaining()
+    h.setOptionValue("time_limit", float("inf") if remaining is None else max(remaining, 1e-3))
 
 
 class _Pricer:
-    """Finds the feasible panel with the highest value for given weights per type."""
+    """The feasible panel with the highest value for weights per group: one HiGHS MIP kept
+    between calls, where only the objective changes."""
 
-    def __init__(self, model: LinearModel, types: CitizenTypes, deadline: float | None) -> None:
-        self.model = model
+    def __init__(self, model: LinearModel, types: CitizenTypes, clock: _Clock) -> None:
+        import highspy
+        from scipy.sparse import csr_array
+
         self.types = types
         self.sizes = np.array([len(m) for m in types.members], dtype=np.float64)
         self.n_vars = types.var_type.shape[0]
-        self.deadline = deadline
+        self.clock = clock
         self.calls = 0
+        self.seconds = 0.0
+        lb, ub, _, rows, cols, vals, row_lb, row_ub = model.arrays()
+        self.n_model = model.n_vars
+        h = new_highs()
+        h.addVars(model.n_vars, lb, ub)
+        if model.n_vars:
+            h.changeColsIntegrality(model.n_vars, np.arange(model.n_vars, dtype=np.int32),
+                                    np.full(model.n_vars, int(highspy.HighsVarType.kInteger),
+                                            dtype=np.uint8))
+        a = csr_array((vals, (rows, cols)), shape=(model.n_rows, model.n_vars))
+        a.sum_duplicates()
+        if model.n_rows:
+            h.addRows(model.n_rows, row_lb, row_ub, a.nnz, a.indptr.astype(np.int32),
+                      a.indices.astype(np.int32), a.data.astype(np.float64))
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self._cols = (types.first_var + np.arange(self.n_vars)).astype(np.int32)
+        self.h = h
+        # The LP relaxation, kept apart: these models are close to network flows, and its
+        # simplex vertex is usually integral, which proves the MIP's optimum at once.
+        lp = new_highs()
+        lp.addVars(model.n_vars, lb, ub)
+        if model.n_rows:
+            lp.addRows(model.n_rows, row_lb, row_ub, a.nnz, a.indptr.astype(np.int32),
+                       a.indices.astype(np.int32), a.data.astype(np.float64))
+        lp.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self.lp = lp
+        self._rows = (a, row_lb, row_ub, lb, ub) if model.n_rows else None
+        self.lp_hits = 0
+        self._highspy = highspy
+        h.cbMipInterrupt.subscribe(self._interrupt)
+
+    def _interrupt(self, event: Any) -> None:
+        # Keeps progress alive inside a long MIP; never stops the solve.
+        self.clock.tick()
 
     def best(self, type_weights: FloatArray,
              rel_gap: float = 0.0) -> tuple[float, float, NDArray[np.int64]]:
         """(value, proven bound, panel counts) of the panel with the most weight, where each
-        seat given to a member of type t is worth ``type_weights[t]``."""
-        per_var = np.zeros(self.model.n_vars)
-        per_var[: self.n_vars] = type_weights[self.types.var_type]
-        remaining = None if self.deadline is None else self.deadline - time.perf_counter()
-        if remaining is not None and remaining <= 0:
-            raise TimeoutError
-        solution = solve_highs(with_objective(self.model, per_var), remaining, 0,
-                               rel_gap=rel_gap)
+        seat given to a member of group t is worth ``type_weights[t]``. With ``rel_gap`` 0
+        (and HiGHS' absolute gap 0) the bound is a proof; otherwise the panel is only good."""
+        per_var = type_weights[self.types.var_type]
+        scale = float(np.abs(per_var).max(initial=0.0)) or 1.0
+        if self.n_model == 0:  # nothing to decide: the empty panel (the rules were checked)
+            return 0.0, 0.0, np.zeros(0, dtype=np.int64)
+        found = self._from_lp(per_var, scale)
+        if found is not None:
+            return found
+        h = self.h
+        h.changeColsCost(self.n_vars, self._cols, per_var / scale)
+        h.setOptionValue("mip_rel_gap", float(rel_gap))
+        h.setOptionValue("mip_abs_gap", 0.0)
+        _limit(h, self.clock)
+        began = time.perf_counter()
+        h.run()
+        self.seconds += time.perf_counter() - began
         self.calls += 1
-        if solution.status == "time_limit" or (solution.status == "feasible"):
-            raise TimeoutError
-        if solution.status != "optimal" or solution.x is None:
-            raise SolverError(f"pricing stopped with status {solution.status}")
-        counts = np.rint(solution.x[: self.n_vars]).astype(np.int64)
-        bound = solution.bound if solution.bound is not None else solution.objective
-        assert solution.objective is not None and bound is not None
-        return float(solution.objective), float(max(bound, solution.objective)), counts
+        status = h.getModelStatus()
+        ms = self._highspy.HighsModelStatus
+        if status == ms.kTimeLimit or status == ms.kInterrupt:
+            raise Stopped
+        if status != ms.kOptimal:
+            raise SolverError(f"pricing stopped with status {h.modelStatusToString(status)}")
+        x = np.asarray(h.getSolution().col_value)[self._cols]
+        counts = np.rint(x).astype(np.int64)
+        value = float(per_var @ counts)
+        info = h.getInfo()
+        bound = float(info.mip_dual_bound) * scale
+        if rel_gap == 0.0 and not np.isfinite(bound):  # an LP that was integral at once
+            bound = float(info.objective_function_value) * scale
+        return value, max(bound, value), counts
+
+    def _from_lp(self, per_var: FloatArray,
+                 scale: float) -> tuple[float, float, NDArray[np.int64]] | None:
+        """The panel and proof from the LP relaxation, when its optimal vertex is integral."""
+        lp = self.lp
+        lp.changeColsCost(self.n_vars, self._cols, per_var / scale)
+        _limit(lp, self.clock)
+        began = time.perf_counter()
+        lp.run()
+        self.seconds += time.perf_counter() - began
+        self.calls += 1
+        status = lp.getModelStatus()
+        ms = self._highspy.HighsModelStatus
+        if status == ms.kTimeLimit or status == ms.kInterrupt:
+            raise Stopped
+        if status != ms.kOptimal:
+            return None
+        x = np.asarray(lp.getSolution().col_value)
+        rounded = np.rint(x)
+        if np.abs(x - rounded).max(initial=0.0) > 1e-9 or not self._meets_rows(rounded):
+            return None
+        counts = rounded[self._cols].astype(np.int64)
+        value = float(per_var @ counts)
+        bound = float(lp.getInfo().objective_function_value) * scale
+        self.lp_hits += 1
+        return value, max(bound, value), counts
+
+    def _meets_rows(self, x: FloatArray) -> bool:
+        if self._rows is None:
+            return True
+        a, row_lb, row_ub, lb, ub = self._rows
+        activity = a @ x
+        return bool(np.all(activity >= row_lb - 1e-9) and np.all(activity <= row_ub + 1e-9)
+                    and np.all(x >= lb) and np.all(x <= ub))
 
     def seats_by_type(self, counts: NDArray[np.int64]) -> FloatArray:
-        """Per type: the share of its members a panel seats (``X_t / n_t``)."""
+        """Per group: the share of its members a panel seats (``X_t / n_t``)."""
         seated = np.bincount(self.types.var_type, weights=counts,
                              minlength=len(self.types.members))
         return seated / self.sizes
 
 
+class _Master:
+    """max z over lotteries of the panels so far: free groups >= z, fixed groups >= their
+    value. One HiGHS LP kept between solves; columns are added and it restarts from its last
+    basis."""
+
+    def __init__(self, n_types: int, clock: _Clock) -> None:
+        import highspy
+
+        self.n_types = n_types
+        self.clock = clock
+        self.seconds = 0.0
+        self.solves = 0
+        h = new_highs()
+        for name, value in _LP_OPTIONS.items():
+            h.setOptionValue(name, value)
+        h.addVars(1, np.array([0.0]), np.array([1.0]))  # z
+        h.changeColsCost(1, np.array([0], dtype=np.int32), np.array([1.0]))
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        starts = np.arange(n_types + 1, dtype=np.int32)
+        h.addRows(n_types, np.zeros(n_types), np.full(n_types, np.inf), n_types, starts[:-1],
+                  np.zeros(n_types, dtype=np.int32), np.full(n_types, -1.0))
+        h.addRow(1.0, 1.0, 0, np.zeros(0, dtype=np.int32), np.zeros(0))  # the lottery sums to 1
+        self.h = h
+        self._highspy = highspy
+        self.columns: list[FloatArray] = []
+
+    def add(self, share: FloatArray) -> None:
+        rows = np.flatnonzero(share > 0)
+        idx = np.append(rows, self.n_types).astype(np.int32)
+        vals = np.append(share[rows], 1.0)
+        self.h.addCol(0.0, 0.0, np.inf, len(idx), idx, vals)
+        self.columns.append(share)
+
+    def fix(self, groups: NDArray[np.int64], value: float) -> None:
+        """Hold these groups at ``value`` or more from now on, outside the level's z."""
+        for t in groups:
+            self.h.changeCoeff(int(t), 0, 0.0)
+            self.h.changeRowBounds(int(t), float(value), np.inf)
+
+    def solve(self) -> tuple[float, FloatArray, FloatArray, float]:
+        """(z, lambda per panel, y per group, mu)."""
+        h = self.h
+        _limit(h, self.clock)
+        began = time.perf_counter()
+        h.run()
+        self.seconds += time.perf_counter() - began
+        self.solves += 1
+        status = h.getModelStatus()
+        ms = self._highspy.HighsModelStatus
+        if status == ms.kTimeLimit or status == ms.kInterrupt:
+            raise Stopped
+        if status != ms.kOptimal:
+            raise SolverError("the lottery's master LP stopped with status "
+                              f"{h.modelStatusToString(status)}")
+        solution = h.getSolution()
+        x = np.asarray(solution.col_value)
+        duals = np.asarray(solution.row_dual)
+        y = np.maximum(-duals[: self.n_types], 0.0)
+        return float(x[0]), np.maximum(x[1:], 0.0), y, float(duals[self.n_types])
+
+
 def _cover(pricer: _Pricer,
-           progress: Progress) -> tuple[list[NDArray[np.int64]], NDArray[np.bool_]]:
-    """Panels that together seat every type that any feasible panel can seat.
+           clock: _Clock) -> tuple[list[NDArray[np.int64]], NDArray[np.bool_]]:
+    """Panels that together seat every group that any feasible panel can seat.
 
     Each round asks for the panel seating the most not-yet-covered members; a round whose best
     panel seats none of them proves the rest can never be seated.
@@ -151,132 +362,169 @@ def _cover(pricer: _Pricer,
         else:
             panels.append(counts)
         covered |= share > 0
-        progress(f"covering: {int(covered.sum())} of {n_types} groups can be seated")
+        clock.tick(f"covering: {int(covered.sum())} of {n_types} groups can be seated")
         if covered.all():
             break
     return panels, covered
 
 
-def _solve_master(columns: FloatArray, free: NDArray[np.bool_], fixed: FloatArray,
-                  fixed_mask: NDArray[np.bool_]) -> tuple[float, FloatArray, FloatArray, float]:
-    """max z over lotteries of the given panels: free types >= z, fixed types >= their value.
+def _seated(pricer: _Pricer, panels: list[NDArray[np.int64]]) -> NDArray[np.bool_]:
+    """Groups that some of these panels seat (what is known when covering was cut short)."""
+    return np.any([pricer.seats_by_type(p) > 0 for p in panels], axis=0)
 
-    ``columns`` is types x panels (shares seated). Returns (z, lambda, y per type, mu).
-    """
-    from scipy.optimize import linprog
-    from scipy.sparse import csr_array, hstack
 
-    n_types, n_panels = columns.shape
-    free_rows = np.flatnonzero(free)
-    fixed_rows = np.flatnonzero(fixed_mask)
-    # Variables: lambda (n_panels), z. Rows: free types (z - a.lambda <= 0), fixed types
-    # (-a.lambda <= -f).
-    a_free = csr_array(-columns[free_rows])
-    a_fixed = csr_array(-columns[fixed_rows])
-    z_col = np.concatenate([np.ones(len(free_rows)), np.zeros(len(fixed_rows))])[:, None]
-    from scipy.sparse import vstack
-
-    a_ub = hstack([vstack([a_free, a_fixed]), csr_array(z_col)]).tocsr()
-    b_ub = np.concatenate([np.zeros(len(free_rows)), -fixed[fixed_rows]])
-    a_eq = np.concatenate([np.ones(n_panels), [0.0]])[None, :]
-    cost = np.zeros(n_panels + 1)
-    cost[-1] = -1.0
-    bounds = [(0, None)] * n_panels + [(None, None)]
-    res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds,
-                  method="highs", options=_LP_OPTIONS)
-    if res.status != 0:
-        raise SolverError(f"the lottery's master LP stopped with status {res.status}: "
-                          f"{res.message}")
-    y = np.zeros(n_types)
-    duals = -np.asarray(res.ineqlin.marginals)
-    y[free_rows] = np.maximum(duals[: len(free_rows)], 0.0)
-    y[fixed_rows] = np.maximum(duals[len(free_rows):], 0.0)
-    mu = -float(res.eqlin.marginals[0])
-    return float(res.x[-1]), np.asarray(res.x[:-1]), y, mu
+def seatable_groups(model: LinearModel, types: CitizenTypes, *, deadline: float | None,
+                    progress: Progress) -> NDArray[np.bool_]:
+    """Per group: whether some feasible panel of ``model`` seats a member of it."""
+    clock = _Clock(deadline, progress)
+    try:
+        return _cover(_Pricer(model, types, clock), clock)[1]
+    except Stopped:
+        raise TimeoutError from None
 
 
 def column_lottery(model: LinearModel, types: CitizenTypes, *, levels: int | None,
                    deadline: float | None, progress: Progress) -> PanelLottery:
-    """LEXIMIN (``levels=None``) or its first ``levels`` levels (1 = MAXIMIN) over panels."""
+    """LEXIMIN (``levels=None``) or its first ``levels`` levels (1 = MAXIMIN) over panels.
+
+    When the deadline comes, the lottery of the master's current distribution is returned
+    with ``complete=False`` and the certificates of the levels proven so far; every panel in
+    it is feasible. A deadline before the first feasible panel raises ``TimeoutError``.
+    """
     start = time.perf_counter()
-    pricer = _Pricer(model, types, deadline)
-    panels, seatable = _cover(pricer, progress)
+    clock = _Clock(deadline, progress)
     n_types = len(types.members)
-    fixed = np.zeros(n_types)
-    fixed_mask = ~seatable  # types no panel can seat stay at probability 0
-    shares = [pricer.seats_by_type(p) for p in panels]
+    panels: list[NDArray[np.int64]] = []
+    try:
+        pricer = _Pricer(model, types, clock)
+        panels, seatable = _cover(pricer, clock)
+    except Stopped:
+        if not panels:
+            raise TimeoutError from None
+        seatable = _seated(pricer, panels)
+        weights = np.ones(len(panels)) / len(panels)
+        return _finish(pricer, panels, weights, [], start, seatable, complete=False)
+    master = _Master(n_types, clock)
+    for p in panels:
+        master.add(pricer.seats_by_type(p))
+    fixed_mask = ~seatable  # groups no panel can seat stay at probability 0
+    master.fix(np.flatnonzero(fixed_mask), 0.0)
     certificates: list[LevelCertificate] = []
     weights = np.ones(len(panels)) / max(len(panels), 1)
-    while not fixed_mask.all() and (levels is None or len(certificates) < levels):
-        free = ~fixed_mask
-        while True:
-            columns = np.column_stack(shares)
-            z, weights, y, mu = _solve_master(columns, free, fixed, fixed_mask)
-            value, bound, counts = pricer.best(y / pricer.sizes)
-            if bound <= mu + PRICING_TOLERANCE:
+    try:
+        while not fixed_mask.all() and (levels is None or len(certificates) < levels):
+            certificate, newly, weights = _level(master, pricer, panels, fixed_mask, clock,
+                                                 len(certificates) + 1)
+            fixed_mask |= newly
+            certificates.append(certificate)
+            clock.say(f"level {certificate.level}: probability {certificate.value:.9f} fixed "
+                      f"for {certificate.fixed} citizens ({int(fixed_mask.sum())} of {n_types} "
+                      f"groups done, {len(panels)} panels)")
+    except Stopped:
+        weights = _last_weights(master, len(panels), weights)
+        return _finish(pricer, panels, weights, certificates, start, seatable, complete=False)
+    return _finish(pricer, panels, weights, certificates, start, seatable, complete=True)
+
+
+def _last_weights(master: _Master, n_panels: int, fallback: FloatArray) -> FloatArray:
+    """The master's current distribution (its last solution that meets every proven level)."""
+    values = np.asarray(master.h.getSolution().col_value)[1:]
+    if master.h.getModelStatus() == master._highspy.HighsModelStatus.kOptimal and \
+            values.shape[0] == n_panels:
+        return np.maximum(values, 0.0)
+    out = np.zeros(n_panels)
+    out[: fallback.shape[0]] = fallback
+    return out
+
+
+def _level(master: _Master, pricer: _Pricer, panels: list[NDArray[np.int64]],
+           fixed_mask: NDArray[np.bool_], clock: _Clock, level: int
+           ) -> tuple[LevelCertificate, NDArray[np.bool_], FloatArray]:
+    """Prove one level: price until no panel beats the master's dual value."""
+    free = ~fixed_mask
+    rounds = 0
+    while True:
+        z, weights, y, mu = master.solve()
+        rounds += 1
+        clock.tick(f"level {level}: {z:.9f} so far, {len(panels)} panels, round {rounds}")
+        value, bound, counts = pricer.best(y / pricer.sizes)
+        if bound <= mu + PRICING_TOLERANCE:
+            break
+        if value <= mu + PRICING_TOLERANCE:
+            raise SolverError("pricing could not prove a level (MIP gap remained)")
+        share = pricer.seats_by_type(counts)
+        master.add(share)
+        panels.append(counts)
+        # More columns per master solve: price again with the weights of the groups just
+        # seated damped, which finds other improving panels (the master LP is the costly
+        # step, and its duals are highly degenerate).
+        damped = y.copy()
+        for _ in range(EXTRA_COLUMNS):
+            damped = np.where(share > 0, damped * DAMPING, damped)
+            _, _, extra = pricer.best(damped / pricer.sizes, rel_gap=HEURISTIC_GAP)
+            share = pricer.seats_by_type(extra)
+            if float(y @ share) <= mu + PRICING_TOLERANCE:
                 break
-            if value <= mu + PRICING_TOLERANCE:
-                # The MIP's bound is loose but its panel does not help: a proof needs the
-                # bound itself, which a zero-gap MIP gives; treat a gap here as a failure.
-                raise SolverError("pricing could not prove a level (MIP gap remained)")
-            panels.append(counts)
-            shares.append(pricer.seats_by_type(counts))
-            # More columns per master solve: price again with the weights of the types just
-            # seated damped, which finds other improving panels (the master LP is the costly
-            # step, and its duals are highly degenerate).
-            damped = y.copy()
-            for _ in range(EXTRA_COLUMNS):
-                damped = np.where(shares[-1] > 0, damped * 0.25, damped)
-                _, _, extra = pricer.best(damped / pricer.sizes, rel_gap=HEURISTIC_GAP)
-                share = pricer.seats_by_type(extra)
-                if float(y @ share) <= mu + PRICING_TOLERANCE:
-                    break
-                panels.append(extra)
-                shares.append(share)
-        # A positive dual weight means the type is held at z in every optimum of this level.
-        newly = free & (y > FIX_TOLERANCE)
-        if not newly.any():  # numerically flat duals: fix the smallest-probability free type
-            probabilities = np.column_stack(shares) @ weights
-            newly = np.zeros(n_types, dtype=bool)
-            newly[np.flatnonzero(free)[np.argmin(probabilities[free])]] = True
-        fixed[newly] = z
-        fixed_mask |= newly
-        members = int(sum(len(types.members[t]) for t in np.flatnonzero(newly)))
-        certificates.append(LevelCertificate(
-            level=len(certificates) + 1, value=z, upper_bound=z + max(bound - mu, 0.0),
-            pricing_bound=bound, dual_value=mu, fixed=members, columns=len(panels)))
-        progress(f"level {len(certificates)}: probability {z:.9f} fixed for {members} "
-                 f"citizens ({int(fixed_mask.sum())} of {n_types} groups done, "
-                 f"{len(panels)} panels)")
-    columns = np.column_stack(shares)
+            master.add(share)
+            panels.append(extra)
+    # A positive dual weight means the group is held at z in every optimum of this level.
+    newly = free & (y > FIX_TOLERANCE)
+    if not newly.any():  # numerically flat duals: fix the smallest-probability free group
+        probabilities = np.column_stack(master.columns) @ weights
+        newly = np.zeros_like(free)
+        newly[np.flatnonzero(free)[np.argmin(probabilities[free])]] = True
+    master.fix(np.flatnonzero(newly), z)
+    members = int(sum(len(pricer.types.members[t]) for t in np.flatnonzero(newly)))
+    certificate = LevelCertificate(
+        level=level, value=z, upper_bound=z + max(bound - mu, 0.0), pricing_bound=bound,
+        dual_value=mu, fixed=members, columns=len(panels),
+        group_weights=tuple(float(v) for v in y), best_panel=counts.copy())
+    return certificate, newly, weights
+
+
+def _finish(pricer: _Pricer, panels: list[NDArray[np.int64]], weights: FloatArray,
+            certificates: list[LevelCertificate], start: float, seatable: NDArray[np.bool_],
+            *, complete: bool) -> PanelLottery:
+    weights = np.asarray(weights, dtype=np.float64)[: len(panels)]
     keep = weights > 1e-12
+    if not keep.any():
+        keep = np.zeros(len(panels), dtype=bool)
+        keep[0] = True
+        weights = keep.astype(np.float64)
     weights = np.where(keep, weights, 0.0)
     weights = weights / weights.sum()
+    columns = np.column_stack([pricer.seats_by_type(p) for p in panels])
     type_probability = columns @ weights
     kept = tuple(p for p, k in zip(panels, keep, strict=True) if k)
     return PanelLottery(kept, weights[keep], type_probability, tuple(certificates),
-                        time.perf_counter() - start, seatable)
+                        time.perf_counter() - start, seatable, complete)
 
 
 def random_priority_lottery(model: LinearModel, types: CitizenTypes, *, samples: int,
                             rng: np.random.Generator, deadline: float | None,
                             progress: Progress) -> PanelLottery:
-    """The baseline: each draw gives every type a random priority and takes the feasible
-    panel with the highest total priority; ``samples`` equally likely draws."""
+    """The baseline: each draw gives every group a random priority and takes the feasible
+    panel with the highest total priority; ``samples`` equally likely draws. When the deadline
+    comes, the draws so far are the lottery (``complete=False``)."""
     start = time.perf_counter()
-    pricer = _Pricer(model, types, deadline)
-    _, seatable = _cover(pricer, progress)
+    clock = _Clock(deadline, progress)
     n_types = len(types.members)
-    panels = []
-    for i in range(samples):
-        _, _, counts = pricer.best(rng.random(n_types))
-        panels.append(counts)
-        if (i + 1) % max(1, samples // 10) == 0:
-            progress(f"baseline: {i + 1} of {samples} random-priority panels")
+    panels: list[NDArray[np.int64]] = []
+    complete = True
+    try:
+        pricer = _Pricer(model, types, clock)
+        _, seatable = _cover(pricer, clock)
+        for i in range(samples):
+            _, _, counts = pricer.best(rng.random(n_types))
+            panels.append(counts)
+            clock.tick(f"baseline: {i + 1} of {samples} random-priority panels")
+    except Stopped:
+        if not panels:
+            raise TimeoutError from None
+        seatable = _seated(pricer, panels)
+        complete = False
     weights = np.full(len(panels), 1.0 / max(len(panels), 1))
     shares = np.column_stack([pricer.seats_by_type(p) for p in panels]) if panels else \
         np.zeros((n_types, 0))
     return PanelLottery(tuple(panels), weights, shares @ weights, (),
-                        time.perf_counter() - start, seatable)
-
-
+                        time.perf_counter() - start, seatable, complete)
