@@ -236,3 +236,39 @@ def test_time_limit_without_a_lottery_exits_4(scenario_dir: Path, tmp_path: Path
     assert lottery_cli(scenario_dir, "--out", out, "--time-limit", "0.000001") == 4
     assert "time_limit: no lottery" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_summary_counts_chances_of_zero_and_one(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # One seat, x (listed first) and y (listed second) can take it; n can never sit. Under a
+    # floor of 1.0 only x sits: two citizens have chance 0 (y and n), one has chance 1.
+    s = Scenario(mandates=[Mandate(id="a", citizen_seats=1, politician_seats=0),
+                           Mandate(id="b", citizen_seats=0, politician_seats=0)],
+                 citizens=[Citizen(id="x", applied_to=["a"]),
+                           Citizen(id="y", applied_to=["b", "a"]),
+                           Citizen(id="n", applied_to=["b"])])
+    directory = tmp_path / "scenario"
+    save_scenario(s, directory)
+    out = tmp_path / "probs.csv"
+    assert lottery_cli(directory, "--out", out, "--quality-floor", "1",
+                       "--baseline-samples", "0") == 0
+    text = capsys.readouterr().out
+    assert "smallest chance of a seat: 0.000000" in text
+    assert "chance 0: 2 citizens (of whom 1 can never sit); chance 1: 1" in text
+
+
+def test_a_time_limit_writes_the_levels_proven_so_far(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    directory = tmp_path / "scenario"
+    save_scenario(generate_scenario(committees=10, citizens=300, politicians=22, seed=3),
+                  directory)
+    out = tmp_path / "probs.csv"
+    assert lottery_cli(directory, "--out", out, "--time-limit", "1.5",
+                       "--baseline-samples", "0") == 0
+    captured = capsys.readouterr()
+    assert "time_limit: levels proven so far" in captured.out
+    header, rows = read_rows(out)
+    totals = [float(r[2]) for r in rows if r[1] == "*"]
+    assert len(totals) == 300
+    assert abs(sum(totals) - 100) <= 1e-6  # ten committees of ten citizen seats

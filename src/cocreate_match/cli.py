@@ -425,13 +425,22 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
     else:
         scenario = load_scenario(args.directory)
 
+    live = sys.stderr.isatty()
+
     def progress(line: str) -> None:
-        print(f"[{args.method}] {line}", file=sys.stderr, flush=True)
+        # On a terminal, one line rewritten in place; otherwise one line per report.
+        text = f"[{args.method}] {line}"
+        if live:
+            print(f"\r{text}\x1b[K", end="", file=sys.stderr, flush=True)
+        else:
+            print(text, file=sys.stderr, flush=True)
 
     found = lottery(scenario, method=args.method, seed=args.seed,
                     quality_floor=args.quality_floor, samples=args.samples,
                     time_limit=args.time_limit, progress=progress)
-    if not found.status.has_plan:
+    if live:
+        print(file=sys.stderr, flush=True)
+    if not found.panels:  # a time limit with levels proven still writes its lottery
         print(f"{found.status.value}: no lottery"
               + (": no plan meets every rule." if found.status is Status.INFEASIBLE else
                  ": the time limit came first."), file=sys.stderr)
@@ -443,12 +452,15 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
         writer.writerows((r.person_id, r.committee_id, repr(float(r.probability)))
                          for r in frame.itertuples(index=False))
     totals = found.probabilities()
-    positive = [p for p in totals.values() if p > 1e-12]
     print(f"{found.method}: {len(totals)} citizens, {len(found.panels)} panels, "
-          f"{found.seconds:.2f} s", file=out)
-    print(f"  smallest chance of a seat: {min(positive, default=0.0):.6f} "
-          f"(citizens who can sit in some plan: {len(positive)}; who cannot: "
-          f"{len(totals) - len(positive)})", file=out)
+          f"{found.seconds:.2f} s" + ("" if found.status is Status.OPTIMAL else
+                                      f" ({found.status.value}: levels proven so far)"),
+          file=out)
+    print(f"  smallest chance of a seat: {found.min_probability:.6f} "
+          f"(citizens who can sit in some plan: {len(totals) - found.unseatable}; who cannot: "
+          f"{found.unseatable})", file=out)
+    print(f"  chance 0: {found.zero_chance} citizens (of whom {found.unseatable} can never "
+          f"sit); chance 1: {found.certain}", file=out)
     if found.certificates:
         gap = max(c.gap for c in found.certificates)
         print(f"  levels proven: {len(found.certificates)}, largest gap to the proven bound "

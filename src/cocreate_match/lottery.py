@@ -173,6 +173,15 @@ class Lottery:
         totals = self.committee_probabilities().sum(axis=1)
         return int(np.sum(totals >= 1.0 - _CHANCE_TOLERANCE))
 
+    def certificate_plan(self, certificate: LevelCertificate) -> Plan:
+        """The best panel of a level's final pricing (its evidence) as a plan: anyone can
+        check it with :func:`~cocreate_match.check_plan` and add up its value from
+        ``certificate.group_weights`` and :attr:`groups`."""
+        if certificate.best_panel is None:
+            raise InputError([Problem(message="this certificate carries no panel",
+                                      column="certificate", value=certificate.level)])
+        return self._plan(certificate.best_panel, Fraction(0))
+
     # -- plans ------------------------------------------------------------------------------
     def plans(self) -> Iterator[tuple[float, Plan]]:
         """Every plan of the lottery with its probability (they sum to 1).
