@@ -233,3 +233,22 @@ def test_shuffled_input_files_give_identical_plan_files(tmp_path: Path, seed: in
         assert main(["solve", str(folder / name), "--out", str(folder / f"{name}.csv"),
                      "--seed", str(seed), "--quiet"]) == 0
     assert (folder / "a.csv").read_bytes() == (folder / "b.csv").read_bytes()
+
+
+def test_a_group_and_a_single_applicant_share_contested_seats_by_person() -> None:
+    # Three applicants alike in every rule and a fourth that a never-binding quota tells
+    # apart compete for two seats. The lot weighs each seated person's own priority, so each
+    # of the four sits in half the draws (a weight per group would give the fourth a quarter).
+    scenario = Scenario(
+        mandates=[Mandate(id="climate", citizen_seats=2, politician_seats=0,
+                          quotas=[Quota(attribute="gender", value="m", max=2)])],
+        citizens=[Citizen(id=pid, applied_to=["climate"], attributes={"gender": g})
+                  for pid, g in (("ann", "f"), ("bea", "f"), ("cleo", "f"), ("dan", "m"))])
+    assert solve(scenario).groups == 2
+    seated: Counter[str] = Counter()
+    for seed in range(DRAWS):
+        plan = solve(scenario, seed=seed).plan
+        assert plan is not None
+        seated.update(plan.seated_citizens)
+    for pid in ("ann", "bea", "cleo", "dan"):
+        assert binomtest(seated[pid], DRAWS, 0.5).pvalue > P_VALUE, seated

@@ -85,4 +85,12 @@ def format_summary(scenario: Scenario, result: SolveResult) -> str:
                  f"  status {result.status.value}, objective {result.objective}")
     lines.append(f"  model built in {result.build_time:.2f} s, solved in {result.solve_time:.2f} s"
                  f" ({result.backend}), seed {result.seed}")
+    if result.groups is not None:
+        lot = ("the seed decided among equally good plans" if result.lot_complete else
+               "the lot among equally good plans was not settled in time")
+        lines.append(f"  {result.groups} groups of citizens alike to every rule; {lot}")
+    if result.chances is not None:
+        chances = sorted(result.chances.values())
+        lines.append(f"  fair draw: chances of a seat from {chances[0]:.4f} to "
+                     f"{chances[-1]:.4f} (LEXIMIN over plans of optimal score)")
     return "\n".join(lines)

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import InputError, Problem, SolverError
 from .highs import new_highs
-from .linear import LinearModel, LinearSolution
+from .linear import LinearModel, LinearSolution, Lot
 
 
 class Backend(Enum):
@@ -82,7 +82,8 @@ DUAL_TOLERANCE = 1e-6
 
 
 def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
-                rel_gap: float = 0.0, secondary: np.ndarray | None = None) -> LinearSolution:
+                rel_gap: float = 0.0, secondary: Lot | None = None,
+                lot_share: float = 1.0) -> LinearSolution:
     """Solve with HiGHS (through ``highspy``) to zero relative and absolute optimality gaps.
 
     The LP relaxation comes first: these models are close to network flows, and their simplex
@@ -91,12 +92,15 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
     ``BOUND_TOLERANCE``; the objective is a whole number). Otherwise branch and bound runs,
     and the reported bound is HiGHS' MIP dual bound.
 
-    With ``secondary`` (whole-number weights per variable), a second stage picks, among the
-    solutions of optimal primary objective, the one with the largest secondary value: the
+    With ``secondary`` (a :class:`Lot` of whole-number weights), a second stage picks, among
+    the solutions of optimal primary objective, the one with the largest lot value: the
     seeded lot among equally good plans. When the LP proved the primary optimum, the second
     stage runs on the LP's optimal face (every bound and row with a non-zero dual held where
     the optimum has it), which is exactly the set of optimal solutions and keeps the model's
-    network structure; otherwise a row holds the primary objective at its optimum.
+    network structure; otherwise a row holds the primary objective at its optimum. With a
+    time limit, the second stage may use at most ``lot_share`` of the time left after the
+    first (so that a later model still has time); when it runs out, the first stage's
+    solution stands, with ``lot_settled`` False.
     """
     trivial = _trivial(model)
     if trivial is not None:
@@ -114,24 +118,29 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
     h = new_highs(left())
     h.setOptionValue("mip_rel_gap", rel_gap)
     h.passModel(_highs_lp(highspy, model.n_vars, model.n_rows, obj, parts))
-    kind, x, lp_bound = _run_lp(h, parts, obj)
+    kind, x, lp_bound = _run_lp(h, parts, obj, model.n_vars)
     if kind in ("infeasible", "time_limit"):
         return LinearSolution(kind, None, None, None, time.perf_counter() - start)
     on_face = kind == "integral"
+    value: float | None
+    bound: float | None
     if on_face:
         assert x is not None
         status, value, bound = "optimal", float(obj @ x), lp_bound
     else:
-        status, x, value, bound = _run_mip(h, model.n_vars, parts, obj, left())
+        status, x, value, bound = _run_mip(h, model.n_vars, parts, obj, left(), model.n_vars)
         if x is None:
             return LinearSolution(status, None, None, bound, time.perf_counter() - start)
         if status == "optimal" and rel_gap == 0.0 and bound is not None:
             bound = min(bound, lp_bound)
     settled = False
-    if secondary is not None and status == "optimal" and (left() is None or left() > 0):
+    remaining = left()
+    if secondary is not None and status == "optimal" and (remaining is None or remaining > 0):
         assert value is not None
+        lot_deadline = None if remaining is None else (time.perf_counter()
+                                                        + lot_share * remaining)
         found = _lot_stage(h, highspy, model, parts, obj, x, round(value), secondary, on_face,
-                           deadline)
+                           lot_deadline)
         if found is not None:
             x, settled = found
     return LinearSolution(status, x, value, bound, time.perf_counter() - start,
@@ -184,10 +193,14 @@ def _set_time(h: Any, left: float | None) -> None:
     h.setOptionValue("time_limit", float("inf") if left is None else max(left, 0.001))
 
 
-def _run_lp(h: Any, parts: tuple[np.ndarray, ...],
-            obj: np.ndarray) -> tuple[str, np.ndarray | None, float]:
+def _run_lp(h: Any, parts: tuple[np.ndarray, ...], obj: np.ndarray,
+            n: int) -> tuple[str, np.ndarray | None, float]:
     """Solve the loaded model as an LP: ("integral" | "fractional" | "infeasible" |
-    "time_limit", the rounded point when integral, the LP bound)."""
+    "time_limit", the rounded point over every column when integral, the LP bound).
+
+    ``obj`` covers every column of the loaded model; ``parts`` and ``n`` describe the first
+    ``n`` columns (the model's own), whose rows and bounds every accepted point must meet.
+    """
     h.run()
     status = _status(h)
     if status != "optimal":
@@ -195,23 +208,27 @@ def _run_lp(h: Any, parts: tuple[np.ndarray, ...],
     lp_bound = float(h.getInfo().objective_function_value)
     raw = np.asarray(h.getSolution().col_value, dtype=np.float64)
     x = np.round(raw)
-    if (np.abs(raw - x).max(initial=0.0) < INTEGRALITY_TOLERANCE and _meets_rows(parts, x)
+    if (np.abs(raw - x).max(initial=0.0) < INTEGRALITY_TOLERANCE and _meets_rows(parts, x[:n])
             and float(obj @ x) >= lp_bound - BOUND_TOLERANCE):
         return "integral", x, lp_bound
     return "fractional", None, lp_bound
 
 
-def _run_mip(h: Any, n: int, parts: tuple[np.ndarray, ...], obj: np.ndarray,
-             left: float | None) -> tuple[str, np.ndarray | None, float | None, float | None]:
-    """Branch and bound on the loaded model: (status, point, its objective, dual bound)."""
+def _run_mip(h: Any, n_columns: int, parts: tuple[np.ndarray, ...], obj: np.ndarray,
+             left: float | None, n: int, *,
+             presolve: bool = False) -> tuple[str, np.ndarray | None, float | None, float | None]:
+    """Branch and bound on the loaded model, whose ``n_columns`` columns are all integer:
+    (status, point, its objective, dual bound). The first ``n`` columns are the model's own,
+    which ``parts`` describe."""
     import highspy
 
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
-                            np.full(n, highspy.HighsVarType.kInteger))
-    # HiGHS' MIP presolve neither checks the time limit nor answers an interrupt, and on
-    # these near-network models it reduces little (2% of the rows of a 20,000-citizen model)
-    # while taking tens of seconds; branch and bound starts from the LP already solved.
-    h.setOptionValue("presolve", "off")
+    h.changeColsIntegrality(n_columns, np.arange(n_columns, dtype=np.int32),
+                            np.full(n_columns, highspy.HighsVarType.kInteger))
+    # HiGHS' MIP presolve neither checks the time limit nor answers an interrupt, and on a
+    # whole model it reduces little (2% of the rows of a 20,000-citizen model) while taking
+    # tens of seconds. On the LP's optimal face, where most columns are fixed, it removes
+    # them in well under a second and makes branch and bound several times faster.
+    h.setOptionValue("presolve", "on" if presolve else "off")
     _set_time(h, left)
     h.run()
     status = _status(h)
@@ -223,17 +240,17 @@ def _run_mip(h: Any, n: int, parts: tuple[np.ndarray, ...], obj: np.ndarray,
     if not has_point:
         return "time_limit", None, None, bound
     x = np.round(np.asarray(h.getSolution().col_value, dtype=np.float64))
-    if not _meets_rows(parts, x):
+    if not _meets_rows(parts, x[:n]):
         raise SolverError("HiGHS returned a point that breaks a rule after rounding; try "
                           "backend='cpsat', or report the scenario that caused it.")
     return ("optimal" if status == "optimal" else "feasible"), x, float(obj @ x), bound
 
 
 def _lot_stage(h: Any, highspy: Any, model: LinearModel, parts: tuple[np.ndarray, ...],
-               obj: np.ndarray, x: np.ndarray, best: int, secondary: np.ndarray,
-               on_face: bool, deadline: float | None) -> tuple[np.ndarray, bool] | None:
-    """Among solutions with primary objective ``best``, the one with the largest
-    ``secondary`` value: (point, proven) or None when none was found in time."""
+               obj: np.ndarray, x: np.ndarray, best: int, lot: Lot, on_face: bool,
+               deadline: float | None) -> tuple[np.ndarray, bool] | None:
+    """Among solutions with primary objective ``best``, the one with the largest lot value:
+    (point over the model's own columns, proven) or None when none was found in time."""
     n = model.n_vars
     idx = np.arange(n, dtype=np.int32)
     if on_face:
@@ -241,9 +258,7 @@ def _lot_stage(h: Any, highspy: Any, model: LinearModel, parts: tuple[np.ndarray
         reduced = np.asarray(solution.col_dual, dtype=np.float64)
         duals = np.asarray(solution.row_dual, dtype=np.float64)
         held = np.abs(reduced) > DUAL_TOLERANCE
-        lower = np.where(held, x, parts[0])
-        upper = np.where(held, x, parts[1])
-        h.changeColsBounds(n, idx, lower, upper)
+        h.changeColsBounds(n, idx, np.where(held, x, parts[0]), np.where(held, x, parts[1]))
         activity = np.zeros(model.n_rows)
         np.add.at(activity, parts[2], parts[4] * x[parts[3]])
         tight = np.flatnonzero(np.abs(duals) > DUAL_TOLERANCE).astype(np.int32)
@@ -252,22 +267,52 @@ def _lot_stage(h: Any, highspy: Any, model: LinearModel, parts: tuple[np.ndarray
     else:
         nonzero = np.flatnonzero(obj).astype(np.int32)
         h.addRow(float(best), highspy.kHighsInf, nonzero.size, nonzero, obj[nonzero])
-    h.changeColsCost(n, idx, np.asarray(secondary, dtype=np.float64))
+    costs = _add_slots(h, highspy, n, lot)
+    total = costs.shape[0]
+    h.changeColsCost(total, np.arange(total, dtype=np.int32), costs)
 
     def left() -> float | None:
         return None if deadline is None else deadline - time.perf_counter()
 
     if on_face:
         _set_time(h, left())
-        kind, point, _ = _run_lp(h, parts, secondary)
-        if kind == "integral" and point is not None and round(float(obj @ point)) == best:
-            return point, True
+        kind, point, _ = _run_lp(h, parts, costs, n)
+        if kind == "integral" and point is not None and round(float(obj @ point[:n])) == best:
+            return point[:n], True
         if kind == "time_limit":
             return None
-    status, point, _, _ = _run_mip(h, n, parts, secondary, left())
-    if point is None or round(float(obj @ point)) != best:
+    status, point, _, _ = _run_mip(h, total, parts, costs, left(), n, presolve=on_face)
+    if point is None or round(float(obj @ point[:n])) != best:
         return None
-    return point, status == "optimal"
+    return point[:n], status == "optimal"
+
+
+def _add_slots(h: Any, highspy: Any, n: int, lot: Lot) -> np.ndarray:
+    """Add the lot's slot columns (0/1) and one row per slotted variable tying its value to
+    its slots; return the costs of every column."""
+    n_slots = lot.slot_var.shape[0]
+    if n_slots:
+        h.addCols(n_slots, np.zeros(n_slots), np.zeros(n_slots), np.ones(n_slots), 0,
+                  np.zeros(n_slots, dtype=np.int32), np.zeros(0, dtype=np.int32),
+                  np.zeros(0))
+        slotted, row_of = np.unique(lot.slot_var, return_inverse=True)
+        # Row r: x[slotted[r]] - (its slots) = 0, written row by row.
+        order = np.argsort(row_of, kind="stable")
+        counts = np.bincount(row_of, minlength=slotted.shape[0])
+        starts = np.concatenate([[0], np.cumsum(counts + 1)[:-1]]).astype(np.int32)
+        index = np.empty(n_slots + slotted.shape[0], dtype=np.int32)
+        value = np.empty(n_slots + slotted.shape[0])
+        position = starts.copy()
+        index[position] = slotted
+        value[position] = 1.0
+        within = np.arange(n_slots) - np.repeat(np.cumsum(counts) - counts, counts)
+        at = np.repeat(starts, counts) + 1 + within
+        index[at] = n + order
+        value[at] = -1.0
+        zeros = np.zeros(slotted.shape[0])
+        h.addRows(slotted.shape[0], zeros, zeros, index.shape[0], starts, index, value)
+    return np.concatenate([np.asarray(lot.weights, dtype=np.float64),
+                           np.asarray(lot.slot_weight, dtype=np.float64)])
 
 
 def _meets_rows(parts: tuple[np.ndarray, ...], x: np.ndarray) -> bool:
@@ -281,7 +326,7 @@ def _meets_rows(parts: tuple[np.ndarray, ...], x: np.ndarray) -> bool:
 
 
 def solve_cpsat(model: LinearModel, time_limit: float | None, seed: int, *,
-                secondary: np.ndarray | None = None) -> LinearSolution:
+                secondary: Lot | None = None, lot_share: float = 1.0) -> LinearSolution:
     """Solve with OR-Tools CP-SAT (one worker, so that the same seed gives the same plan).
 
     With ``secondary``, a second solve keeps the primary objective at its proven optimum and
@@ -325,11 +370,16 @@ def solve_cpsat(model: LinearModel, time_limit: float | None, seed: int, *,
         left = None if deadline is None else deadline - time.perf_counter()
         if secondary is not None and status == "optimal" and (left is None or left > 0):
             m.add(primary >= round(value))
-            m.maximize(sum(int(c) * x[i] for i, c in enumerate(secondary) if c))
+            slots = [m.new_bool_var("") for _ in range(secondary.slot_var.shape[0])]
+            for v in np.unique(secondary.slot_var).tolist():
+                m.add(x[v] == sum(slots[j] for j in np.flatnonzero(secondary.slot_var == v)))
+            m.maximize(sum(int(c) * x[i] for i, c in enumerate(secondary.weights) if c)
+                       + sum(int(c) * y for y, c in zip(slots, secondary.slot_weight,
+                                                        strict=True)))
             for var, v in zip(x, values, strict=True):
                 m.add_hint(var, int(v))
             if left is not None:
-                solver.parameters.max_time_in_seconds = max(left, 0.01)
+                solver.parameters.max_time_in_seconds = max(lot_share * left, 0.01)
             second = solver.solve(m)
             if second in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 values = np.array([solver.value(v) for v in x], dtype=np.float64)
@@ -349,7 +399,7 @@ class Run(Protocol):
     """A backend's solve function."""
 
     def __call__(self, model: LinearModel, time_limit: float | None, seed: int, *,
-                 secondary: np.ndarray | None = None) -> LinearSolution: ...
+                 secondary: Lot | None = None, lot_share: float = 1.0) -> LinearSolution: ...
 
 
 SOLVERS: dict[Backend, Run] = {

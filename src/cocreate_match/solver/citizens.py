@@ -17,7 +17,7 @@ import numpy as np
 from ..lot import priority, weight
 from ..people import Citizen
 from ..scenario import Scenario
-from .linear import IntArray, LinearModel
+from .linear import IntArray, LinearModel, Lot
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,21 +261,35 @@ def build_citizen_model(scenario: Scenario, *,
     return model, types
 
 
-def lot_weights(scenario: Scenario, types: CitizenTypes, seed: int, n_vars: int) -> np.ndarray:
-    """The lot's objective over a model's variables: each (type, committee) variable weighs the
-    highest priority among the type's members for that committee.
+def lot_weights(scenario: Scenario, types: CitizenTypes, seed: int, n_vars: int) -> Lot:
+    """The lot over a model's variables: seating a citizen on a committee is worth the weight
+    of their priority for it under ``seed`` (:mod:`cocreate_match.lot`).
 
-    Maximised among plans of optimal score, this settles every tie between types by the seed;
-    within a type, :func:`draw_citizens` seats the members of highest priority, so each
-    member of a type of ``n`` is equally likely to be seated.
+    A (type, committee) variable of a type of one weighs that member's priority. A larger
+    type gets slots: seating ``n`` of its members is worth their ``n`` highest priorities for
+    the committee, one slot each, so the second stage maximises the total weight of the
+    people seated. Within a type, :func:`draw_citizens` then seats the members of highest
+    priority, so each member of a type is equally likely to be seated.
     """
-    out = np.zeros(n_vars)
+    weights = np.zeros(n_vars)
+    slot_var: list[int] = []
+    slot_weight: list[int] = []
     ids = scenario.committee_ids
+    seats = [m.citizen_seats for m in scenario.mandates]
     for v, (t, k) in enumerate(zip(types.var_type.tolist(), types.var_committee.tolist(),
                                    strict=True)):
-        best = max(priority(seed, scenario.citizens[i].id, ids[k]) for i in types.members[t])
-        out[types.first_var + v] = weight(best)
-    return out
+        members = types.members[t]
+        ranked = sorted((weight(priority(seed, scenario.citizens[i].id, ids[k]))
+                         for i in members), reverse=True)
+        if len(members) == 1:
+            weights[types.first_var + v] = ranked[0]
+        else:
+            # No more slots than the type or the committee could ever fill.
+            top = ranked[: min(len(members), seats[k])]
+            slot_var += [types.first_var + v] * len(top)
+            slot_weight += top
+    return Lot(weights=weights, slot_var=np.asarray(slot_var, dtype=np.int64),
+               slot_weight=np.asarray(slot_weight, dtype=np.float64))
 
 
 def draw_citizens(scenario: Scenario, types: CitizenTypes, counts: np.ndarray,

@@ -115,6 +115,32 @@ def is_structural(rule: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Lot:
+    """The second-stage objective that settles ties among optimal solutions by the seed.
+
+    ``weights`` weigh the model's variables directly (one weight per unit). A variable that
+    counts the seats of several interchangeable people instead gets *slots*: its value is
+    split over 0/1 slot variables, the ``j``-th weighing the ``j``-th highest priority among
+    those people, so that seating ``n`` of them is worth the ``n`` highest priorities. The
+    slots of a variable come in descending order of weight and number at least its upper
+    reach, so the split is always possible and an optimum fills slots in order.
+    """
+
+    weights: FloatArray
+    slot_var: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    slot_weight: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+    def value(self, x: FloatArray) -> float:
+        """The lot's value of a point: direct weights plus the best slots each value fills."""
+        total = float(self.weights @ x)
+        order = np.lexsort((-self.slot_weight, self.slot_var))
+        slot_var, slot_weight = self.slot_var[order], self.slot_weight[order]
+        first = np.searchsorted(slot_var, slot_var)
+        filled = np.arange(slot_var.shape[0]) - first < np.rint(x[slot_var])
+        return total + float(slot_weight[filled].sum())
+
+
+@dataclass(frozen=True, slots=True)
 class LinearSolution:
     """What a backend found for a :class:`LinearModel`."""
 

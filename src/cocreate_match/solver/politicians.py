@@ -11,7 +11,7 @@ import numpy as np
 
 from ..lot import priority, weight
 from ..scenario import Scenario
-from .linear import IntArray, LinearModel
+from .linear import IntArray, LinearModel, Lot
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ def add_party_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariabl
 
 
 def lot_weights(scenario: Scenario, v: PoliticianVariables, seed: int,
-                n_vars: int) -> np.ndarray:
+                n_vars: int) -> Lot:
     """The lot's objective over a model's variables: each (politician, committee) seat weighs
     the politician's priority for the committee under ``seed``, so that among plans of
     optimal score the seed, not the order of the rows, decides between equal politicians."""
@@ -110,7 +110,7 @@ def lot_weights(scenario: Scenario, v: PoliticianVariables, seed: int,
     for j, (i, k) in enumerate(zip(v.var_politician.tolist(), v.var_committee.tolist(),
                                    strict=True)):
         out[v.first_var + j] = weight(priority(seed, scenario.politicians[i].id, ids[k]))
-    return out
+    return Lot(weights=out)
 
 
 def build_politician_model(scenario: Scenario) -> tuple[LinearModel, PoliticianVariables]:
