@@ -259,3 +259,24 @@ def test_certain_counts_forced_selections() -> None:
     assert lot.certain == 1
     assert lot.zero_chance == 0
     assert lot.min_probability == pytest.approx(0.25)
+
+
+def test_a_kept_highs_instance_counts_its_time_limit_over_all_runs() -> None:
+    # The behaviour that _limit works around: HiGHS' time limit is against the instance's run
+    # time summed over runs, which getRunTime reports and which grows from run to run.
+    from cocreate_match.solver.highs import new_highs
+
+    h = new_highs()
+    h.addVars(2, np.array([0.0, 0.0]), np.array([1.0, 1.0]))
+    h.addRow(-np.inf, 1.0, 2, np.array([0, 1], dtype=np.int32), np.array([1.0, 1.0]))
+    h.run()
+    first = h.getRunTime()
+    h.run()
+    assert h.getRunTime() >= first > 0.0
+
+
+def test_a_long_limit_is_not_used_up_by_earlier_runs(slow_scenario: Scenario) -> None:
+    # A limit far beyond the run: the lottery must finish, not stop early because the kept
+    # HiGHS instances count their earlier runs.
+    lot = lottery(slow_scenario, method="maximin", time_limit=300.0)
+    assert lot.status is Status.OPTIMAL

@@ -151,8 +151,11 @@ class _Clock:
 
 
 def _limit(h: Any, clock: _Clock) -> None:
+    # HiGHS compares its time limit with the instance's run time summed over every run, so a
+    # kept instance's limit is its run time so far plus what is left.
     remaining = clock.remaining()
-    h.setOptionValue("time_limit", float("inf") if remaining is None else max(remaining, 1e-3))
+    h.setOptionValue("time_limit", float("inf") if remaining is None else
+                     float(h.getRunTime()) + max(remaining, 1e-3))
 
 
 class _Pricer:
