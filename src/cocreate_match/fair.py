@@ -39,11 +39,12 @@ def fair_result(scenario: Scenario, *, seed: int, time_limit: float | None,
     plan = found.draw(seed)
     chances = found.probabilities()
     proven = found.status is Status.OPTIMAL
-    seatable = [p for p in chances.values() if p > 0]
+    seatable = [p for p in chances.values() if p > 1e-9]
+    out = len(chances) - len(seatable)
     message = ("Optimal plan drawn from the LEXIMIN lottery over the plans of optimal score: "
-               f"the smallest chance of a seat is {found.min_probability:.4f}"
-               + (f" ({len(chances) - len(seatable)} citizens cannot be seated in any plan "
-                  "of optimal score)" if len(seatable) < len(chances) else "")
+               f"the smallest chance of a seat is {min(seatable, default=0.0):.4f}"
+               + (f" among the {len(seatable)} citizens who sit in some such plan; {out} "
+                  "sit in none" if out else "")
                + ("." if proven else "; the time limit came before every level of the "
                   "lottery was proven, so the chances are fair only as far as proven."))
     return dataclasses.replace(
