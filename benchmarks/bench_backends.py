@@ -57,7 +57,7 @@ from typing import Any
 DEFAULT_SIZES = ((10, 500), (50, 5000), (100, 20000))
 DEFAULT_SEEDS = (0, 7)
 DEFAULT_INTERFACES = ("scipy", "highspy-pass", "highspy-add", "mathopt-highs")
-ALL_INTERFACES = DEFAULT_INTERFACES + ("mathopt-gscip",)
+ALL_INTERFACES = (*DEFAULT_INTERFACES, "mathopt-gscip")
 BASELINE = "scipy"
 DEFAULT_LIMITS = (2.0, 8.0)
 INTEGRAL_TOL = 1e-6

@@ -26,12 +26,13 @@ def new_highs(time_limit: float | None = None) -> Any:
     """
     import highspy
 
+    make: Any = highspy.Highs  # highspy's constructor carries no type annotations
     global _BANNER_SHOWN
     with _LOCK:
         if _BANNER_SHOWN:
-            h = highspy.Highs()
+            h = make()
         else:
-            h = _construct_silently(highspy)
+            h = _construct_silently(make)
             _BANNER_SHOWN = True
     for name, value in (("output_flag", False), ("log_to_console", False),
                         ("mip_rel_gap", 0.0), ("mip_abs_gap", 0.0), ("threads", 1),
@@ -42,17 +43,17 @@ def new_highs(time_limit: float | None = None) -> Any:
     return h
 
 
-def _construct_silently(highspy: Any) -> Any:
+def _construct_silently(make: Any) -> Any:
     try:
         sys.stdout.flush()
         saved = os.dup(1)
     except (OSError, ValueError):  # no file descriptor 1 (embedded interpreters)
-        return highspy.Highs()
+        return make()
     try:
         null = os.open(os.devnull, os.O_WRONLY)
         try:
             os.dup2(null, 1)
-            return highspy.Highs()
+            return make()
         finally:
             os.dup2(saved, 1)
             os.close(null)
