@@ -96,8 +96,9 @@ def test_the_time_limit_holds_inside_branch_and_bound(solver: object) -> None:
 @st.composite
 def small_programmes(draw: st.DrawFn) -> tuple[LinearModel, Lot]:
     """A small integer programme (2-5 variables in 0..2, 1-3 rows with small whole
-    coefficients) and a lot: whole-number weights, and for some variables one slot per unit
-    of their upper bound, in descending order of weight."""
+    coefficients) and a lot: whole-number weights; some variables gathered into groups whose
+    total shares slots (one per unit the group can reach, in descending order of weight);
+    and *where* weights."""
     n = draw(st.integers(2, 5))
     model = LinearModel()
     upper = draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
@@ -110,57 +111,75 @@ def small_programmes(draw: st.DrawFn) -> tuple[LinearModel, Lot]:
         model.add_row(f"row/{r}", x, low, high, coefs)
     weights = np.array(draw(st.lists(st.integers(1, 1000), min_size=n, max_size=n)),
                        dtype=float)
-    slot_var: list[int] = []
+    group_of_var = draw(st.lists(st.sampled_from([-1, 0, 1]), min_size=n, max_size=n))
+    group_var: list[int] = []
+    group_of: list[int] = []
+    slot_group: list[int] = []
     slot_weight: list[int] = []
-    for v in range(n):
-        if upper[v] and draw(st.booleans()):
+    for g in (0, 1):
+        members = [v for v in range(n) if group_of_var[v] == g]
+        reach = sum(upper[v] for v in members)
+        if not members or not reach:
+            continue
+        label = len(set(slot_group))
+        for v in members:
             weights[v] = 0.0
-            slot_var += [v] * upper[v]
-            slot_weight += sorted(draw(st.lists(st.integers(1, 1000), min_size=upper[v],
-                                                max_size=upper[v])), reverse=True)
-    return model, Lot(weights=weights, slot_var=np.array(slot_var, dtype=np.int64),
-                      slot_weight=np.array(slot_weight, dtype=float))
+            group_var.append(v)
+            group_of.append(label)
+        slot_group += [label] * reach
+        slot_weight += sorted(draw(st.lists(st.integers(1, 1000), min_size=reach,
+                                            max_size=reach)), reverse=True)
+    where = np.array(draw(st.lists(st.integers(1, 1000), min_size=n, max_size=n)), dtype=float)
+    return model, Lot(weights=weights, group_var=np.array(group_var, dtype=np.int64),
+                      group_of=np.array(group_of, dtype=np.int64),
+                      slot_group=np.array(slot_group, dtype=np.int64),
+                      slot_weight=np.array(slot_weight, dtype=float), where=where)
 
 
-def _lot_value(lot: Lot, x: np.ndarray) -> float:
-    """Written from the definition: a slotted variable's value v is worth its v best slots."""
+def _who(lot: Lot, x: np.ndarray) -> float:
+    """Written from the definition: a group whose variables sum to s is worth its s best
+    slots; other variables weigh their weight per unit."""
     total = float(lot.weights @ x)
-    for v in set(lot.slot_var.tolist()):
-        mine = sorted(lot.slot_weight[lot.slot_var == v].tolist(), reverse=True)
-        total += sum(mine[: int(x[v])])
+    for g in set(lot.slot_group.tolist()):
+        reached = int(sum(x[v] for v in lot.group_var[lot.group_of == g]))
+        mine = sorted(lot.slot_weight[lot.slot_group == g].tolist(), reverse=True)
+        total += sum(mine[:reached])
     return total
 
 
-def _brute_force(model: LinearModel, lot: Lot) -> tuple[float, float] | None:
-    """(best primary, best secondary among the points of best primary), or None."""
+def _brute_force(model: LinearModel, lot: Lot) -> tuple[float, float, float] | None:
+    """(best primary, best *who* among those, best *where* among those), or None."""
     lb, ub, obj, rows, cols, vals, row_lb, row_ub = model.arrays()
-    best: tuple[float, float] | None = None
+    assert lot.where is not None
+    best: tuple[float, float, float] | None = None
     for point in itertools.product(*(range(int(lo), int(hi) + 1)
                                      for lo, hi in zip(lb, ub, strict=True))):
         x = np.array(point, dtype=float)
         activity = np.zeros(model.n_rows)
         np.add.at(activity, rows, vals * x[cols])
         if np.all(activity >= row_lb) and np.all(activity <= row_ub):
-            value = (float(obj @ x), _lot_value(lot, x))
+            value = (float(obj @ x), _who(lot, x), float(lot.where @ x))
             best = value if best is None else max(best, value)
     return best
 
 
 @settings(max_examples=150)
 @given(small_programmes())
-def test_the_lot_stage_finds_the_best_secondary_among_optimal_points(
+def test_the_lot_stages_find_the_best_who_then_where_among_optimal_points(
         case: tuple[LinearModel, Lot]) -> None:
-    model, secondary = case
-    expected = _brute_force(model, secondary)
+    model, lot = case
+    expected = _brute_force(model, lot)
     obj = model.arrays()[2]
+    assert lot.where is not None
     for solver in (solve_highs, solve_cpsat):
-        found = solver(model, None, 0, secondary=secondary)
+        found = solver(model, None, 0, secondary=lot)
         if expected is None:
             assert found.status == "infeasible"
             continue
         assert found.status == "optimal" and found.x is not None
         assert found.lot_settled
-        assert (float(obj @ found.x), _lot_value(secondary, found.x)) == expected
-        assert secondary.value(found.x) == expected[1]
+        assert (float(obj @ found.x), _who(lot, found.x), float(lot.where @ found.x)) == \
+            expected, solver.__name__
+        assert lot.value(found.x) == expected[1]
         assert found.objective == expected[0]
         assert found.bound == pytest.approx(expected[0], abs=1e-6)

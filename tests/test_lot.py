@@ -252,3 +252,57 @@ def test_a_group_and_a_single_applicant_share_contested_seats_by_person() -> Non
         seated.update(plan.seated_citizens)
     for pid in ("ann", "bea", "cleo", "dan"):
         assert binomtest(seated[pid], DRAWS, 0.5).pvalue > P_VALUE, seated
+
+
+def test_a_group_spanning_two_committees_shares_seats_by_person() -> None:
+    # Two one-seat committees, three applicants for both; a quota that can never bind tells
+    # dan apart from ann and bea. Two of the three sit, each in two thirds of the draws.
+    scenario = Scenario(
+        mandates=[Mandate(id="x", citizen_seats=1, politician_seats=0,
+                          quotas=[Quota(attribute="gender", value="m", max=1)]),
+                  Mandate(id="y", citizen_seats=1, politician_seats=0)],
+        citizens=[Citizen(id=pid, applied_to=["x", "y"], attributes={"gender": g})
+                  for pid, g in (("ann", "f"), ("bea", "f"), ("dan", "m"))])
+    seated: Counter[str] = Counter()
+    on_x: Counter[str] = Counter()
+    for seed in range(DRAWS):
+        plan = solve(scenario, seed=seed).plan
+        assert plan is not None
+        seated.update(plan.seated_citizens)
+        on_x.update(plan.committee("x").citizens)
+    for pid in ("ann", "bea", "dan"):
+        assert binomtest(seated[pid], DRAWS, 2 / 3).pvalue > P_VALUE, seated
+        # Where they sit is a lot too: each is on x in a third of the draws.
+        assert binomtest(on_x[pid], DRAWS, 1 / 3).pvalue > P_VALUE, on_x
+
+
+def test_politicians_never_tie_in_the_lot() -> None:
+    # Two ids whose priorities share their leading bits under seed 0: the seed, not the row
+    # order, must still decide.
+    from cocreate_match.lot import WEIGHT_BITS, priority
+
+    ids = [f"u{j}" for j in range(20000)]
+    by_lead: dict[int, str] = {}
+    pair = None
+    for pid in ids:
+        lead = priority(0, pid, "x") >> (64 - WEIGHT_BITS)
+        if lead in by_lead:
+            pair = (by_lead[lead], pid)
+            break
+        by_lead[lead] = pid
+    assert pair is not None
+    politicians = [Politician(id=pid, party=f"P{j}") for j, pid in enumerate(pair)]
+    scenario = Scenario(mandates=[Mandate(id="x", citizen_seats=0, politician_seats=1)],
+                        politicians=politicians)
+    first = solve(scenario, seed=0).plan
+    second = solve(replace(scenario, politicians=politicians[::-1]), seed=0).plan
+    assert first is not None and second is not None
+    assert first.committee("x").politicians == second.committee("x").politicians
+
+
+def test_the_lot_hashes_ids_unambiguously() -> None:
+    from cocreate_match.lot import priority
+
+    assert priority(0, "a\x1fb", "c") != priority(0, "a", "b\x1fc")
+    assert priority(0, "a:1", "b") != priority(0, "a", "1:b")
+    assert priority(0, "ann") != priority(0, "ann", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from enum import Enum
 from typing import Any, Protocol
 
@@ -249,68 +250,111 @@ def _run_mip(h: Any, n_columns: int, parts: tuple[np.ndarray, ...], obj: np.ndar
 def _lot_stage(h: Any, highspy: Any, model: LinearModel, parts: tuple[np.ndarray, ...],
                obj: np.ndarray, x: np.ndarray, best: int, lot: Lot, on_face: bool,
                deadline: float | None) -> tuple[np.ndarray, bool] | None:
-    """Among solutions with primary objective ``best``, the one with the largest lot value:
-    (point over the model's own columns, proven) or None when none was found in time."""
+    """Among solutions with primary objective ``best``, the one best for the lot's *who* and
+    then its *where*: (point over the model's own columns, proven) or None when none was
+    found in time.
+
+    Each stage keeps the one before at its optimum: on the LP's optimal face when the LP
+    proved that optimum (which keeps the model's network structure), else by a row.
+    """
     n = model.n_vars
-    idx = np.arange(n, dtype=np.int32)
-    if on_face:
-        solution = h.getSolution()
-        reduced = np.asarray(solution.col_dual, dtype=np.float64)
-        duals = np.asarray(solution.row_dual, dtype=np.float64)
-        held = np.abs(reduced) > DUAL_TOLERANCE
-        h.changeColsBounds(n, idx, np.where(held, x, parts[0]), np.where(held, x, parts[1]))
-        activity = np.zeros(model.n_rows)
-        np.add.at(activity, parts[2], parts[4] * x[parts[3]])
-        tight = np.flatnonzero(np.abs(duals) > DUAL_TOLERANCE).astype(np.int32)
-        if tight.size:
-            h.changeRowsBounds(tight.size, tight, activity[tight], activity[tight])
-    else:
-        nonzero = np.flatnonzero(obj).astype(np.int32)
-        h.addRow(float(best), highspy.kHighsInf, nonzero.size, nonzero, obj[nonzero])
-    costs = _add_slots(h, highspy, n, lot)
+    if not (on_face and _hold_face(h)):
+        _hold_at_least(h, highspy, obj, best)
+    who = _add_slots(h, highspy, n, lot)
+    found = _stage(h, parts, who, n, on_face, deadline,
+                   lambda point: round(float(obj @ point[:n])) == best)
+    if found is None:
+        return None
+    point, proven, by_lp = found
+    if lot.where is None or not proven:
+        return point[:n], proven
+    best_who = round(float(who @ point))
+    if not (by_lp and _hold_face(h)):
+        _hold_at_least(h, highspy, who, best_who)
+    where = np.concatenate([np.asarray(lot.where, dtype=np.float64),
+                            np.zeros(who.shape[0] - n)])
+    placed = _stage(h, parts, where, n, on_face or by_lp, deadline,
+                    lambda z: (round(float(obj @ z[:n])) == best
+                               and round(float(who @ z)) == best_who))
+    # Out of time for "where": the "who" stage's point stands, not proven for "where".
+    return (point[:n], False) if placed is None else (placed[0][:n], placed[1])
+
+
+def _hold_face(h: Any) -> bool:
+    """Restrict the loaded model to the optimal face of the LP just solved: every column with
+    a non-zero reduced cost held at its value, every row with a non-zero dual at its
+    activity. By complementary slackness with these duals, the points left are exactly the
+    LP's optimal points; the data are whole numbers, so the held values are too. Returns
+    False, changing nothing, when the last solve left no valid duals."""
+    solution = h.getSolution()
+    if not solution.dual_valid:
+        return False
+    values = np.rint(np.asarray(solution.col_value, dtype=np.float64))
+    held = np.flatnonzero(np.abs(np.asarray(solution.col_dual)) > DUAL_TOLERANCE)
+    if held.size:
+        h.changeColsBounds(held.size, held.astype(np.int32), values[held], values[held])
+    activity = np.rint(np.asarray(solution.row_value, dtype=np.float64))
+    tight = np.flatnonzero(np.abs(np.asarray(solution.row_dual)) > DUAL_TOLERANCE)
+    if tight.size:
+        h.changeRowsBounds(tight.size, tight.astype(np.int32), activity[tight],
+                           activity[tight])
+    return True
+
+
+def _hold_at_least(h: Any, highspy: Any, costs: np.ndarray, value: int) -> None:
+    """Add a row holding ``costs @ columns`` at or above ``value`` (a whole number)."""
+    nonzero = np.flatnonzero(costs).astype(np.int32)
+    h.addRow(float(value), highspy.kHighsInf, nonzero.size, nonzero, costs[nonzero])
+
+
+def _stage(h: Any, parts: tuple[np.ndarray, ...], costs: np.ndarray, n: int, presolve: bool,
+           deadline: float | None,
+           keeps: Callable[[np.ndarray], bool]) -> tuple[np.ndarray, bool, bool] | None:
+    """Maximise ``costs`` over the loaded model (LP first, then branch and bound): (point
+    over every column, proven, proven by the LP alone) or None when no point that ``keeps``
+    the earlier stages' values was found in time."""
+    import highspy
+
     total = costs.shape[0]
-    h.changeColsCost(total, np.arange(total, dtype=np.int32), costs)
+    every = np.arange(total, dtype=np.int32)
+    h.changeColsCost(total, every, costs)
+    # The LP relaxation first, also after an earlier stage ran branch and bound on the model.
+    h.changeColsIntegrality(total, every, np.full(total, highspy.HighsVarType.kContinuous))
 
     def left() -> float | None:
         return None if deadline is None else deadline - time.perf_counter()
 
-    if on_face:
-        _set_time(h, left())
-        kind, point, _ = _run_lp(h, parts, costs, n)
-        if kind == "integral" and point is not None and round(float(obj @ point[:n])) == best:
-            return point[:n], True
-        if kind == "time_limit":
-            return None
-    status, point, _, _ = _run_mip(h, total, parts, costs, left(), n, presolve=on_face)
-    if point is None or round(float(obj @ point[:n])) != best:
+    _set_time(h, left())
+    kind, point, _ = _run_lp(h, parts, costs, n)
+    if kind == "integral" and point is not None and keeps(point):
+        return point, True, True
+    if kind == "time_limit":
         return None
-    return point[:n], status == "optimal"
+    status, point, _, _ = _run_mip(h, total, parts, costs, left(), n, presolve=presolve)
+    if point is None or not keeps(point):
+        return None
+    return point, status == "optimal", False
 
 
 def _add_slots(h: Any, highspy: Any, n: int, lot: Lot) -> np.ndarray:
-    """Add the lot's slot columns (0/1) and one row per slotted variable tying its value to
-    its slots; return the costs of every column."""
-    n_slots = lot.slot_var.shape[0]
+    """Add the lot's slot columns (0/1) and one row per group tying the sum of its variables
+    to its slots; return the *who* costs of every column."""
+    n_slots = lot.slot_group.shape[0]
     if n_slots:
         h.addCols(n_slots, np.zeros(n_slots), np.zeros(n_slots), np.ones(n_slots), 0,
                   np.zeros(n_slots, dtype=np.int32), np.zeros(0, dtype=np.int32),
                   np.zeros(0))
-        slotted, row_of = np.unique(lot.slot_var, return_inverse=True)
-        # Row r: x[slotted[r]] - (its slots) = 0, written row by row.
-        order = np.argsort(row_of, kind="stable")
-        counts = np.bincount(row_of, minlength=slotted.shape[0])
-        starts = np.concatenate([[0], np.cumsum(counts + 1)[:-1]]).astype(np.int32)
-        index = np.empty(n_slots + slotted.shape[0], dtype=np.int32)
-        value = np.empty(n_slots + slotted.shape[0])
-        position = starts.copy()
-        index[position] = slotted
-        value[position] = 1.0
-        within = np.arange(n_slots) - np.repeat(np.cumsum(counts) - counts, counts)
-        at = np.repeat(starts, counts) + 1 + within
-        index[at] = n + order
-        value[at] = -1.0
-        zeros = np.zeros(slotted.shape[0])
-        h.addRows(slotted.shape[0], zeros, zeros, index.shape[0], starts, index, value)
+        # Row g: (the group's variables) - (its slots) = 0, as a sparse matrix by rows.
+        n_groups = int(lot.slot_group.max()) + 1
+        rows = np.concatenate([lot.group_of, lot.slot_group])
+        cols = np.concatenate([lot.group_var, n + np.arange(n_slots)])
+        vals = np.concatenate([np.ones(lot.group_var.shape[0]), -np.ones(n_slots)])
+        from scipy.sparse import csr_array
+
+        link = csr_array((vals, (rows, cols)), shape=(n_groups, n + n_slots))
+        zeros = np.zeros(n_groups)
+        h.addRows(n_groups, zeros, zeros, link.nnz, link.indptr[:-1].astype(np.int32),
+                  link.indices.astype(np.int32), link.data.astype(np.float64))
     return np.concatenate([np.asarray(lot.weights, dtype=np.float64),
                            np.asarray(lot.slot_weight, dtype=np.float64)])
 
@@ -370,12 +414,14 @@ def solve_cpsat(model: LinearModel, time_limit: float | None, seed: int, *,
         left = None if deadline is None else deadline - time.perf_counter()
         if secondary is not None and status == "optimal" and (left is None or left > 0):
             m.add(primary >= round(value))
-            slots = [m.new_bool_var("") for _ in range(secondary.slot_var.shape[0])]
-            for v in np.unique(secondary.slot_var).tolist():
-                m.add(x[v] == sum(slots[j] for j in np.flatnonzero(secondary.slot_var == v)))
-            m.maximize(sum(int(c) * x[i] for i, c in enumerate(secondary.weights) if c)
-                       + sum(int(c) * y for y, c in zip(slots, secondary.slot_weight,
-                                                        strict=True)))
+            slots = [m.new_bool_var("") for _ in range(secondary.slot_group.shape[0])]
+            for g in np.unique(secondary.slot_group).tolist():
+                members = secondary.group_var[secondary.group_of == g].tolist()
+                m.add(sum(x[v] for v in members)
+                      == sum(slots[j] for j in np.flatnonzero(secondary.slot_group == g)))
+            who = (sum(int(c) * x[i] for i, c in enumerate(secondary.weights) if c)
+                   + sum(int(c) * y for y, c in zip(slots, secondary.slot_weight, strict=True)))
+            m.maximize(who)
             for var, v in zip(x, values, strict=True):
                 m.add_hint(var, int(v))
             if left is not None:
@@ -384,6 +430,19 @@ def solve_cpsat(model: LinearModel, time_limit: float | None, seed: int, *,
             if second in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 values = np.array([solver.value(v) for v in x], dtype=np.float64)
                 settled = second == cp_model.OPTIMAL
+            if settled and secondary.where is not None:
+                m.add(who >= round(solver.objective_value))
+                m.maximize(sum(int(c) * x[i] for i, c in enumerate(secondary.where) if c))
+                m.clear_hints()  # type: ignore[no-untyped-call]
+                for var, v in zip(x, values, strict=True):
+                    m.add_hint(var, int(v))
+                if deadline is not None:
+                    solver.parameters.max_time_in_seconds = max(
+                        deadline - time.perf_counter(), 0.01)
+                third = solver.solve(m)
+                if third in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    values = np.array([solver.value(v) for v in x], dtype=np.float64)
+                settled = third == cp_model.OPTIMAL
         return LinearSolution(status, values, value, bound, time.perf_counter() - start,
                               lot_settled=settled)
     seconds = time.perf_counter() - start

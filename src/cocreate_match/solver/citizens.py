@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..lot import priority, weight
+from ..lot import distinct_weights, priority
 from ..people import Citizen
 from ..scenario import Scenario
 from .linear import IntArray, LinearModel, Lot
@@ -262,40 +262,61 @@ def build_citizen_model(scenario: Scenario, *,
 
 
 def lot_weights(scenario: Scenario, types: CitizenTypes, seed: int, n_vars: int) -> Lot:
-    """The lot over a model's variables: seating a citizen on a committee is worth the weight
-    of their priority for it under ``seed`` (:mod:`cocreate_match.lot`).
+    """The lot over a model's variables (:mod:`cocreate_match.lot`).
 
-    A (type, committee) variable of a type of one weighs that member's priority. A larger
-    type gets slots: seating ``n`` of its members is worth their ``n`` highest priorities for
-    the committee, one slot each, so the second stage maximises the total weight of the
-    people seated. Within a type, :func:`draw_citizens` then seats the members of highest
-    priority, so each member of a type is equally likely to be seated.
+    *Who*: every citizen weighs the weight of their priority under ``seed``. A type of one
+    puts that weight on each of its variables (it sits at most once). A larger type gets
+    slots: seating ``n`` of its members, on whichever committees, is worth their ``n``
+    highest weights, so the second stage maximises the total weight of the people seated,
+    person by person. :func:`draw_citizens` then seats, within each type, exactly its members
+    of highest priority.
+
+    *Where*: each (type, committee) variable weighs the priority of the type's first member
+    (by id) for that committee.
     """
+    citizen_weight = distinct_weights([priority(seed, c.id) for c in scenario.citizens])
     weights = np.zeros(n_vars)
-    slot_var: list[int] = []
+    group_var: list[int] = []
+    group_of: list[int] = []
+    slot_group: list[int] = []
     slot_weight: list[int] = []
-    ids = scenario.committee_ids
-    seats = [m.citizen_seats for m in scenario.mandates]
-    for v, (t, k) in enumerate(zip(types.var_type.tolist(), types.var_committee.tolist(),
-                                   strict=True)):
-        members = types.members[t]
-        ranked = sorted((weight(priority(seed, scenario.citizens[i].id, ids[k]))
-                         for i in members), reverse=True)
+    seats = np.array([m.citizen_seats for m in scenario.mandates], dtype=np.int64)
+    columns = types.first_var + np.arange(types.var_type.shape[0])
+    order = np.argsort(types.var_type, kind="stable")
+    starts = np.searchsorted(types.var_type[order], np.arange(len(types.members) + 1))
+    for t, members in enumerate(types.members):
+        mine = order[starts[t]:starts[t + 1]]
         if len(members) == 1:
-            weights[types.first_var + v] = ranked[0]
-        else:
-            # No more slots than the type or the committee could ever fill.
-            top = ranked[: min(len(members), seats[k])]
-            slot_var += [types.first_var + v] * len(top)
-            slot_weight += top
-    return Lot(weights=weights, slot_var=np.asarray(slot_var, dtype=np.int64),
-               slot_weight=np.asarray(slot_weight, dtype=np.float64))
+            weights[columns[mine]] = citizen_weight[members[0]]
+            continue
+        g = int(slot_group[-1]) + 1 if slot_group else 0
+        group_var += columns[mine].tolist()
+        group_of += [g] * mine.shape[0]
+        # No more slots than the type or its committees could ever fill.
+        ranked = sorted((citizen_weight[i] for i in members), reverse=True)
+        top = ranked[: min(len(members), int(seats[types.var_committee[mine]].sum()))]
+        slot_group += [g] * len(top)
+        slot_weight += top
+    ids = scenario.committee_ids
+    where = np.zeros(n_vars)
+    where[columns] = distinct_weights([
+        priority(seed, scenario.citizens[types.members[t][0]].id, ids[k])
+        for t, k in zip(types.var_type.tolist(), types.var_committee.tolist(), strict=True)])
+    return Lot(weights=weights, group_var=np.asarray(group_var, dtype=np.int64),
+               group_of=np.asarray(group_of, dtype=np.int64),
+               slot_group=np.asarray(slot_group, dtype=np.int64),
+               slot_weight=np.asarray(slot_weight, dtype=np.float64), where=where)
 
 
 def draw_citizens(scenario: Scenario, types: CitizenTypes, counts: np.ndarray,
                   seed: int) -> dict[int, list[int]]:
-    """Which members of each type take its seats: the members of highest priority under the
-    seed, committee by committee in order of committee id.
+    """Which members of each type take its seats.
+
+    The type's members of highest priority under ``seed`` are seated (as many as the type
+    has seats), then shared out committee by committee in order of committee id, each
+    committee taking the remaining seated members of highest priority for it. Members of a
+    type are alike in every rule and score, so each is equally likely to be seated and to sit
+    on each of the type's committees.
 
     Returns committee index -> seated citizen indices.
     """
@@ -306,7 +327,11 @@ def draw_citizens(scenario: Scenario, types: CitizenTypes, counts: np.ndarray,
         k = int(types.var_committee[v])
         per_type[int(types.var_type[v])].append((ids[k], k, int(counts[v])))
     for t, allocation in per_type.items():
-        free = set(types.members[t])
+        members = types.members[t]
+        total = sum(n for _, _, n in allocation)
+        chosen = sorted(members, key=lambda i: (-priority(seed, scenario.citizens[i].id),
+                                                scenario.citizens[i].id))[:total]
+        free = set(chosen)
         for committee_id, k, n in sorted(allocation):
             ranked = sorted(free, key=lambda i: (-priority(seed, scenario.citizens[i].id,
                                                             committee_id),

@@ -114,29 +114,44 @@ def is_structural(rule: str) -> bool:
     return rule.startswith("_")
 
 
+def _no_ints() -> IntArray:
+    return np.zeros(0, dtype=np.int64)
+
+
 @dataclass(frozen=True, slots=True)
 class Lot:
-    """The second-stage objective that settles ties among optimal solutions by the seed.
+    """The objectives that settle ties among optimal solutions by the seed, in two stages.
 
-    ``weights`` weigh the model's variables directly (one weight per unit). A variable that
-    counts the seats of several interchangeable people instead gets *slots*: its value is
-    split over 0/1 slot variables, the ``j``-th weighing the ``j``-th highest priority among
-    those people, so that seating ``n`` of them is worth the ``n`` highest priorities. The
-    slots of a variable come in descending order of weight and number at least its upper
-    reach, so the split is always possible and an optimum fills slots in order.
+    *Who*: ``weights`` weigh the model's variables directly (one weight per unit). Variables
+    that count the seats of a group of interchangeable people instead share the group's
+    *slots*: the group's total (the sum of its variables, ``group_var`` with ``group_of``) is
+    split over 0/1 slot variables, the ``j``-th weighing the ``j``-th highest weight among
+    the group's members, so that seating ``n`` of them is worth their ``n`` highest weights.
+    A group's slots come in descending order of weight and number at least the most it can
+    seat, so the split is always possible and an optimum fills slots in order.
+
+    *Where*: ``where`` (when given) weighs the model's variables among the solutions that are
+    best for *who*, settling on which committee each person sits.
     """
 
     weights: FloatArray
-    slot_var: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    group_var: IntArray = field(default_factory=_no_ints)
+    group_of: IntArray = field(default_factory=_no_ints)
+    slot_group: IntArray = field(default_factory=_no_ints)
     slot_weight: FloatArray = field(default_factory=lambda: np.zeros(0))
+    where: FloatArray | None = None
 
     def value(self, x: FloatArray) -> float:
-        """The lot's value of a point: direct weights plus the best slots each value fills."""
+        """The *who* value of a point: direct weights plus, per group, its best slots for the
+        group's total."""
         total = float(self.weights @ x)
-        order = np.lexsort((-self.slot_weight, self.slot_var))
-        slot_var, slot_weight = self.slot_var[order], self.slot_weight[order]
-        first = np.searchsorted(slot_var, slot_var)
-        filled = np.arange(slot_var.shape[0]) - first < np.rint(x[slot_var])
+        n_groups = int(self.slot_group.max(initial=-1)) + 1
+        seated = np.zeros(n_groups)
+        np.add.at(seated, self.group_of, np.rint(x[self.group_var]))
+        order = np.lexsort((-self.slot_weight, self.slot_group))
+        slot_group, slot_weight = self.slot_group[order], self.slot_weight[order]
+        first = np.searchsorted(slot_group, slot_group)
+        filled = np.arange(slot_group.shape[0]) - first < seated[slot_group]
         return total + float(slot_weight[filled].sum())
 
 

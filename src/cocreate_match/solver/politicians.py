@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..lot import priority, weight
+from ..lot import distinct_weights, priority
 from ..scenario import Scenario
 from .linear import IntArray, LinearModel, Lot
 
@@ -102,14 +102,15 @@ def add_party_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariabl
 
 def lot_weights(scenario: Scenario, v: PoliticianVariables, seed: int,
                 n_vars: int) -> Lot:
-    """The lot's objective over a model's variables: each (politician, committee) seat weighs
-    the politician's priority for the committee under ``seed``, so that among plans of
-    optimal score the seed, not the order of the rows, decides between equal politicians."""
+    """The lot over a model's variables: each (politician, committee) seat weighs the
+    politician's priority for the committee under ``seed`` (no two seats weigh the same), so
+    that among plans of optimal score the seed, not the order of the rows, decides between
+    equal politicians. For politicians, who sits and where are one choice."""
     out = np.zeros(n_vars)
     ids = scenario.committee_ids
-    for j, (i, k) in enumerate(zip(v.var_politician.tolist(), v.var_committee.tolist(),
-                                   strict=True)):
-        out[v.first_var + j] = weight(priority(seed, scenario.politicians[i].id, ids[k]))
+    out[v.first_var + np.arange(v.var_politician.shape[0])] = distinct_weights([
+        priority(seed, scenario.politicians[i].id, ids[k])
+        for i, k in zip(v.var_politician.tolist(), v.var_committee.tolist(), strict=True)])
     return Lot(weights=out)
 
 
