@@ -6,6 +6,11 @@ For each single-panel pool, both run LEXIMIN in the same run on the same data:
   from process start to exit (so imports and file writing count against us);
 - the peer: its LEXIMIN through ``peer_leximin.run_peer`` in a separate interpreter that has
   the peer installed (``--peer-python``; the peer is never a dependency of the library).
+  Pools larger than ``--peer-max-pool`` (1999: the licence bundled with the peer's LP solver
+  allows at most 2000 variables) are not given to the peer;
+- the random-priority baseline: the same command line with ``--method legacy --samples 50``
+  (50 equally likely random-priority panels), a yardstick in the same run for every pool,
+  also where the peer cannot run.
 
 It reports both times and their ratio, each side's smallest probability, and where the two
 sorted probability vectors first differ by more than 1e-6 and which is larger there.
@@ -13,10 +18,12 @@ sorted probability vectors first differ by more than 1e-6 and which is larger th
 Pools: the public ``example_small_20`` and ``example_large_200`` (read from
 ``../shared/instances/sortition-nature2021/data`` when that directory exists; they are not
 copied into this project) and seeded synthetic pools made by
-``peer_leximin.make_synthetic_pool``.
+``peer_leximin.make_synthetic_pool``: ``synthetic_N`` has N people and N/10 seats,
+``synthetic_N_K`` N people and K seats (``synthetic_5000_160``: a national-size panel).
 
     python benchmarks/bench_lottery.py --peer-python /path/to/venv/bin/python
-        [--peer-time-limit 900] [--pools example_small_20 synthetic_300 ...] [--out FILE]
+        [--peer-time-limit 900] [--pools example_small_20 synthetic_300 synthetic_5000_160 ...]
+        [--out FILE]
 """
 
 from __future__ import annotations
@@ -46,11 +53,12 @@ def _pools(names: list[str], work: Path) -> list[tuple[str, Path, int]]:
     pools = []
     for name in names:
         if name.startswith("synthetic_"):
-            n = int(name.split("_")[1])
+            sizes = [int(x) for x in name.split("_")[1:]]
+            n, k = sizes[0], sizes[1] if len(sizes) > 1 else sizes[0] // 10
             directory = work / name
             directory.mkdir(parents=True, exist_ok=True)
-            make_synthetic_pool(directory, n=n, k=n // 10, seed=7)
-            pools.append((name, directory, n // 10))
+            make_synthetic_pool(directory, n=n, k=k, seed=7)
+            pools.append((name, directory, k))
         elif (SHARED / name).is_dir():
             pools.append((name, SHARED / name, int(name.rsplit("_", 1)[1])))
         else:
@@ -58,13 +66,17 @@ def _pools(names: list[str], work: Path) -> list[tuple[str, Path, int]]:
     return pools
 
 
-def _ours(directory: Path, k: int, work: Path) -> dict[str, Any]:
+def _ours(directory: Path, k: int, work: Path, *, legacy: bool = False,
+          time_limit: float | None = None) -> dict[str, Any]:
     beside = Path(sys.executable).parent / "cocreate-match"  # the same environment's script
     exe = str(beside) if beside.exists() else shutil.which("cocreate-match") or "cocreate-match"
-    out = work / f"{directory.name}-probs.csv"
+    out = work / f"{directory.name}-{'legacy' if legacy else 'leximin'}-probs.csv"
+    method = ["--method", "legacy", "--samples", "50"] if legacy else []
+    if time_limit is not None:
+        method += ["--time-limit", str(time_limit)]
     start = time.perf_counter()
     done = subprocess.run([exe, "lottery", "--sortition", str(directory), "--seats", str(k),
-                           "--out", str(out), "--baseline-samples", "0"],
+                           "--out", str(out), "--baseline-samples", "0", *method],
                           capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
@@ -73,7 +85,12 @@ def _ours(directory: Path, k: int, work: Path) -> dict[str, Any]:
     with out.open(encoding="utf-8") as handle:
         totals = {r["person_id"]: float(r["probability"]) for r in csv.DictReader(handle)
                   if r["committee_id"] == "*"}
-    return {"status": "ok", "seconds": seconds, "probabilities": totals,
+    first = done.stdout.strip().splitlines()[0] if done.stdout.strip() else ""
+    status = first.split("(", 1)[1].split(":", 1)[0] if "(" in first else "ok"
+    levels = [line.split(":")[1].split(",")[0].strip() for line in done.stdout.splitlines()
+              if "levels proven" in line]
+    return {"status": status + (f", {levels[0]} levels" if levels else ""),
+            "seconds": seconds, "probabilities": totals,
             "summary": done.stdout.strip()}
 
 
@@ -92,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-python", default=None,
                         help="interpreter with sortition-algorithms installed")
     parser.add_argument("--peer-time-limit", type=float, default=900.0)
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="seconds for our LEXIMIN (default: none)")
+    parser.add_argument("--peer-max-pool", type=int, default=1999,
+                        help="larger pools are not given to the peer (its licence limit)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
 
@@ -100,13 +121,22 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         for name, directory, k in _pools(args.pools, work):
             print(f"  {name} (k={k}): ours ...", file=sys.stderr, flush=True)
-            ours = _ours(directory, k, work)
-            print(f"  {name}: peer ...", file=sys.stderr, flush=True)
-            peer = run_peer(directory / "categories.csv", directory / "respondents.csv", k,
-                            "leximin", args.peer_time_limit, python=args.peer_python)
-            row: dict[str, Any] = {"pool": name, "k": k, "n": len(ours["probabilities"]),
+            ours = _ours(directory, k, work, time_limit=args.time_limit)
+            print(f"  {name}: random-priority baseline ...", file=sys.stderr, flush=True)
+            legacy = _ours(directory, k, work, legacy=True)
+            n = len(ours["probabilities"])
+            if n > args.peer_max_pool:
+                peer: dict[str, Any] = {"status": "not run (pool too large)", "seconds": None}
+            else:
+                print(f"  {name}: peer ...", file=sys.stderr, flush=True)
+                peer = run_peer(directory / "categories.csv", directory / "respondents.csv", k,
+                                "leximin", args.peer_time_limit, python=args.peer_python)
+            row: dict[str, Any] = {"pool": name, "k": k, "n": n,
                                    "ours": {x: ours[x] for x in ("status", "seconds")},
+                                   "legacy": {x: legacy[x] for x in ("status", "seconds")},
                                    "peer": {x: peer.get(x) for x in ("status", "seconds")}}
+            if legacy["seconds"]:
+                row["ratio_legacy"] = f"{ours['seconds'] / legacy['seconds']:.2f}"
             a = sorted(ours["probabilities"].values())
             if a:
                 row["ours"]["min"] = a[0]
@@ -124,9 +154,10 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"machine: {platform.processor() or platform.machine()}, Python "
           f"{platform.python_version()}; date {time.strftime('%Y-%m-%d')}")
-    print("| pool | n | k | ours s (whole CLI) | ours min | peer s | peer status | peer min | "
-          "ratio ours/peer | first sorted position differing > 1e-6 |")
-    print("|---|---:|---:|---:|---:|---:|---|---:|---:|---|")
+    print("| pool | n | k | ours s (whole CLI) | ours status | ours min | baseline s (50 random-priority) | "
+          "ratio ours/baseline | peer s | peer status | peer min | ratio ours/peer | "
+          "first sorted position differing > 1e-6 |")
+    print("|---|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---|")
     for r in rows:
         diff = r.get("difference")
         if isinstance(diff, dict):
@@ -138,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
             text = "n/a"
         peer_min = r["peer"].get("min")
         print(f"| {r['pool']} | {r['n']} | {r['k']} | {r['ours']['seconds']:.2f} | "
-              f"{r['ours'].get('min', float('nan')):.7f} | {r['peer']['seconds'] or 0:.1f} | "
+              f"{r['ours']['status']} | "
+              f"{r['ours'].get('min', float('nan')):.7f} | {r['legacy']['seconds']:.2f} | "
+              f"{r.get('ratio_legacy', '')} | {r['peer']['seconds'] or 0:.1f} | "
               f"{r['peer']['status']} | "
               f"{'' if peer_min is None else f'{peer_min:.7f}'} | {r.get('ratio', '')} | "
               f"{text} |")
