@@ -75,7 +75,8 @@ class SolveResult:
         everything the rules and the score can see, and only the lot tells them apart.
     lot_complete : bool
         Whether the lot among equally good plans was settled (the seed decided every tie);
-        False when the time limit cut it short, or the plan is not proven optimal.
+        False when the time limit cut it short, or the plan is not proven optimal. With
+        ``fair=True``: whether every level of the LEXIMIN lottery was proven.
     chances : mapping of str to float, or None
         With ``fair=True``: each citizen's chance of a seat under the LEXIMIN lottery from
         which the plan was drawn.

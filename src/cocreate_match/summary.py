@@ -85,12 +85,16 @@ def format_summary(scenario: Scenario, result: SolveResult) -> str:
                  f"  status {result.status.value}, objective {result.objective}")
     lines.append(f"  model built in {result.build_time:.2f} s, solved in {result.solve_time:.2f} s"
                  f" ({result.backend}), seed {result.seed}")
-    if result.groups is not None:
+    if result.chances is not None:
+        chances = sorted(result.chances.values())
+        proven = ("every level proven" if result.lot_complete else
+                  "the time limit came before every level was proven")
+        lines.append(f"  {result.groups} groups of citizens alike to every rule; the plan was "
+                     f"drawn from the LEXIMIN lottery over plans of optimal score ({proven})")
+        lines.append(f"  fair draw: chances of a seat from {chances[0]:.4f} to "
+                     f"{chances[-1]:.4f}")
+    elif result.groups is not None:
         lot = ("the seed decided among equally good plans" if result.lot_complete else
                "the lot among equally good plans was not settled in time")
         lines.append(f"  {result.groups} groups of citizens alike to every rule; {lot}")
-    if result.chances is not None:
-        chances = sorted(result.chances.values())
-        lines.append(f"  fair draw: chances of a seat from {chances[0]:.4f} to "
-                     f"{chances[-1]:.4f} (LEXIMIN over plans of optimal score)")
     return "\n".join(lines)

@@ -17,7 +17,7 @@ import numpy as np
 from ..lot import distinct_weights, priority
 from ..people import Citizen
 from ..scenario import Scenario
-from .linear import IntArray, LinearModel, Lot
+from .linear import IntArray, LinearModel, Lot, as_limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +162,7 @@ def _columns(types: CitizenTypes) -> IntArray:
 
 def add_citizen_seat_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes) -> None:
     """Rule 1 (citizens): each committee seats exactly ``citizen_seats`` citizens."""
-    seats = np.array([m.citizen_seats for m in scenario.mandates], dtype=np.float64)
+    seats = np.array([as_limit(m.citizen_seats) for m in scenario.mandates], dtype=np.float64)
     model.add_group_rows([f"{cid}/seats/citizens" for cid in scenario.committee_ids],
                          _columns(types), types.var_committee, seats, seats)
 
@@ -280,7 +280,7 @@ def lot_weights(scenario: Scenario, types: CitizenTypes, seed: int, n_vars: int)
     group_of: list[int] = []
     slot_group: list[int] = []
     slot_weight: list[int] = []
-    seats = np.array([m.citizen_seats for m in scenario.mandates], dtype=np.int64)
+    seats = [m.citizen_seats for m in scenario.mandates]
     columns = types.first_var + np.arange(types.var_type.shape[0])
     order = np.argsort(types.var_type, kind="stable")
     starts = np.searchsorted(types.var_type[order], np.arange(len(types.members) + 1))
@@ -294,7 +294,7 @@ def lot_weights(scenario: Scenario, types: CitizenTypes, seed: int, n_vars: int)
         group_of += [g] * mine.shape[0]
         # No more slots than the type or its committees could ever fill.
         ranked = sorted((citizen_weight[i] for i in members), reverse=True)
-        top = ranked[: min(len(members), int(seats[types.var_committee[mine]].sum()))]
+        top = ranked[: min(len(members), sum(seats[k] for k in types.var_committee[mine]))]
         slot_group += [g] * len(top)
         slot_weight += top
     ids = scenario.committee_ids

@@ -125,6 +125,12 @@ def explain_model(scenario: Scenario, model: LinearModel, context: Context,
             if seat_rules_only else [f.rule for f in findings]
         names = irreducible_conflict(subsets, preferred)
     except TimeLimitReached:
+        proven = [f.rule for f in findings if f.rule in set(model.rules())]
+        if proven and not seat_rules_only:
+            # A finding counts that its rule alone cannot be met: a conflict of one rule,
+            # irreducible without any search.
+            return Explanation(rules=tuple(describe(scenario, proven[:1], context)),
+                               findings=tuple(findings), message=conflict_message(1))
         # Every rule together still conflicts; only the narrowing down is missing.
         return Explanation(rules=tuple(describe(scenario, model.rules(), context)),
                            findings=tuple(findings), irreducible=False,

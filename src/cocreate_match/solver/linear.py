@@ -49,7 +49,11 @@ class LinearModel:
 
     def add_row(self, rule: str, cols: Sequence[int] | IntArray, lb: float, ub: float,
                 coefs: Sequence[float] | FloatArray | None = None) -> int:
-        """Add one row ``lb <= sum coefs * x[cols] <= ub``; return its index."""
+        """Add one row ``lb <= sum coefs * x[cols] <= ub``; return its index.
+
+        A limit too large for a float (a quota's ``min = 10**400``) is stored as
+        ``LIMIT_CAP``: just as far out of any row's reach, and a number."""
+        lb, ub = as_limit(lb), as_limit(ub)
         cols_a = np.asarray(cols, dtype=np.int64)
         vals = np.ones(cols_a.shape[0]) if coefs is None else np.asarray(coefs, dtype=np.float64)
         row = len(self.row_rule)
@@ -68,6 +72,8 @@ class LinearModel:
         The vectorised form of :meth:`add_row` for the many rows of one rule family.
         """
         first = len(self.row_rule)
+        lb = [as_limit(v) for v in lb]
+        ub = [as_limit(v) for v in ub]
         self._rows.append(first + np.asarray(groups, dtype=np.int64))
         self._cols.append(np.asarray(cols, dtype=np.int64))
         self._vals.append(np.ones(len(cols)))
@@ -107,6 +113,18 @@ class LinearModel:
             cat(self._rows, np.int64), cat(self._cols, np.int64), cat(self._vals, np.float64),
             np.asarray(self.row_lb, dtype=np.float64), np.asarray(self.row_ub, dtype=np.float64),
         )
+
+
+LIMIT_CAP = 1e300
+"""The largest limit a row stores; any whole number beyond it is just as far out of reach."""
+
+
+def as_limit(value: float) -> float:
+    """``value`` as a float, with whole numbers too large for a float capped at
+    ``LIMIT_CAP`` (keeping their sign)."""
+    if isinstance(value, int) and abs(value) > LIMIT_CAP:
+        return LIMIT_CAP if value > 0 else -LIMIT_CAP
+    return float(value)
 
 
 def is_structural(rule: str) -> bool:

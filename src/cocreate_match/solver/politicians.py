@@ -11,7 +11,7 @@ import numpy as np
 
 from ..lot import distinct_weights, priority
 from ..scenario import Scenario
-from .linear import IntArray, LinearModel, Lot
+from .linear import IntArray, LinearModel, Lot, as_limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +45,15 @@ def _columns(v: PoliticianVariables) -> IntArray:
 def add_politician_seat_rules(model: LinearModel, scenario: Scenario,
                               v: PoliticianVariables) -> None:
     """Rule 1 (politicians): each committee seats exactly ``politician_seats`` politicians."""
-    seats = np.array([m.politician_seats for m in scenario.mandates], dtype=np.float64)
+    seats = np.array([as_limit(m.politician_seats) for m in scenario.mandates], dtype=np.float64)
     model.add_group_rows([f"{cid}/seats/politicians" for cid in scenario.committee_ids],
                          _columns(v), v.var_committee, seats, seats)
 
 
 def add_time_budget_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariables) -> None:
     """Rule 6: each politician sits on between ``min_committees`` and ``max_committees``."""
-    low = np.array([p.min_committees for p in scenario.politicians], dtype=np.float64)
-    high = np.array([np.inf if p.max_committees is None else p.max_committees
+    low = np.array([as_limit(p.min_committees) for p in scenario.politicians], dtype=np.float64)
+    high = np.array([np.inf if p.max_committees is None else as_limit(p.max_committees)
                      for p in scenario.politicians], dtype=np.float64)
     model.add_group_rows([f"politician/{p.id}/committees" for p in scenario.politicians],
                          _columns(v), v.var_politician, low, high)
@@ -83,7 +83,8 @@ def add_party_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariabl
                 groups = var_party[v.var_committee == k]
                 model.add_group_rows([f"{m.id}/council/max_per_party"] * n_parties,
                                      cols[v.var_committee == k], groups,
-                                     np.zeros(n_parties), np.full(n_parties, council.max_per_party))
+                                     np.zeros(n_parties),
+                                     np.full(n_parties, as_limit(council.max_per_party)))
     if council.min_parties > 0:
         for k, m in enumerate(scenario.mandates):
             rule = f"{m.id}/council/min_parties"

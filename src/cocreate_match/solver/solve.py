@@ -181,11 +181,14 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
     lots = (citizen_half.lot_weights(scenario, types, seed, citizen_model.n_vars),
             politician_half.lot_weights(scenario, seats, seed, politician_model.n_vars))
     build_time = time.perf_counter() - build_start
-    # The citizens' lot may take half of what is left after their first stage, so that the
+    # The citizens' half leaves the politicians' half a quarter of the time (at most a
+    # second), and its lot may take half of what is left after its first stage, so that the
     # politicians' half always has time for a plan.
     for name, model, lot, share in (("citizens", citizen_model, lots[0], 0.5),
                                     ("politicians", politician_model, lots[1], 1.0)):
         remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
+        if remaining is not None and name == "citizens":
+            remaining = max(remaining - min(1.0, 0.25 * remaining), 0.01)
         solution = run(model, remaining, seed, secondary=lot, lot_share=share)
         if solution.status == "infeasible":
             infeasible_models.append(model)
