@@ -42,6 +42,8 @@ PRICING_TOLERANCE = 1e-9
 FIX_TOLERANCE = 1e-7
 # The extra panels need only be good, not optimal for their damped weights.
 HEURISTIC_GAP = 0.05
+# ... and the search for one stops after this many branch-and-bound nodes.
+HEURISTIC_NODES = 20
 # Extra panels priced per master solve with damped weights (a heuristic; proofs come only from
 # the exact pricing at the master's own duals).
 EXTRA_COLUMNS = 8
@@ -49,7 +51,7 @@ DAMPING = 0.25
 # Panels added before the first master solve: multiplicative weights over the groups (each
 # round prices the panel worth most at the weights, then lowers the weights of the groups it
 # seats), so the first duals already see a spread of panels.
-INITIAL_PANELS = 40
+INITIAL_PANELS = 150
 INITIAL_RATE = 2.0
 # Progress is reported at least this often (seconds), also inside a level.
 HEARTBEAT = 1.5
@@ -240,6 +242,8 @@ class _Pricer:
                           self._known_x[start])
         h.setOptionValue("mip_rel_gap", float(rel_gap))
         h.setOptionValue("mip_abs_gap", 0.0)
+        # A heuristic panel is not worth a long search; an exact one is searched to the end.
+        h.setOptionValue("mip_max_nodes", HEURISTIC_NODES if rel_gap > 0 else 2**31 - 1)
         _limit(h, self.clock)
         began = time.perf_counter()
         h.run()
@@ -249,7 +253,10 @@ class _Pricer:
         ms = self._highspy.HighsModelStatus
         if status == ms.kTimeLimit or status == ms.kInterrupt:
             raise Stopped
-        if status != ms.kOptimal:
+        if status in (ms.kSolutionLimit, ms.kIterationLimit) and rel_gap > 0 and \
+                h.getInfo().primal_solution_status == 2:
+            pass  # the node limit, with a feasible panel: good enough for a heuristic
+        elif status != ms.kOptimal:
             raise SolverError(f"pricing stopped with status {h.modelStatusToString(status)}")
         whole = np.asarray(h.getSolution().col_value)
         counts = np.rint(whole[self._cols]).astype(np.int64)
