@@ -84,7 +84,9 @@ def test_the_time_limit_holds_inside_branch_and_bound(solver: object) -> None:
     found = solver(model, 1.0, 0)  # type: ignore[operator]
     elapsed = time.perf_counter() - start
     assert elapsed < 2.0, elapsed
-    assert found.status in ("time_limit", "feasible", "infeasible", "optimal")
+    # The instance needs far longer than a second, so the limit, not a proof, ended the run.
+    assert found.status in ("time_limit", "feasible"), found.status
+    assert elapsed >= 0.9, elapsed
     if found.status == "feasible":
         assert found.bound is not None and found.objective is not None
         assert found.bound >= found.objective
