@@ -88,7 +88,7 @@ def _ours(directory: Path, k: int, work: Path, *, legacy: bool = False,
     first = done.stdout.strip().splitlines()[0] if done.stdout.strip() else ""
     status = first.split("(", 1)[1].split(":", 1)[0] if "(" in first else "ok"
     levels = [line.split(":")[1].split(",")[0].strip() for line in done.stdout.splitlines()
-              if "levels proven" in line]
+              if line.strip().startswith("levels proven:")]
     return {"status": status + (f", {levels[0]} levels" if levels else ""),
             "seconds": seconds, "probabilities": totals,
             "summary": done.stdout.strip()}
@@ -124,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             ours = _ours(directory, k, work, time_limit=args.time_limit)
             print(f"  {name}: random-priority baseline ...", file=sys.stderr, flush=True)
             legacy = _ours(directory, k, work, legacy=True)
-            n = len(ours["probabilities"])
+            with (directory / "respondents.csv").open(encoding="utf-8") as handle:
+                n = sum(1 for _ in handle) - 1
             if n > args.peer_max_pool:
                 peer: dict[str, Any] = {"status": "not run (pool too large)", "seconds": None}
             else:
