@@ -16,8 +16,10 @@ lies between the master's value and that value plus ``(pricing bound - mu)``.
 Both the master and the pricing model are kept in HiGHS between solves: the master grows by
 columns and is re-solved from its last basis; the pricing model only changes its objective,
 and its LP relaxation is tried first (an integral optimal vertex proves the MIP's optimum).
-Extra panels priced at damped weights are a heuristic; only the exact pricing at the master's
-own duals, with zero MIP gaps, proves a level.
+Heuristics only speed things up: starting panels by multiplicative weights over the groups,
+pricing MIPs started from the best panel found so far and first run to a 5% gap (and a few
+branch-and-bound nodes), extra panels priced at damped weights. Only the exact pricing at the
+master's own duals, with zero MIP gaps, proves a level.
 """
 
 from __future__ import annotations
