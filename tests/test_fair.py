@@ -120,3 +120,19 @@ def test_cli_refuses_fair_with_relax(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 2
     assert "--fair" in capsys.readouterr().err
     assert not (tmp_path / "p.csv").exists()
+
+
+def test_fair_keeps_to_its_time_limit_and_falls_back_on_a_valid_plan() -> None:
+    import time
+
+    from cocreate_match import generate_scenario
+
+    scenario = generate_scenario(committees=60, citizens=8000, politicians=150, seed=7)
+    start = time.perf_counter()
+    result = solve(scenario, fair=True, time_limit=2.0)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 3.0, elapsed
+    if result.plan is not None:
+        assert check_plan(scenario, result.plan) == ()
+    if result.chances is None:
+        assert "fair lottery" in result.message or result.status is not Status.OPTIMAL

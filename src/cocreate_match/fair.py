@@ -19,16 +19,23 @@ from .scenario import Scenario
 
 
 def fair_result(scenario: Scenario, *, seed: int, time_limit: float | None,
-                fallback: SolveResult) -> SolveResult:
-    """The fair draw, given the ordinary solve's ``fallback`` result of the same scenario.
+                fallback: SolveResult, spent: float = 0.0) -> SolveResult:
+    """The fair draw, given the ordinary solve's ``fallback`` result of the same scenario,
+    which took ``spent`` seconds.
 
     When the ordinary solve found no proven optimal plan, there is no optimal score to hold
-    the lottery to, and ``fallback`` is returned as it is.
+    the lottery to, and ``fallback`` is returned as it is. The lottery starts with a solve of
+    its own, so with less time left than the ordinary solve took, it is not started (a time
+    limit holds) and ``fallback`` is returned with a message saying so.
     """
     from .lottery import lottery
 
     if fallback.status is not Status.OPTIMAL:
         return fallback
+    if time_limit is not None and time_limit < spent:
+        return dataclasses.replace(fallback, message=fallback.message + (
+            " Too little of the time limit was left for the fair lottery, so this plan is"
+            " the ordinary solve's."))
     started = time.perf_counter()
     found = lottery(scenario, method="leximin", seed=seed, quality_floor=1.0,
                     time_limit=time_limit)

@@ -142,9 +142,9 @@ def solve(
         return result
     from ..fair import fair_result
 
-    left = None if time_limit is None else max(time_limit - (time.perf_counter() - started),
-                                                0.01)
-    return fair_result(scenario, seed=seed, time_limit=left, fallback=result)
+    spent = time.perf_counter() - started
+    left = None if time_limit is None else max(time_limit - spent, 0.01)
+    return fair_result(scenario, seed=seed, time_limit=left, fallback=result, spent=spent)
 
 
 @dataclass(frozen=True, slots=True)
