@@ -155,9 +155,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"machine: {platform.processor() or platform.machine()}, Python "
           f"{platform.python_version()}; date {time.strftime('%Y-%m-%d')}")
-    print("| pool | n | k | ours s (whole CLI) | ours status | ours min | baseline s (50 random-priority) | "
-          "ratio ours/baseline | peer s | peer status | peer min | ratio ours/peer | "
-          "first sorted position differing > 1e-6 |")
+    print("| pool | n | k | ours s (whole CLI) | ours status | ours min | "
+          "baseline s (50 random-priority) | ratio ours/baseline | peer s | peer status | "
+          "peer min | ratio ours/peer | first sorted position differing > 1e-6 |")
     print("|---|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---|")
     for r in rows:
         diff = r.get("difference")

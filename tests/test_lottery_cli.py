@@ -268,7 +268,7 @@ def test_a_time_limit_writes_the_levels_proven_so_far(tmp_path: Path,
                        "--baseline-samples", "0") == 0
     captured = capsys.readouterr()
     assert "time_limit: levels proven so far" in captured.out
-    header, rows = read_rows(out)
+    _, rows = read_rows(out)
     totals = [float(r[2]) for r in rows if r[1] == "*"]
     assert len(totals) == 300
     assert abs(sum(totals) - 100) <= 1e-6  # ten committees of ten citizen seats

@@ -7,7 +7,6 @@ every plan of a lottery seats them the same way.
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import math
 import time
@@ -408,13 +407,11 @@ def lottery(
 def _citizen_model(scenario: Scenario, *, grouped_by_rank: bool) -> tuple[LinearModel,
                                                                          CitizenTypes]:
     """The citizens' model; without a quality floor the ranks of preferences do not matter
-    to a lottery, so citizens are grouped only by where they can sit, when the model
-    builder offers that (fewer, larger groups)."""
+    to a lottery, so citizens are grouped only by where they can sit (fewer, larger
+    groups)."""
     from .solver.citizens import build_citizen_model
 
-    if not grouped_by_rank and "ranks" in inspect.signature(build_citizen_model).parameters:
-        return build_citizen_model(scenario, ranks=False)  # type: ignore[call-arg]
-    return build_citizen_model(scenario)
+    return build_citizen_model(scenario, ranks=grouped_by_rank)
 
 
 def _empty(method: str, status: Status, scenario: Scenario, types: CitizenTypes,

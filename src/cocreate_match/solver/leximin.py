@@ -440,7 +440,8 @@ def _spread(pricer: _Pricer, panels: list[NDArray[np.int64]], seatable: NDArray[
 
 def _seated(pricer: _Pricer, panels: list[NDArray[np.int64]]) -> NDArray[np.bool_]:
     """Groups that some of these panels seat (what is known when covering was cut short)."""
-    return np.any([pricer.seats_by_type(p) > 0 for p in panels], axis=0)
+    seated: NDArray[np.bool_] = np.any([pricer.seats_by_type(p) > 0 for p in panels], axis=0)
+    return seated
 
 
 def seatable_groups(model: LinearModel, types: CitizenTypes, *, deadline: float | None,
@@ -506,7 +507,8 @@ def _last_weights(master: _Master, n_panels: int, fallback: FloatArray) -> Float
     values = np.asarray(master.h.getSolution().col_value)[1:]
     if master.h.getModelStatus() == master._highspy.HighsModelStatus.kOptimal and \
             values.shape[0] == n_panels:
-        return np.maximum(values, 0.0)
+        weights: FloatArray = np.maximum(values, 0.0)
+        return weights
     out = np.zeros(n_panels)
     out[: fallback.shape[0]] = fallback
     return out
