@@ -54,6 +54,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+# The sizes, politicians and memory readings are measured as in the solve benchmark.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_solve import _reset_peak, _status_kb, politicians_for
+
 DEFAULT_SIZES = ((10, 500), (50, 5000), (100, 20000))
 DEFAULT_SEEDS = (0, 7)
 DEFAULT_INTERFACES = ("scipy", "highspy-pass", "highspy-add", "mathopt-highs")
@@ -61,33 +65,6 @@ ALL_INTERFACES = (*DEFAULT_INTERFACES, "mathopt-gscip")
 BASELINE = "scipy"
 DEFAULT_LIMITS = (2.0, 8.0)
 INTEGRAL_TOL = 1e-6
-
-
-def politicians_for(committees: int) -> int:
-    """As in ``bench_solve.py``: about 1.3 politicians per seat, three committees each."""
-    return max(19, math.ceil(committees * 5 * 1.3 / 3))
-
-
-# -- memory ------------------------------------------------------------------------------------
-def _status_kb(field: str) -> int | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
-def _reset_peak() -> bool:
-    """Reset the process's peak-RSS mark (Linux 4.0+); False where that is not possible."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
-            handle.write("5")
-    except OSError:
-        return False
-    return _status_kb("VmHWM") is not None
 
 
 # -- the arrays every interface receives -------------------------------------------------------
