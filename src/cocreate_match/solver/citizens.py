@@ -1,8 +1,10 @@
 """The citizens' half of the model: interchangeable applicants grouped, one function per rule.
 
-Citizens whom no rule and no score can tell apart (same committee list, same relevant tags
-and attributes, no household) form one *type*. The model decides how many of each type sit on
-each committee; which members of a type get those seats is then drawn by lot. This makes the
+Citizens whom no rule and no score can tell apart (same committees, same matched profiles and
+counted quotas, no binding household) form one *type*. The model decides how many of each type
+sit on each committee; the type's members of highest priority under the seed take those seats
+(:func:`draw_citizens`), and the lot's stages weigh them person by person (:func:`lot_weights`).
+This makes the
 choice among equally qualified volunteers fair and reproducible, and shrinks the model: every
 ``*`` applicant would otherwise add one variable per committee.
 """

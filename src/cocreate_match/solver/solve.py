@@ -68,11 +68,12 @@ def solve(
     (allowed only for ``*`` applicants) scores 1; a politician on a committee they did not
     list scores 0. The plan maximises the total.
 
-    Among the plans with the optimal score, the seed decides (a second, lexicographic stage
-    that keeps the proven optimum): every person gets a priority per committee from a hash of
-    the seed and their id (:mod:`cocreate_match.lot`), and the plan of optimal score with the
-    highest priorities is taken. Applicants whom no rule and no score can tell apart (one
-    *group*) are therefore equally likely to be seated, and the plan depends only on the seed
+    Among the plans with the optimal score, the seed decides, in further lexicographic stages
+    that keep the proven optimum (:mod:`cocreate_match.lot`): first *who* sits (the citizens
+    of largest total priority, each citizen's priority a hash of the seed and their id;
+    politicians by a priority per committee), then *where* (a priority per group and
+    committee). Applicants whom no rule and no score can tell apart (one *group*) are
+    therefore equally likely to be seated, and the plan depends only on the seed
     and the scenario's content: not on the order of its rows, nor on the backend. For the
     most equal chances the rules allow, use :func:`~cocreate_match.lottery` (or
     ``solve(..., fair=True)``).
