@@ -30,6 +30,7 @@ from .errors import Problem
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import Citizen, Politician
 from .plan import Plan, Role
+from .rules import RuleKind, rule_name
 from .scenario import Scenario
 
 __all__ = ["Violation", "check_plan", "plan_in_force_problems", "plan_score", "rule_counts"]
@@ -180,7 +181,8 @@ def check_plan(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
         found += _committee_violations(scenario, mandate, seating, citizens, politicians)
     seated = [c for c in scenario.citizens if c.id in seating.committees_of]
     for quota in scenario.quotas:
-        found += _quota_violations(f"quota/{quota.name}", "all committees", quota, seated)
+        found += _quota_violations(rule_name(RuleKind.GLOBAL_QUOTA, key=quota.name),
+                                   "all committees", quota, seated)
     for politician in scenario.politicians:
         found += _politician_violations(politician, seating)
     found += _household_violations(scenario, seating)
@@ -258,15 +260,16 @@ def rule_counts(scenario: Scenario, plan: Plan) -> dict[str, int]:
     counts: dict[str, int] = {}
     for m in scenario.mandates:
         seated = [citizens[pid] for pid in seating.citizens_on[m.id]]
-        counts[f"{m.id}/seats/citizens"] = len(seated)
-        counts[f"{m.id}/seats/politicians"] = len(seating.politicians_on[m.id])
+        counts[rule_name(RuleKind.CITIZEN_SEATS, m.id)] = len(seated)
+        counts[rule_name(RuleKind.POLITICIAN_SEATS, m.id)] = len(seating.politicians_on[m.id])
         for profile in m.profiles:
-            counts[f"{m.id}/profile/{profile.name}"] = _profile_count(seated, profile)
+            counts[rule_name(RuleKind.PROFILE, m.id, profile.name)] = _profile_count(seated,
+                                                                                     profile)
         for quota in m.quotas:
-            counts[f"{m.id}/quota/{quota.name}"] = _quota_count(seated, quota)
+            counts[rule_name(RuleKind.QUOTA, m.id, quota.name)] = _quota_count(seated, quota)
     everyone = [c for c in scenario.citizens if c.id in seating.committees_of]
     for quota in scenario.quotas:
-        counts[f"quota/{quota.name}"] = _quota_count(everyone, quota)
+        counts[rule_name(RuleKind.GLOBAL_QUOTA, key=quota.name)] = _quota_count(everyone, quota)
     return counts
 
 
@@ -330,7 +333,8 @@ def _committee_violations(scenario: Scenario, mandate: Mandate, seating: _Seatin
                              ("politicians", len(members), mandate.politician_seats)):
         if have != need:
             found.append(Violation(
-                rule=f"{cid}/seats/{kind}",
+                rule=rule_name(RuleKind.CITIZEN_SEATS if kind == "citizens"
+                               else RuleKind.POLITICIAN_SEATS, cid),
                 message=f"{cid}: {have} {kind[:-1] if have == 1 else kind} seated, "
                         f"{need} required",
                 limit=need, actual=have,
@@ -340,11 +344,11 @@ def _committee_violations(scenario: Scenario, mandate: Mandate, seating: _Seatin
         fits = _profile_count(seated, profile)
         what = f"{_count(fits, 'seated citizen')} {'fits' if fits == 1 else 'fit'} " \
                f"profile {profile.name!r}"
-        found += _bounds(f"{cid}/profile/{profile.name}", f"{cid}: {what}", fits,
+        found += _bounds(rule_name(RuleKind.PROFILE, cid, profile.name), f"{cid}: {what}", fits,
                          profile.min, profile.max)
 
     for quota in mandate.quotas:
-        found += _quota_violations(f"{cid}/quota/{quota.name}", cid, quota, seated)
+        found += _quota_violations(rule_name(RuleKind.QUOTA, cid, quota.name), cid, quota, seated)
 
     council = scenario.council
     parties = Counter(p.party for p in members)
@@ -353,7 +357,7 @@ def _committee_violations(scenario: Scenario, mandate: Mandate, seating: _Seatin
         if over:
             listed = " and ".join(f"{n} of party {party!r}" for party, n in over)
             found.append(Violation(
-                rule=f"{cid}/council/max_per_party",
+                rule=rule_name(RuleKind.MAX_PER_PARTY, cid),
                 message=f"{cid}: {listed} among its politicians, at most "
                         f"{council.max_per_party} per party allowed",
                 limit=council.max_per_party, actual=max(n for _, n in over),
@@ -361,7 +365,7 @@ def _committee_violations(scenario: Scenario, mandate: Mandate, seating: _Seatin
     # A committee without politician seats has no parties to mix; the rule is for the others.
     if mandate.politician_seats > 0 and len(parties) < council.min_parties:
         found.append(Violation(
-            rule=f"{cid}/council/min_parties",
+            rule=rule_name(RuleKind.MIN_PARTIES, cid),
             message=f"{cid}: politicians from {_count(len(parties), 'party', 'parties')}, "
                     f"at least {council.min_parties} required",
             limit=council.min_parties, actual=len(parties),
@@ -388,7 +392,7 @@ def _politician_violations(politician: Politician, seating: _Seating) -> list[Vi
     found: list[Violation] = []
     pid = politician.id
     committees = seating.committees_of.get(pid, [])
-    found += _bounds(f"politician/{pid}/committees",
+    found += _bounds(rule_name(RuleKind.POLITICIAN, key=pid),
                      f"{pid} sits on {_count(len(committees), 'committee')}", len(committees),
                      politician.min_committees, politician.max_committees, person_id=pid)
 
@@ -419,7 +423,7 @@ def _household_violations(scenario: Scenario, seating: _Seating) -> list[Violati
             members.setdefault(citizen.household, []).append(citizen.id)
     return [
         Violation(
-            rule=f"household/{household}",
+            rule=rule_name(RuleKind.HOUSEHOLD, key=household),
             message=f"household {household!r}: {len(ids)} citizens seated "
                     f"({', '.join(ids)}), at most 1 allowed",
             limit=1, actual=len(ids),

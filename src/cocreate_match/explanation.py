@@ -16,6 +16,7 @@ from typing import Any
 from .findings import Finding
 from .people import Citizen, Politician
 from .plan import Plan, Role
+from .rules import RuleKind
 from .scenario import Scenario
 
 __all__ = ["ExplainedRule", "Explanation"]
@@ -142,14 +143,14 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
                   if m is not None and free_politician[m.id] and p not in kept_politicians[m.id]]
         required: int | None
         maximum: int | None
-        if rule.kind == "seats_citizens":
+        if rule.kind is RuleKind.CITIZEN_SEATS:
             assert m is not None
             required = m.citizen_seats - len(kept_citizens[m.id])
             maximum, available = required, len(can_sit)
             message = (f"{required}{more} citizen seat{'s' if required != 1 else ''} to fill; "
                        f"{available} applicant{'s' if available != 1 else ''} can sit there")
-        elif rule.kind in ("profile", "quota", "global_quota"):
-            if rule.kind == "profile":
+        elif rule.kind in (RuleKind.PROFILE, RuleKind.QUOTA, RuleKind.GLOBAL_QUOTA):
+            if rule.kind is RuleKind.PROFILE:
                 assert m is not None
                 profile = next(p for p in m.profiles if p.name == rule.key)
                 low, high = profile.min, profile.max
@@ -173,18 +174,18 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
                 need = f"at least {required}{more} of the seated citizens must"
             message = (f"{need} {what}; {available} of the applicants {where} "
                        f"{'does' if available == 1 else 'do'}")
-        elif rule.kind == "household":
+        elif rule.kind is RuleKind.HOUSEHOLD:
             required, maximum = None, 1 - sum(1 for c in all_kept if c.household == rule.key)
             available = sum(1 for c in anywhere if c.household == rule.key)
             message = (f"at most {maximum}{more} of its {available} applicant"
                        f"{'s' if available != 1 else ''} may be seated")
-        elif rule.kind == "seats_politicians":
+        elif rule.kind is RuleKind.POLITICIAN_SEATS:
             assert m is not None
             required = m.politician_seats - len(kept_politicians[m.id])
             maximum, available = required, len(others)
             message = (f"{required}{more} politician seat{'s' if required != 1 else ''} to "
                        f"fill; {available} politician{'s' if available != 1 else ''} can sit")
-        elif rule.kind == "politician":
+        elif rule.kind is RuleKind.POLITICIAN:
             pol = scenario.politician(str(rule.key))
             kept = sum(1 for ps in kept_politicians.values() if pol in ps)
             required, maximum = _shift(pol.min_committees, pol.max_committees, kept)
@@ -192,7 +193,7 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
                             if free_politician[x.id] and pol not in kept_politicians[x.id])
             message = (f"{pol.id} sits on {_limits(required, maximum)}{more} committees; "
                        f"{available} committee{'s' if available != 1 else ''} to choose from")
-        elif rule.kind == "min_parties":
+        elif rule.kind is RuleKind.MIN_PARTIES:
             assert m is not None
             present = {p.party for p in kept_politicians[m.id]}
             required = max(scenario.council.min_parties - len(present), 0)
@@ -213,9 +214,9 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
                        f"{len(parties)} part{'ies' if len(parties) != 1 else 'y'} that fills "
                        f"{available}{more} seat{'s' if available != 1 else ''} at most")
         where = f"{m.id}: " if m is not None else ("all committees: "
-                                                   if rule.kind == "global_quota" else
+                                                   if rule.kind is RuleKind.GLOBAL_QUOTA else
                                                    f"household {rule.key!r}: "
-                                                   if rule.kind == "household" else "")
+                                                   if rule.kind is RuleKind.HOUSEHOLD else "")
         out.append(ExplainedRule(rule=name, message=where + message, required=required,
                                  maximum=maximum, available=available))
     return out

@@ -10,26 +10,13 @@ from ._validate import as_tuple, check_count, raise_if
 from .errors import InputError, Problem
 from .mandate import Mandate, Quota
 from .people import Citizen, Politician
+from .rules import Rule, RuleKind, rule_name
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["CouncilRules", "Scenario"]
 
-
-@dataclass(frozen=True, slots=True)
-class RuleRef:
-    """What a rule name refers to (ids may contain ``/``, so names are looked up, not split).
-
-    ``kind`` is one of ``seats_citizens``, ``seats_politicians``, ``profile``, ``quota``,
-    ``global_quota``, ``max_per_party``, ``min_parties``, ``politician``, ``household``;
-    ``committee`` the committee id for committee rules; ``key`` the profile name, quota name,
-    politician id or household.
-    """
-
-    kind: str
-    committee: str | None = None
-    key: str | None = None
 
 # Where cross-reference problems point before a loader maps them to files and rows: the name
 # of the Scenario field, and the 0-based position in it.
@@ -140,8 +127,9 @@ class Scenario:
         """A politician by id; KeyError if there is none."""
         return self.politicians[self._index["politicians"][person_id]]
 
-    def rules(self) -> dict[str, RuleRef]:
-        """Every rule by the name plans, checks and explanations use, in a fixed order.
+    def rules(self) -> dict[str, Rule]:
+        """Every rule by the name plans, checks and explanations use, in a fixed order
+        (see :mod:`cocreate_match.rules`).
 
         Examples
         --------
@@ -150,7 +138,7 @@ class Scenario:
         ['a/seats/citizens', 'a/seats/politicians', 'a/council/max_per_party', \
 'a/council/min_parties']
         """
-        return dict(_rule_refs(self))
+        return {rule.name: rule for rule in _rules(self)}
 
     def score(self, person: Citizen | Politician, committee_id: str) -> int:
         """What seating ``person`` on a committee adds to the objective (see ``solve``):
@@ -290,36 +278,56 @@ def _reference_problems(s: Scenario) -> list[Problem]:
     return problems
 
 
-def _rule_refs(s: Scenario) -> list[tuple[str, RuleRef]]:
-    refs = []
+def _rules(s: Scenario) -> list[Rule]:
+    """Every rule of the scenario, with its limits, in the order :meth:`Scenario.rules`
+    gives."""
+    rules: list[Rule] = []
+    council = s.council
     for m in s.mandates:
-        refs.append((f"{m.id}/seats/citizens", RuleRef("seats_citizens", m.id)))
-        refs.append((f"{m.id}/seats/politicians", RuleRef("seats_politicians", m.id)))
-        refs += [(f"{m.id}/profile/{p.name}", RuleRef("profile", m.id, p.name))
-                 for p in m.profiles]
-        refs += [(f"{m.id}/quota/{q.name}", RuleRef("quota", m.id, q.name)) for q in m.quotas]
-        refs.append((f"{m.id}/council/max_per_party", RuleRef("max_per_party", m.id)))
-        refs.append((f"{m.id}/council/min_parties", RuleRef("min_parties", m.id)))
-    refs += [(f"quota/{q.name}", RuleRef("global_quota", None, q.name)) for q in s.quotas]
-    refs += [(f"politician/{p.id}/committees", RuleRef("politician", None, p.id))
-             for p in s.politicians]
+        rules.append(Rule(name=rule_name(RuleKind.CITIZEN_SEATS, m.id),
+                          kind=RuleKind.CITIZEN_SEATS, committee=m.id, low=m.citizen_seats,
+                          high=m.citizen_seats))
+        rules.append(Rule(name=rule_name(RuleKind.POLITICIAN_SEATS, m.id),
+                          kind=RuleKind.POLITICIAN_SEATS, committee=m.id,
+                          low=m.politician_seats, high=m.politician_seats))
+        rules += [Rule(name=rule_name(RuleKind.PROFILE, m.id, p.name), kind=RuleKind.PROFILE,
+                       committee=m.id, key=p.name, low=p.min, high=p.max, any_of=p.any_of)
+                  for p in m.profiles]
+        rules += [Rule(name=rule_name(RuleKind.QUOTA, m.id, q.name), kind=RuleKind.QUOTA,
+                       committee=m.id, key=q.name, low=q.min, high=q.max,
+                       attribute=q.attribute, value=q.value) for q in m.quotas]
+        rules.append(Rule(name=rule_name(RuleKind.MAX_PER_PARTY, m.id),
+                          kind=RuleKind.MAX_PER_PARTY, committee=m.id,
+                          high=council.max_per_party))
+        rules.append(Rule(name=rule_name(RuleKind.MIN_PARTIES, m.id), kind=RuleKind.MIN_PARTIES,
+                          committee=m.id, low=council.min_parties))
+    rules += [Rule(name=rule_name(RuleKind.GLOBAL_QUOTA, key=q.name),
+                   kind=RuleKind.GLOBAL_QUOTA, key=q.name, low=q.min, high=q.max,
+                   attribute=q.attribute, value=q.value) for q in s.quotas]
+    rules += [Rule(name=rule_name(RuleKind.POLITICIAN, key=p.id), kind=RuleKind.POLITICIAN,
+                   key=p.id, low=p.min_committees, high=p.max_committees)
+              for p in s.politicians]
     households = dict.fromkeys(c.household for c in s.citizens if c.household is not None)
-    refs += [(f"household/{h}", RuleRef("household", None, h)) for h in households]
-    return refs
+    rules += [Rule(name=rule_name(RuleKind.HOUSEHOLD, key=h), kind=RuleKind.HOUSEHOLD, key=h,
+                   high=1) for h in households]
+    return rules
 
 
 def _rule_name_problems(s: Scenario) -> list[Problem]:
     """Two rules must not share a name (a committee "household" and a household
     "seats/citizens" would), or reports could not tell them apart."""
-    seen: dict[str, RuleRef] = {}
+    seen: dict[str, Rule] = {}
     problems = []
-    for name, ref in _rule_refs(s):
-        if name in seen and seen[name] != ref:
+    for rule in _rules(s):
+        earlier = seen.get(rule.name)
+        if earlier is not None and (earlier.kind, earlier.committee, earlier.key) != (
+                rule.kind, rule.committee, rule.key):
             problems.append(Problem(
-                message=f"two rules would both be named {name!r} ({seen[name].kind} and "
-                        f"{ref.kind}); rename the committee, profile, quota value or household",
-                value=name))
-        seen.setdefault(name, ref)
+                message=f"two rules would both be named {rule.name!r} ({earlier.kind.value} "
+                        f"and {rule.kind.value}); rename the committee, profile, quota value "
+                        "or household",
+                value=rule.name))
+        seen.setdefault(rule.name, rule)
     return problems
 
 

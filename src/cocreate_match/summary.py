@@ -6,6 +6,7 @@ from collections import Counter
 
 from .check import rule_counts
 from .result import SolveResult
+from .rules import RuleKind, rule_name
 from .scenario import Scenario
 
 
@@ -50,11 +51,11 @@ def format_summary(scenario: Scenario, result: SolveResult) -> str:
         if reserves:
             lines.append(f"  reserves, first asked first: {', '.join(reserves)}")
         for p in m.profiles:
-            n = counts[f"{m.id}/profile/{p.name}"]
+            n = counts[rule_name(RuleKind.PROFILE, m.id, p.name)]
             lines.append(f"    profile {p.name} [{', '.join(sorted(p.any_of))}]: {n} "
                          f"(limits {_limits(p.min, p.max)})")
         for q in m.quotas:
-            n = counts[f"{m.id}/quota/{q.name}"]
+            n = counts[rule_name(RuleKind.QUOTA, m.id, q.name)]
             lines.append(f"    quota {q.name}: {n} (limits {_limits(q.min, q.max)})")
         politicians = []
         for pid in committee.politicians:

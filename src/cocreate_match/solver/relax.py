@@ -36,8 +36,7 @@ LEAST_STAGE_SECONDS = 0.01
 
 def seat_rules(scenario: Scenario) -> set[str]:
     """The rules never relaxed: a committee with empty seats is not a plan."""
-    return {name for name, ref in scenario.rules().items()
-            if ref.kind in ("seats_citizens", "seats_politicians")}
+    return {name for name, rule in scenario.rules().items() if rule.kind.is_seat_rule}
 
 
 def solve_relaxed(model: LinearModel, hard: set[str], run: Run, time_limit: float | None,
