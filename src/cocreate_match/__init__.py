@@ -14,7 +14,7 @@ from .invitations import adhoc_invitations
 from .lottery import Lottery, UniformLottery, lottery
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import Attributes, Citizen, Politician
-from .plan import Committee, Plan, Reserve, Role, Seat, read_plan
+from .plan import Committee, Plan, Reserve, Role, Seat, Withdrawal, read_plan
 from .reserves import ReserveCover, add_reserves, reserve_cover
 from .result import SolveResult, Status
 from .scenario import CouncilRules, Scenario
@@ -50,6 +50,7 @@ __all__ = [
     "Status",
     "UniformLottery",
     "Violation",
+    "Withdrawal",
     "add_reserves",
     "adhoc_invitations",
     "check_plan",

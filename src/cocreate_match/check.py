@@ -18,6 +18,10 @@ Rule names, as used in :attr:`Violation.rule`:
 - ``plan/unknown_person``, ``plan/unknown_committee``, ``plan/missing_person``
 - ``plan/reserve`` (a reserve who is not an unseated citizen able to sit on the committee, or
   ranks that repeat)
+- ``plan/withdrawn`` (a person who withdrew, yet is seated, unseated or a reserve)
+
+A person who withdrew (:attr:`Plan.withdrawn <cocreate_match.Plan.withdrawn>`) counts as
+accounted for, and a withdrawn politician's ``min_committees`` no longer applies.
 """
 
 from __future__ import annotations
@@ -87,6 +91,7 @@ class _Seating:
         "unknown_committees",
         "unknown_people",
         "unseated",
+        "withdrawn",
     )
 
     def __init__(self, scenario: Scenario, plan: Plan, citizens: dict[str, Citizen],
@@ -126,6 +131,15 @@ class _Seating:
                 on[cid].append(pid)
                 self.committees_of.setdefault(pid, []).append(cid)
 
+        self.withdrawn: Counter[str] = Counter()
+        for w in plan.withdrawn:
+            self.appearing.add(w.person_id)
+            self.withdrawn[w.person_id] += 1
+            if w.person_id not in citizens and w.person_id not in politicians:
+                self.unknown_people.append(Violation(
+                    rule="plan/unknown_person",
+                    message=f"{w.person_id} (withdrawn) is not a person of the scenario",
+                    person_id=w.person_id))
         for kind, ids, known, other in (
             ("citizen", plan.unseated_citizens, citizens, politicians),
             ("politician", plan.unseated_politicians, politicians, citizens),
@@ -188,6 +202,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
     found += _household_violations(scenario, seating)
     for citizen in scenario.citizens:
         found += _citizen_violations(citizen, seating)
+    found += _withdrawn_violations(plan, seating)
     found += _reserve_violations(scenario, plan, seating)
     found += seating.unknown_people
     for cid, count in seating.unknown_committees.items():
@@ -392,9 +407,11 @@ def _politician_violations(politician: Politician, seating: _Seating) -> list[Vi
     found: list[Violation] = []
     pid = politician.id
     committees = seating.committees_of.get(pid, [])
+    # A politician who withdrew is released from their minimum (and sits nowhere).
+    low = 0 if seating.withdrawn[pid] else politician.min_committees
     found += _bounds(rule_name(RuleKind.POLITICIAN, key=pid),
                      f"{pid} sits on {_count(len(committees), 'committee')}", len(committees),
-                     politician.min_committees, politician.max_committees, person_id=pid)
+                     low, politician.max_committees, person_id=pid)
 
     twice = [(cid, seating.seat_count[pid, cid]) for cid in committees
              if seating.seat_count[pid, cid] > 1]
@@ -459,6 +476,26 @@ def _citizen_violations(citizen: Citizen, seating: _Seating) -> list[Violation]:
                     f"({', '.join(parts)}), at most once allowed",
             limit=1, actual=seats + unseated, person_id=cid,
         ))
+    return found
+
+
+def _withdrawn_violations(plan: Plan, seating: _Seating) -> list[Violation]:
+    """A person who withdrew is seated nowhere, listed nowhere else, and withdrew once."""
+    found = []
+    for pid, n in seating.withdrawn.items():
+        places = []
+        if seating.seats_of[pid]:
+            places.append(f"seated on {_count(seating.seats_of[pid], 'committee')}")
+        if seating.unseated[pid]:
+            places.append("listed as unseated")
+        if any(r.person_id == pid for r in plan.reserves):
+            places.append("a reserve")
+        if n > 1:
+            places.append(f"listed as withdrawn {n} times")
+        if places:
+            found.append(Violation(rule="plan/withdrawn",
+                                   message=f"{pid} withdrew but is {' and '.join(places)}",
+                                   person_id=pid))
     return found
 
 

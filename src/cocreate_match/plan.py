@@ -19,9 +19,10 @@ if TYPE_CHECKING:
 
     from .scenario import Scenario
 
-__all__ = ["Committee", "Plan", "Reserve", "Role", "Seat", "read_plan"]
+__all__ = ["Committee", "Plan", "Reserve", "Role", "Seat", "Withdrawal", "read_plan"]
 
 PLAN_COLUMNS = ("committee_id", "person_id", "role")
+WITHDRAWN = "withdrawn"  # the role of a withdrawal's rows in plan.csv
 
 
 class Role(Enum):
@@ -80,6 +81,42 @@ class Reserve:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Withdrawal:
+    """A person who withdrew: seated nowhere in this plan, and never again in later rounds.
+
+    ``committee_ids`` are the committees the person left (empty when they withdrew while not
+    seated); ``when`` is the date or round of the withdrawal, as given (may be empty). In
+    ``plan.csv`` a withdrawal is one row per committee left (or one row with no committee),
+    with role ``withdrawn`` and the ``when`` text in a ``withdrawn`` column.
+
+    :func:`~cocreate_match.replace_dropouts` records its drop-outs here, and every later
+    re-plan (``solve(..., keep=plan)``, reserves, ad hoc invitations) leaves them out. A
+    withdrawn politician is released from ``min_committees``.
+
+    Examples
+    --------
+    >>> Withdrawal(person_id="c7", committee_ids=["climate"], when="2026-03").committee_ids
+    ('climate',)
+    """
+
+    person_id: str
+    committee_ids: tuple[str, ...] = ()
+    when: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "committee_ids", as_tuple(self.committee_ids))
+        problems = [Problem(message="must be a non-empty string", column=name, value=value)
+                    for name, value in (("person_id", self.person_id),
+                                        *(("committee_id", c) for c in self.committee_ids))
+                    if not isinstance(value, str) or not value]
+        if not isinstance(self.when, str) or "\n" in self.when:
+            problems.append(Problem(message="must be a line of text", column="withdrawn",
+                                    value=self.when))
+        if problems:
+            raise InputError(problems)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Committee:
     """A committee as a plan seats it: its citizens and politicians, in plan order."""
 
@@ -88,14 +125,17 @@ class Committee:
     politicians: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Plan:
     """Seats on committees, and everyone who is not seated.
 
     Every person of the scenario appears in a valid plan: each citizen once (seated on one
-    committee, or in :attr:`unseated_citizens`), each politician on zero or more committees
-    (in :attr:`unseated_politicians` when on none). :func:`~cocreate_match.check_plan` checks
-    this along with every rule.
+    committee, in :attr:`unseated_citizens`, or in :attr:`withdrawn`), each politician on zero
+    or more committees (in :attr:`unseated_politicians` when on none, or withdrawn).
+    :func:`~cocreate_match.check_plan` checks this along with every rule.
+
+    Two plans are equal when they hold the same seats, unseated people, reserves and
+    withdrawals, in whatever order.
 
     Examples
     --------
@@ -109,6 +149,7 @@ class Plan:
     unseated_citizens: tuple[str, ...] = ()
     unseated_politicians: tuple[str, ...] = ()
     reserves: tuple[Reserve, ...] = ()
+    withdrawn: tuple[Withdrawal, ...] = ()
     _committees: dict[str, Committee] = field(init=False, repr=False, compare=False,
                                               hash=False, default_factory=dict)
     _citizen_seat: dict[str, str] = field(init=False, repr=False, compare=False, hash=False,
@@ -119,10 +160,13 @@ class Plan:
         object.__setattr__(self, "unseated_citizens", as_tuple(self.unseated_citizens))
         object.__setattr__(self, "unseated_politicians", as_tuple(self.unseated_politicians))
         object.__setattr__(self, "reserves", as_tuple(self.reserves))
+        object.__setattr__(self, "withdrawn", as_tuple(self.withdrawn))
         bad = [Problem(message="must be a Seat", column="seats", value=s)
                for s in self.seats if not isinstance(s, Seat)]
         bad += [Problem(message="must be a Reserve", column="reserves", value=r)
                 for r in self.reserves if not isinstance(r, Reserve)]
+        bad += [Problem(message="must be a Withdrawal", column="withdrawn", value=w)
+                for w in self.withdrawn if not isinstance(w, Withdrawal)]
         if bad:
             raise InputError(bad)
         order: dict[str, tuple[list[str], list[str]]] = {}
@@ -134,6 +178,25 @@ class Plan:
         self._committees.update(
             (cid, Committee(id=cid, citizens=tuple(c), politicians=tuple(p)))
             for cid, (c, p) in order.items())
+
+    def _canonical(self) -> tuple[object, ...]:
+        return (sorted((s.committee_id, s.person_id, s.role.value) for s in self.seats),
+                sorted(self.unseated_citizens), sorted(self.unseated_politicians),
+                sorted((r.committee_id, r.rank, r.person_id) for r in self.reserves),
+                sorted((w.person_id, sorted(w.committee_ids), w.when) for w in self.withdrawn))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return self._canonical() == other._canonical()
+
+    def __hash__(self) -> int:
+        return hash(repr(self._canonical()))
+
+    @property
+    def withdrawn_ids(self) -> frozenset[str]:
+        """The ids of everyone who withdrew."""
+        return frozenset(w.person_id for w in self.withdrawn)
 
     @property
     def committees(self) -> tuple[Committee, ...]:
@@ -194,22 +257,29 @@ class Plan:
     def _rows(self, scenario: Scenario | None,
               chances: Mapping[str, float] | None = None) -> list[list[str]]:
         header = list(PLAN_COLUMNS) + (["reserve_rank"] if self.reserves else []) + (
+            ["withdrawn"] if self.withdrawn else []) + (
             ["rank", "profiles"] if scenario is not None else []) + (
             ["chance"] if chances is not None else [])
         rows = [header]
         reserve_ids = {r.person_id for r in self.reserves}
         ordered = sorted(self.reserves, key=lambda r: (self._committee_order(r.committee_id),
                                                        r.rank, r.person_id))
-        everyone = [(s.committee_id, s.person_id, s.role.value, "") for s in self.seats]
-        everyone += [(r.committee_id, r.person_id, "reserve", str(r.rank)) for r in ordered]
-        everyone += [("", pid, Role.CITIZEN.value, "") for pid in self.unseated_citizens
+        everyone = [(s.committee_id, s.person_id, s.role.value, "", "") for s in self.seats]
+        everyone += [(r.committee_id, r.person_id, "reserve", str(r.rank), "")
+                     for r in ordered]
+        everyone += [("", pid, Role.CITIZEN.value, "", "") for pid in self.unseated_citizens
                      if pid not in reserve_ids]
-        everyone += [("", pid, Role.POLITICIAN.value, "") for pid in self.unseated_politicians]
-        for committee_id, person_id, role, rank in everyone:
-            row = [committee_id, person_id, role] + ([rank] if self.reserves else [])
+        everyone += [("", pid, Role.POLITICIAN.value, "", "")
+                     for pid in self.unseated_politicians]
+        everyone += [(cid, w.person_id, WITHDRAWN, "", w.when) for w in self.withdrawn
+                     for cid in (w.committee_ids or ("",))]
+        for committee_id, person_id, role, rank, when in everyone:
+            row = [committee_id, person_id, role] + ([rank] if self.reserves else []) + (
+                [when] if self.withdrawn else [])
             if scenario is not None:
                 role_of = Role.POLITICIAN if role == "politician" else Role.CITIZEN
-                row += _annotations(scenario, committee_id, person_id, role_of)
+                row += (["", ""] if role == WITHDRAWN else
+                        _annotations(scenario, committee_id, person_id, role_of))
             if chances is not None:
                 row.append(f"{chances[person_id]:.6f}" if person_id in chances else "")
             rows.append(row)
@@ -258,8 +328,10 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
         raise InputError(problems)
     at = {c: header.index(c) for c in PLAN_COLUMNS}
     rank_at = header.index("reserve_rank") if "reserve_rank" in header else None
+    when_at = header.index(WITHDRAWN) if WITHDRAWN in header else None
     seats: list[Seat] = []
     reserves: list[Reserve] = []
+    left: dict[str, tuple[list[str], str]] = {}
     unseated: dict[Role, list[str]] = {Role.CITIZEN: [], Role.POLITICIAN: []}
     for row, label in zip(rows, labels, strict=True):
         if len(row) != len(header):
@@ -268,6 +340,20 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
             continue
         committee_id, person_id, role_text = (row[at[c]].strip() for c in PLAN_COLUMNS)
         row_problems = []
+        if role_text == WITHDRAWN:
+            when = row[when_at].strip() if when_at is not None else ""
+            if not person_id:
+                problems.append(Problem(message="must not be empty", file=file, row=label,
+                                        column="person_id", value=person_id))
+                continue
+            committees, earlier = left.setdefault(person_id, ([], when))
+            if earlier != when:
+                problems.append(Problem(message=f"{person_id} withdrew at {earlier!r} on an "
+                                        "earlier row; one withdrawal has one date or round",
+                                        file=file, row=label, column=WITHDRAWN, value=when))
+            if committee_id:
+                committees.append(committee_id)
+            continue
         if role_text == "reserve":
             rank_text = row[rank_at].strip() if rank_at is not None else ""
             if not committee_id:
@@ -290,8 +376,8 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
         try:
             role = Role(role_text)
         except ValueError:
-            row_problems.append(Problem(message="role must be 'citizen', 'politician' or "
-                                        "'reserve'",
+            row_problems.append(Problem(message="role must be 'citizen', 'politician', "
+                                        "'reserve' or 'withdrawn'",
                                         file=file, row=label, column="role", value=role_text))
         if not person_id:
             row_problems.append(Problem(message="must not be empty", file=file, row=label,
@@ -304,8 +390,11 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
             unseated[role].append(person_id)
     if problems:
         raise InputError(problems)
+    withdrawn = tuple(Withdrawal(person_id=pid, committee_ids=tuple(committees), when=when)
+                      for pid, (committees, when) in left.items())
     return Plan(seats=tuple(seats), unseated_citizens=tuple(unseated[Role.CITIZEN]),
-                unseated_politicians=tuple(unseated[Role.POLITICIAN]), reserves=tuple(reserves))
+                unseated_politicians=tuple(unseated[Role.POLITICIAN]), reserves=tuple(reserves),
+                withdrawn=withdrawn)
 
 
 def read_plan(path: str | os.PathLike[str]) -> Plan:
