@@ -853,7 +853,7 @@ def test_plan_bad_rows_are_all_reported(tmp_path: Path) -> None:
         (file, None, 6, "person_id", ""),
     }
     assert message_at(err, file, None, 2, "role", "mayor") == (
-        "role must be 'citizen', 'politician' or 'reserve'")
+        "role must be 'citizen', 'politician', 'reserve' or 'withdrawn'")
 
 
 def test_plan_duplicate_column(tmp_path: Path) -> None:
