@@ -4,17 +4,25 @@ Each check compares what a rule requires with what the applicants could possibly
 ignoring every other rule. A finding is therefore a proof that the rule cannot be met (the
 scenario is infeasible), with the numbers that show it and a change that would remove it.
 No finding does not mean the rules can all be met together: only the solver can tell.
+
+Every finding names a rule of :meth:`Scenario.rules <cocreate_match.Scenario.rules>` and reads
+its limits and whom it counts from that :class:`~cocreate_match.rules.Rule`, except one
+aggregate: ``politician/*/committees`` (:data:`EVERY_BUDGET`) stands for the time budgets of
+all politicians together, when their sum cannot match the politician seats.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .mandate import Mandate
-from .people import Citizen
+from .rules import Rule, RuleKind
 from .scenario import Scenario
 
 __all__ = ["Finding", "precheck"]
+
+# Not a rule of its own: the name of a finding about every politician's time budget at once.
+# No id may be "*", so it never names one politician's rule.
+EVERY_BUDGET = "politician/*/committees"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -24,7 +32,8 @@ class Finding:
     Attributes
     ----------
     rule : str
-        The rule's name, as :func:`~cocreate_match.check_plan` uses it.
+        The rule's name, as :func:`~cocreate_match.check_plan` uses it (a key of
+        :meth:`Scenario.rules <cocreate_match.Scenario.rules>`), or :data:`EVERY_BUDGET`.
     message : str
         What is wrong, in plain words.
     suggestion : str
@@ -42,18 +51,15 @@ class Finding:
     available: int
 
 
-def _can_sit(scenario: Scenario, m: Mandate) -> list[Citizen]:
-    return [c for c in scenario.citizens if c.can_sit_on(m.id)]
-
-
-def _limit_findings(rule: str, what: str, where: str, fits: int, others: int, seats: int,
-                    low: int, high: int | None, knob: str) -> list[Finding]:
+def _limit_findings(rule: Rule, what: str, where: str, fits: int, others: int, seats: int,
+                    knob: str) -> list[Finding]:
     """A count rule on ``seats`` seats with ``fits`` candidates who count and ``others`` who
     do not: at most ``min(fits, seats)`` can count, at least ``seats - others`` must."""
     found = []
+    low, high = rule.low, rule.high
     if fits < low:
         found.append(Finding(
-            rule=rule, required=low, available=fits,
+            rule=rule.name, required=low, available=fits,
             message=f"{where}: {low} seated citizen{'s' if low != 1 else ''} must be {what}, "
                     f"but only {fits} "
                     f"applicant{'s' if fits != 1 else ''} who can sit there "
@@ -62,7 +68,7 @@ def _limit_findings(rule: str, what: str, where: str, fits: int, others: int, se
     if high is not None and seats - others > high:
         must = seats - others
         found.append(Finding(
-            rule=rule, required=must, available=high,
+            rule=rule.name, required=must, available=high,
             message=f"{where}: at most {high} seated citizen{'s' if high != 1 else ''} may be "
                     f"{what}, but only {others} "
                     f"of those who can sit there are not, so at least {must} of the {seats} "
@@ -86,85 +92,101 @@ def precheck(scenario: Scenario) -> tuple[Finding, ...]:
     """
     found: list[Finding] = []
     parties = {p.party for p in scenario.politicians}
+    grouped = _rules_by_committee(scenario)
     for m in scenario.mandates:
-        pool = _can_sit(scenario, m)
-        if len(pool) < m.citizen_seats:
+        rules = grouped[m.id]
+        pool = [c for c in scenario.citizens if c.can_sit_on(m.id)]
+        [seats_rule] = rules[RuleKind.CITIZEN_SEATS]
+        wanted = seats_rule.low
+        if len(pool) < wanted:
             found.append(Finding(
-                rule=f"{m.id}/seats/citizens", required=m.citizen_seats, available=len(pool),
-                message=f"{m.id}: {m.citizen_seats} citizen seats, but only {len(pool)} "
+                rule=seats_rule.name, required=wanted, available=len(pool),
+                message=f"{m.id}: {wanted} citizen seats, but only {len(pool)} "
                         "applicants can sit there",
                 suggestion=f"lower citizen_seats to {len(pool)}, or invite more applicants "
                            f"for {m.id} (or open to any committee)"))
-        seats = min(m.citizen_seats, len(pool))
-        for p in m.profiles:
-            fits = sum(1 for c in pool if c.tags & p.any_of)
-            found += _limit_findings(f"{m.id}/profile/{p.name}",
-                                     f"profile {p.name!r} ({', '.join(sorted(p.any_of))})",
-                                     m.id, fits, len(pool) - fits, seats, p.min, p.max,
-                                     "the profile's")
-        for q in m.quotas:
-            fits = sum(1 for c in pool if q.matches(c))
-            found += _limit_findings(f"{m.id}/quota/{q.name}", q.name, m.id, fits,
-                                     len(pool) - fits, seats, q.min, q.max, "the quota's")
-        if m.politician_seats > len(scenario.politicians):
+        seats = min(wanted, len(pool))
+        for rule in rules[RuleKind.PROFILE]:
+            fits = sum(map(rule.counts, pool))
+            found += _limit_findings(rule, f"profile {rule.key!r} "
+                                           f"({', '.join(sorted(rule.any_of or ()))})",
+                                     m.id, fits, len(pool) - fits, seats, "the profile's")
+        for rule in rules[RuleKind.QUOTA]:
+            fits = sum(map(rule.counts, pool))
+            found += _limit_findings(rule, str(rule.key), m.id, fits, len(pool) - fits, seats,
+                                     "the quota's")
+        [seats_rule] = rules[RuleKind.POLITICIAN_SEATS]
+        wanted = seats_rule.low
+        council = sum(map(seats_rule.counts, scenario.politicians))
+        if wanted > council:
             found.append(Finding(
-                rule=f"{m.id}/seats/politicians", required=m.politician_seats,
-                available=len(scenario.politicians),
-                message=f"{m.id}: {m.politician_seats} politician seats, but the council has "
-                        f"{len(scenario.politicians)} politicians",
-                suggestion=f"lower politician_seats to {len(scenario.politicians)}"))
-        council = scenario.council
-        if m.politician_seats > 0 and council.min_parties > min(len(parties), m.politician_seats):
-            have = min(len(parties), m.politician_seats)
-            limit = (f"the council has {len(parties)} parties" if len(parties) < m.politician_seats
-                     else f"there are {m.politician_seats} politician seats")
+                rule=seats_rule.name, required=wanted, available=council,
+                message=f"{m.id}: {wanted} politician seats, but the council has "
+                        f"{council} politicians",
+                suggestion=f"lower politician_seats to {council}"))
+        [min_parties] = rules[RuleKind.MIN_PARTIES]
+        if wanted > 0 and min_parties.low > min(len(parties), wanted):
+            have = min(len(parties), wanted)
+            limit = (f"the council has {len(parties)} parties" if len(parties) < wanted
+                     else f"there are {wanted} politician seats")
             found.append(Finding(
-                rule=f"{m.id}/council/min_parties", required=council.min_parties, available=have,
-                message=f"{m.id}: at least {council.min_parties} parties must sit, but {limit}",
+                rule=min_parties.name, required=min_parties.low, available=have,
+                message=f"{m.id}: at least {min_parties.low} parties must sit, but {limit}",
                 suggestion=f"lower min_parties to {have}"))
-        if council.max_per_party is not None and m.politician_seats > 0:
-            room = sum(min(council.max_per_party, sum(1 for p in scenario.politicians
-                                                      if p.party == party))
+        [per_party] = rules[RuleKind.MAX_PER_PARTY]
+        cap = per_party.high
+        if cap is not None and wanted > 0:
+            room = sum(min(cap, sum(1 for p in scenario.politicians if p.party == party))
                        for party in parties)
-            if room < m.politician_seats:
+            if room < wanted:
                 found.append(Finding(
-                    rule=f"{m.id}/council/max_per_party", required=m.politician_seats,
-                    available=room,
-                    message=f"{m.id}: {m.politician_seats} politician seats, but with at most "
-                            f"{council.max_per_party} per party only {room} can be filled",
+                    rule=per_party.name, required=wanted, available=room,
+                    message=f"{m.id}: {wanted} politician seats, but with at most "
+                            f"{cap} per party only {room} can be filled",
                     suggestion=f"raise max_per_party, or lower politician_seats to {room}"))
+    citizen_seats = {cid: rules[RuleKind.CITIZEN_SEATS][0].low for cid, rules in grouped.items()
+                     if cid is not None}
     everyone = [c for c in scenario.citizens
-                if any(c.can_sit_on(m.id) and m.citizen_seats > 0 for m in scenario.mandates)]
-    total = sum(m.citizen_seats for m in scenario.mandates)
-    seats = min(total, len(everyone))
-    for q in scenario.quotas:
-        fits = sum(1 for c in everyone if q.matches(c))
-        found += _limit_findings(f"quota/{q.name}", q.name, "all committees", fits,
-                                 len(everyone) - fits, seats, q.min, q.max, "the global quota's")
-    politician_seats = sum(m.politician_seats for m in scenario.mandates)
+                if any(c.can_sit_on(cid) and n > 0 for cid, n in citizen_seats.items())]
+    seats = min(sum(citizen_seats.values()), len(everyone))
+    for rule in grouped[None][RuleKind.GLOBAL_QUOTA]:
+        fits = sum(map(rule.counts, everyone))
+        found += _limit_findings(rule, str(rule.key), "all committees", fits,
+                                 len(everyone) - fits, seats, "the global quota's")
+    politician_seats = sum(rules[RuleKind.POLITICIAN_SEATS][0].low
+                           for cid, rules in grouped.items() if cid is not None)
     n_committees = len(scenario.mandates)
-    capacity = sum(n_committees if p.max_committees is None else min(p.max_committees,
-                                                                      n_committees)
-                   for p in scenario.politicians)
+    budgets = grouped[None][RuleKind.POLITICIAN]
+    capacity = sum(n_committees if rule.high is None else min(rule.high, n_committees)
+                   for rule in budgets)
     if capacity < politician_seats:
         found.append(Finding(
-            rule="politician/*/committees", required=politician_seats, available=capacity,
+            rule=EVERY_BUDGET, required=politician_seats, available=capacity,
             message=f"{politician_seats} politician seats in all, but the politicians' "
                     f"max_committees add up to {capacity}",
             suggestion="raise some politicians' max_committees, or lower politician_seats"))
-    floor = sum(p.min_committees for p in scenario.politicians)
+    floor = sum(rule.low for rule in budgets)
     if floor > politician_seats:
         found.append(Finding(
-            rule="politician/*/committees", required=floor, available=politician_seats,
+            rule=EVERY_BUDGET, required=floor, available=politician_seats,
             message=f"the politicians' min_committees add up to {floor}, but there are only "
                     f"{politician_seats} politician seats",
             suggestion="lower some politicians' min_committees"))
-    for pol in scenario.politicians:
-        if pol.min_committees > n_committees:
+    for rule in budgets:
+        if rule.low > n_committees:
             found.append(Finding(
-                rule=f"politician/{pol.id}/committees", required=pol.min_committees,
-                available=n_committees,
-                message=f"{pol.id} must sit on {pol.min_committees} committees, but there are "
+                rule=rule.name, required=rule.low, available=n_committees,
+                message=f"{rule.key} must sit on {rule.low} committees, but there are "
                         f"{n_committees}",
-                suggestion=f"lower {pol.id}'s min_committees to {n_committees}"))
+                suggestion=f"lower {rule.key}'s min_committees to {n_committees}"))
     return tuple(found)
+
+
+def _rules_by_committee(scenario: Scenario) -> dict[str | None, dict[RuleKind, list[Rule]]]:
+    """The scenario's rules by committee (None: rules of no committee) and kind, each list in
+    the scenario's order, so that findings come out committee by committee."""
+    grouped: dict[str | None, dict[RuleKind, list[Rule]]] = {
+        cid: {kind: [] for kind in RuleKind} for cid in (*scenario.committee_ids, None)}
+    for rule in scenario.rules().values():
+        grouped[rule.committee][rule.kind].append(rule)
+    return grouped
