@@ -9,14 +9,14 @@ towards it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .findings import Finding
 from .people import Citizen, Politician
 from .plan import Plan, Role
-from .rules import RuleKind
+from .rules import Rule, RuleKind
 from .scenario import Scenario
 
 __all__ = ["ExplainedRule", "Explanation"]
@@ -96,16 +96,19 @@ class Explanation:
 
 @dataclass(slots=True)
 class Context:
-    """What an explanation counts against: a pool of people and seats already kept.
+    """What an explanation counts against: a pool of people, seats already kept, and locks.
 
     For :func:`~cocreate_match.solve` the pool is everyone and nothing is kept; for
     :func:`~cocreate_match.replace` the pool is who could fill the freed seats, and the kept
-    seats count towards every rule already.
+    seats count towards every rule already. ``locks`` holds the lock rules of a re-plan
+    (kinds ``FORCE`` and ``FORBID``) by name: they are not rules of the scenario, so
+    :func:`describe` finds them here.
     """
 
     citizens: list[Citizen]
     politicians: list[Politician]
     kept: Plan = field(default_factory=lambda: Plan(seats=()))
+    locks: Mapping[str, Rule] = field(default_factory=dict)
 
 
 def _shift(low: int, high: int | None, kept: int) -> tuple[int | None, int | None]:
@@ -113,7 +116,24 @@ def _shift(low: int, high: int | None, kept: int) -> tuple[int | None, int | Non
 
 
 def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list[ExplainedRule]:
-    """Each named rule with its numbers, counted over ``context``."""
+    """Each named rule with its numbers, counted over ``context``.
+
+    A name is looked up among the scenario's rules, then among ``context.locks``; the rule's
+    limits and whom it counts come from that :class:`~cocreate_match.rules.Rule`.
+
+    Examples
+    --------
+    >>> from cocreate_match import Citizen, Mandate
+    >>> from cocreate_match.rules import Rule, RuleKind, rule_name
+    >>> s = Scenario(mandates=[Mandate(id="climate", citizen_seats=1, politician_seats=0)],
+    ...              citizens=[Citizen(id="c12", applied_to=["climate"])])
+    >>> name = rule_name(RuleKind.FORCE, "climate", "c12")
+    >>> lock = Rule(name=name, kind=RuleKind.FORCE, committee="climate", key="c12", low=1,
+    ...             high=1)
+    >>> [r] = describe(s, [name], Context(list(s.citizens), [], locks={name: lock}))
+    >>> r.message, r.required, r.maximum, r.available
+    ('climate: c12 must sit on climate (a forced seat)', 1, 1, 1)
+    """
     info = scenario.rules()
     kept_citizens: dict[str, list[Citizen]] = {m.id: [] for m in scenario.mandates}
     kept_politicians: dict[str, list[Politician]] = {m.id: [] for m in scenario.mandates}
@@ -127,15 +147,19 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
     # Only committees with a seat still to fill count as places to sit (all of them, when
     # nothing is kept).
     replacing = bool(context.kept.seats)
-    free_citizen = {m.id: m.citizen_seats - len(kept_citizens[m.id]) > 0
-                    if replacing else m.citizen_seats > 0 for m in scenario.mandates}
-    free_politician = {m.id: m.politician_seats - len(kept_politicians[m.id]) > 0
-                       or not replacing for m in scenario.mandates}
+    seats = {(rule.kind, rule.committee): rule.low for rule in info.values()
+             if rule.kind.is_seat_rule}
+    free_citizen = {m.id: seats[RuleKind.CITIZEN_SEATS, m.id] - len(kept_citizens[m.id]) > 0
+                    if replacing else seats[RuleKind.CITIZEN_SEATS, m.id] > 0
+                    for m in scenario.mandates}
+    free_politician = {m.id: seats[RuleKind.POLITICIAN_SEATS, m.id]
+                       - len(kept_politicians[m.id]) > 0 or not replacing
+                       for m in scenario.mandates}
     anywhere = [c for c in context.citizens
                 if any(free_citizen[x.id] and c.can_sit_on(x.id) for x in scenario.mandates)]
     out = []
     for name in names:
-        rule = info[name]
+        rule = info[name] if name in info else context.locks[name]
         m = scenario.mandate(rule.committee) if rule.committee is not None else None
         can_sit = [c for c in context.citizens if m is not None and free_citizen[m.id]
                    and c.can_sit_on(m.id)]
@@ -143,27 +167,31 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
                   if m is not None and free_politician[m.id] and p not in kept_politicians[m.id]]
         required: int | None
         maximum: int | None
-        if rule.kind is RuleKind.CITIZEN_SEATS:
+        if rule.kind.is_lock:
             assert m is not None
-            required = m.citizen_seats - len(kept_citizens[m.id])
+            required, maximum = rule.low or None, rule.high
+            if rule.kind is RuleKind.FORCE:
+                available = int(_can_take(scenario, seats, m.id, str(rule.key)))
+                message = f"{rule.key} must sit on {m.id} (a forced seat)"
+            else:
+                # Keeping someone off a committee is always possible: nobody has to be seated.
+                available = 1
+                message = f"{rule.key} must not sit on {m.id} (a forbidden seat)"
+        elif rule.kind is RuleKind.CITIZEN_SEATS:
+            assert m is not None
+            required = rule.low - len(kept_citizens[m.id])
             maximum, available = required, len(can_sit)
             message = (f"{required}{more} citizen seat{'s' if required != 1 else ''} to fill; "
                        f"{available} applicant{'s' if available != 1 else ''} can sit there")
         elif rule.kind in (RuleKind.PROFILE, RuleKind.QUOTA, RuleKind.GLOBAL_QUOTA):
             if rule.kind is RuleKind.PROFILE:
-                assert m is not None
-                profile = next(p for p in m.profiles if p.name == rule.key)
-                low, high = profile.min, profile.max
-                what = f"fit profile {profile.name!r} ({', '.join(sorted(profile.any_of))})"
-                counts = profile.matches
+                what = f"fit profile {rule.key!r} ({', '.join(sorted(rule.any_of or ()))})"
             else:
-                quotas = scenario.quotas if m is None else m.quotas
-                quota = next(q for q in quotas if q.name == rule.key)
-                low, high, what = quota.min, quota.max, f"have {quota.name}"
-                counts = quota.matches
+                what = f"have {rule.key}"
+            counts = rule.counts
             pool = can_sit if m is not None else anywhere
             kept = sum(map(counts, kept_citizens[m.id] if m is not None else all_kept))
-            required, maximum = _shift(low, high, kept)
+            required, maximum = _shift(rule.low, rule.high, kept)
             available = sum(map(counts, pool))
             where = "who can sit there" if m is not None else "who can sit anywhere"
             if required and maximum is not None:
@@ -175,20 +203,21 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
             message = (f"{need} {what}; {available} of the applicants {where} "
                        f"{'does' if available == 1 else 'do'}")
         elif rule.kind is RuleKind.HOUSEHOLD:
-            required, maximum = None, 1 - sum(1 for c in all_kept if c.household == rule.key)
-            available = sum(1 for c in anywhere if c.household == rule.key)
+            assert rule.high is not None
+            required, maximum = None, rule.high - sum(map(rule.counts, all_kept))
+            available = sum(map(rule.counts, anywhere))
             message = (f"at most {maximum}{more} of its {available} applicant"
                        f"{'s' if available != 1 else ''} may be seated")
         elif rule.kind is RuleKind.POLITICIAN_SEATS:
             assert m is not None
-            required = m.politician_seats - len(kept_politicians[m.id])
+            required = rule.low - len(kept_politicians[m.id])
             maximum, available = required, len(others)
             message = (f"{required}{more} politician seat{'s' if required != 1 else ''} to "
                        f"fill; {available} politician{'s' if available != 1 else ''} can sit")
         elif rule.kind is RuleKind.POLITICIAN:
             pol = scenario.politician(str(rule.key))
             kept = sum(1 for ps in kept_politicians.values() if pol in ps)
-            required, maximum = _shift(pol.min_committees, pol.max_committees, kept)
+            required, maximum = _shift(rule.low, rule.high, kept)
             available = sum(1 for x in scenario.mandates
                             if free_politician[x.id] and pol not in kept_politicians[x.id])
             message = (f"{pol.id} sits on {_limits(required, maximum)}{more} committees; "
@@ -196,14 +225,14 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
         elif rule.kind is RuleKind.MIN_PARTIES:
             assert m is not None
             present = {p.party for p in kept_politicians[m.id]}
-            required = max(scenario.council.min_parties - len(present), 0)
+            required = max(rule.low - len(present), 0)
             maximum = None
             available = len({p.party for p in others} - present)
             message = (f"politicians from at least {required}{more} parties; "
                        f"{available} part{'ies' if available != 1 else 'y'} to choose from")
         else:  # max_per_party
             assert m is not None
-            cap = scenario.council.max_per_party
+            cap = rule.high
             assert cap is not None
             required, maximum = None, cap
             kept_parties = Counter(p.party for p in kept_politicians[m.id])
@@ -220,6 +249,22 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
         out.append(ExplainedRule(rule=name, message=where + message, required=required,
                                  maximum=maximum, available=available))
     return out
+
+
+def _can_take(scenario: Scenario, seats: Mapping[tuple[RuleKind, str | None], int],
+              committee: str, person_id: str) -> bool:
+    """Whether the person could sit on the committee at all: a citizen who applied (or is
+    open to any committee) where there are citizen seats, any politician where there are
+    politician seats (``seats``: each seat rule's number by kind and committee)."""
+    try:
+        citizen = scenario.citizen(person_id)
+    except KeyError:
+        try:
+            scenario.politician(person_id)
+        except KeyError:
+            return False
+        return seats[RuleKind.POLITICIAN_SEATS, committee] > 0
+    return seats[RuleKind.CITIZEN_SEATS, committee] > 0 and citizen.can_sit_on(committee)
 
 
 def _limits(required: int | None, maximum: int | None) -> str:
