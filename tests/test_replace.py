@@ -1,4 +1,4 @@
-"""Drop-outs and stand-ins: replace(), ranked reserves, ad hoc invitations, and their commands.
+"""Drop-outs and stand-ins: replace_dropouts(), ranked reserves, ad hoc invitations, and their commands.
 
 The properties are checked against :func:`check_plan` and against brute force over every
 possible refill of the freed seats, never against the replacement model itself.
@@ -36,7 +36,7 @@ from cocreate_match import (
     check_plan,
     plan_score,
     read_plan,
-    replace,
+    replace_dropouts,
     reserve_cover,
     save_scenario,
     solve,
@@ -166,12 +166,13 @@ def assert_replacement(scenario: Scenario, old: Plan, gone: Sequence[str],
     """Properties (a)-(d) of a replacement plan, and that its reserves stay valid."""
     new = result.plan
     assert new is not None
-    # Reserves, preference and lot are weighed in one score, which does not put reserves
-    # first for the refill as a whole: no refill may claim a proof of that order.
-    assert result.status is Status.FEASIBLE
-    assert "not proven best in the order reserves first" in result.message
-    assert result.bound is None
+    # Without a time limit every stage (reserves by rank, preference) is proven.
+    assert result.status is Status.OPTIMAL
+    assert "Proven best in the order: reserves by rank" in result.message
+    assert result.bound == result.objective
     assert result.objective == plan_score(scenario, new)
+    # The drop-outs withdrew, and the plan says so.
+    assert set(gone) <= new.withdrawn_ids
     kept = [s for s in old.seats if s.person_id not in set(gone)]
     # (a) every seat of someone who stays is still there, same committee and role.
     assert set(kept) <= set(new.seats)
@@ -179,16 +180,14 @@ def assert_replacement(scenario: Scenario, old: Plan, gone: Sequence[str],
     added = Counter(new.seats) - Counter(kept)
     assert Counter((s.committee_id, s.role) for s in added.elements()) == \
         freed_seats(scenario, kept)
-    # (c) drop-outs sit nowhere and are listed as not seated.
-    citizen_ids = {c.id for c in scenario.citizens}
+    # (c) drop-outs sit nowhere and are listed as withdrawn, not as unseated.
     for pid in gone:
         assert all(s.person_id != pid for s in new.seats)
-        unseated = new.unseated_citizens if pid in citizen_ids else new.unseated_politicians
-        assert pid in unseated
+        assert pid in new.withdrawn_ids
+        assert pid not in new.unseated_citizens and pid not in new.unseated_politicians
         assert pid not in {r.person_id for r in new.reserves}
-    # (d) every rule holds, except a dropped politician's own minimum of committees.
-    released = {f"politician/{pid}/committees" for pid in gone}
-    assert [v.rule for v in check_plan(scenario, new) if v.rule not in released] == []
+    # (d) every rule holds (a withdrawn politician's minimum is released by the checker).
+    assert check_plan(scenario, new) == ()
     # Reserves who were not used keep their order, ranked anew from 1.
     for m in scenario.mandates:
         left = [pid for pid in old.reserves_for(m.id)
@@ -208,7 +207,7 @@ def assert_explained(scenario: Scenario, gone: Sequence[str], result: SolveResul
     assert not any(n == f"politician/{pid}/committees" for n in names for pid in gone)
 
 
-# -- 1. replace(): properties over scenarios feasible by construction --------------------------
+# -- 1. replace_dropouts(): properties over scenarios feasible by construction --------------------------
 
 
 @settings(max_examples=30, deadline=None)
@@ -220,14 +219,14 @@ def test_replacement_keeps_every_other_seat_and_meets_every_rule(planted: Plante
     plan = add_reserves(scenario, plan, data.draw(st.integers(0, 2), label="reserves"))
     gone = data.draw(dropouts_from(scenario, plan), label="dropouts")
     seed = data.draw(st.integers(0, 3), label="seed")
-    result = replace(scenario, plan, gone, seed=seed)
+    result = replace_dropouts(scenario, plan, gone, seed=seed)
     if result.plan is not None:
         assert_replacement(scenario, plan, gone, result)
     else:
         assert result.status is Status.INFEASIBLE
         assert_explained(scenario, gone, result)
     # (e) the same seed gives the same outcome, field by field.
-    again = replace(scenario, plan, gone, seed=seed)
+    again = replace_dropouts(scenario, plan, gone, seed=seed)
     assert (again.status, again.plan, again.objective, again.message) == \
         (result.status, result.plan, result.objective, result.message)
     assert (again.explanation is None) == (result.explanation is None)
@@ -244,7 +243,7 @@ def test_replace_is_infeasible_exactly_when_no_refill_exists(planted: Planted,
     scenario = planted.scenario
     plan = solved(scenario)
     gone = data.draw(dropouts_from(scenario, plan), label="dropouts")
-    result = replace(scenario, plan, gone)
+    result = replace_dropouts(scenario, plan, gone)
     # A returned plan is its own proof that a refill exists; INFEASIBLE is checked by trying
     # every refill of the freed seats.
     if result.plan is not None:
@@ -268,7 +267,7 @@ def test_brute_force_finds_the_refill_of_a_simple_drop_out() -> None:
     assert not refill_exists(scenario, plan, ["p1", "p2"])
 
 
-# -- replace(): hand-built cases ----------------------------------------------------------------
+# -- replace_dropouts(): hand-built cases ----------------------------------------------------------------
 
 
 def one_seat_scenario(profile_min: int | None = None) -> Scenario:
@@ -297,7 +296,7 @@ def test_without_reserves_the_lot_picks_among_equals() -> None:
     scenario = one_seat_scenario()
     picked = set()
     for seed in range(6):
-        result = replace(scenario, one_seat_plan(()), ["a"], seed=seed)
+        result = replace_dropouts(scenario, one_seat_plan(()), ["a"], seed=seed)
         assert result.plan is not None
         picked |= set(result.plan.committee("k").citizens)
     assert len(picked) > 1 and picked <= {"x", "r1", "r2"}
@@ -309,7 +308,7 @@ def test_the_best_ranked_reserve_takes_the_freed_seat(seed: int) -> None:
     plan = one_seat_plan([Reserve(committee_id="k", person_id="r2", rank=1),
                           Reserve(committee_id="k", person_id="r1", rank=2)])
     assert check_plan(scenario, plan) == ()
-    result = replace(scenario, plan, ["a"], seed=seed)
+    result = replace_dropouts(scenario, plan, ["a"], seed=seed)
     assert result.plan is not None
     # x and r1 are just as good on preference; only the reserve rank sets r2 apart, whatever
     # the lot says.
@@ -355,10 +354,10 @@ def reserve_against_three_seats() -> tuple[Scenario, Plan]:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_a_refill_claims_no_proof_of_reserves_first(seed: int) -> None:
-    # Regression: replace reported OPTIMAL, "proven best in the order reserves, preference,
-    # lot", for a score that folds the three into one sum. Here a refill seating the reserve
-    # exists and meets every rule, yet the folded score prefers three first choices to it.
+def test_a_reserve_comes_first_even_against_three_first_choices(seed: int) -> None:
+    # Regression: a score that folded reserve rank, preference and lot into one sum let three
+    # first choices outweigh one reserve. Here a refill seating the reserve exists and meets
+    # every rule, so the exactly lexicographic order must seat it, and say it is proven.
     s, plan = reserve_against_three_seats()
     assert check_plan(s, plan) == ()
     with_reserve = Plan(
@@ -367,11 +366,12 @@ def test_a_refill_claims_no_proof_of_reserves_first(seed: int) -> None:
         unseated_citizens=["d1", "d2", "d3", "d4", "a2", "h", "a4", "s1"],
         unseated_politicians=["p"])
     assert check_plan(s, with_reserve) == ()
-    result = replace(s, plan, ["d1", "d2", "d3", "d4"], seed=seed)
+    result = replace_dropouts(s, plan, ["d1", "d2", "d3", "d4"], seed=seed)
     assert result.plan is not None and check_plan(s, result.plan) == ()
-    assert "r" not in result.plan.committee("k1").citizens
-    assert result.status is Status.FEASIBLE
-    assert "not proven best in the order reserves first" in result.message
+    assert "r" in result.plan.committee("k1").citizens
+    assert result.status is Status.OPTIMAL
+    assert "Proven best in the order: reserves by rank" in result.message
+    assert [c.reserve_rank for c in result.changes if c.came_in == "r"] == [1]
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -380,7 +380,7 @@ def test_a_reserve_who_cannot_keep_the_rules_is_passed_over(seed: int) -> None:
     scenario = one_seat_scenario(profile_min=1)
     plan = one_seat_plan([Reserve(committee_id="k", person_id="r2", rank=1),
                           Reserve(committee_id="k", person_id="r1", rank=2)])
-    result = replace(scenario, plan, ["a"], seed=seed)
+    result = replace_dropouts(scenario, plan, ["a"], seed=seed)
     assert result.plan is not None
     assert result.plan.committee("k").citizens == ("r1",)
     assert result.plan.reserves_for("k") == ("r2",)
@@ -396,7 +396,7 @@ def test_a_reserve_comes_before_an_applicant_who_ranks_the_committee_higher(seed
     plan = Plan(seats=[Seat(committee_id="k", person_id="a", role=Role.CITIZEN)],
                 unseated_citizens=["x", "r"],
                 reserves=[Reserve(committee_id="k", person_id="r", rank=1)])
-    result = replace(scenario, plan, ["a"], seed=seed)
+    result = replace_dropouts(scenario, plan, ["a"], seed=seed)
     assert result.plan is not None and result.plan.committee("k").citizens == ("r",)
 
 
@@ -411,12 +411,15 @@ def test_a_politician_who_leaves_is_replaced_and_released_from_their_minimum() -
     plan = full_plan(scenario, [Seat(committee_id="k", person_id="p1", role=Role.POLITICIAN),
                                 Seat(committee_id="j", person_id="p1", role=Role.POLITICIAN)])
     assert check_plan(scenario, plan) == ()
-    result = replace(scenario, plan, ["p1"])
+    result = replace_dropouts(scenario, plan, ["p1"])
     assert result.plan is not None
     # p2 has no time; p3 and p4 have time for one committee each.
     assert {result.plan.committee(c).politicians for c in ("k", "j")} == {("p3",), ("p4",)}
-    assert result.plan.unseated_politicians == ("p1", "p2")
-    assert [v.rule for v in check_plan(scenario, result.plan)] == ["politician/p1/committees"]
+    assert result.plan.unseated_politicians == ("p2",)
+    assert result.plan.withdrawn_ids == {"p1"}
+    assert {w.committee_ids for w in result.plan.withdrawn} == {("k", "j")}
+    # The withdrawn politician's minimum is released: the new plan breaks no rule.
+    assert check_plan(scenario, result.plan) == ()
 
 
 def test_no_one_left_to_sit_is_infeasible_with_the_seat_rule() -> None:
@@ -428,16 +431,15 @@ def test_no_one_left_to_sit_is_infeasible_with_the_seat_rule() -> None:
     plan = full_plan(scenario, [Seat(committee_id="k", person_id=c, role=Role.CITIZEN)
                                 for c in ("a", "b")]
                      + [Seat(committee_id="j", person_id="c", role=Role.CITIZEN)])
-    result = replace(scenario, plan, ["a"])
+    result = replace_dropouts(scenario, plan, ["a"])
     # d applied to j only, so no one can take a's seat on k.
     assert result.status is Status.INFEASIBLE
     assert result.explanation is not None
     assert result.explanation.rule_names == ("k/seats/citizens",)
-    # The numbers count the freed seat only: b keeps the other one.
+    # a withdrew, so only b (whose seat is kept) can sit on k's two seats.
     (rule,) = result.explanation.rules
-    assert (rule.required, rule.maximum, rule.available) == (1, 1, 0)
-    assert "1 more citizen seat" in rule.message
-    quiet = replace(scenario, plan, ["a"], explain=False)
+    assert (rule.required, rule.maximum, rule.available) == (2, 2, 1)
+    quiet = replace_dropouts(scenario, plan, ["a"], explain=False)
     assert quiet.status is Status.INFEASIBLE and quiet.explanation is None
 
 
@@ -446,8 +448,8 @@ def test_a_profile_no_candidate_fits_is_the_whole_explanation() -> None:
     # is the one irreducible conflict.
     scenario = one_seat_scenario(profile_min=1)
     plan = one_seat_plan(())
-    assert replace(scenario, plan, ["a", "x"]).plan is not None  # r1 is tagged
-    result = replace(scenario, plan, ["a", "x", "r1"])
+    assert replace_dropouts(scenario, plan, ["a", "x"]).plan is not None  # r1 is tagged
+    result = replace_dropouts(scenario, plan, ["a", "x", "r1"])
     assert result.status is Status.INFEASIBLE
     assert result.explanation is not None
     assert result.explanation.rule_names == ("k/profile/p",)
@@ -461,7 +463,7 @@ def test_a_politician_seat_no_one_has_time_for_is_infeasible() -> None:
         politicians=[Politician(id="p1", party="A"),
                      Politician(id="p2", party="A", max_committees=0)])
     plan = full_plan(scenario, [Seat(committee_id="k", person_id="p1", role=Role.POLITICIAN)])
-    result = replace(scenario, plan, ["p1"])
+    result = replace_dropouts(scenario, plan, ["p1"])
     assert result.status is Status.INFEASIBLE
     assert result.explanation is not None
     # Either rule alone can be met; together they cannot.
@@ -474,18 +476,18 @@ def test_replace_lists_every_bad_argument_at_once() -> None:
     scenario = one_seat_scenario()
     plan = one_seat_plan(())
     with pytest.raises(InputError) as info:
-        replace(scenario, plan, ["nobody", "a", "ghost"], seed=-1)
+        replace_dropouts(scenario, plan, ["nobody", "a", "ghost"], seed=-1)
     assert [(p.column, p.value) for p in info.value.problems if p.column == "dropouts"] == [
         ("dropouts", "nobody"), ("dropouts", "ghost")]
     assert "seed" in [p.column for p in info.value.problems]
     with pytest.raises(InputError) as info:
-        replace(scenario, plan, "a")
+        replace_dropouts(scenario, plan, "a")
     assert [p.column for p in info.value.problems] == ["dropouts"]
     # A reserve who is seated makes the plan unfit to start from.
     bad = Plan(seats=plan.seats, unseated_citizens=plan.unseated_citizens,
                reserves=[Reserve(committee_id="k", person_id="a", rank=1)])
     with pytest.raises(InputError) as info:
-        replace(scenario, bad, ["a"])
+        replace_dropouts(scenario, bad, ["a"])
     assert [p.column for p in info.value.problems] == ["plan"]
 
 
@@ -768,19 +770,25 @@ def test_replace_command_keeps_the_other_seats(solved_dir: tuple[Path, Path], tm
                           str(ids), "--out", str(new_csv), "--explain-out", str(why)], capsys)
     assert code == 0, err
     assert f"New plan written to {new_csv}" in out
-    # The outcome line claims no proof of the order reserves, preference, lot.
+    # The outcome line states the proven order reserves, preference, lot.
     first = out.splitlines()[0]
-    assert first.startswith("feasible: 2 drop-outs: ")
-    assert "not proven best in the order reserves first, then preference, then lot" in first
+    assert first.startswith("optimal: 2 drop-outs: ")
+    assert "Proven best in the order: reserves by rank, then preference, then the lot" in first
+    # Each change is printed: who left, who came in, and why.
+    assert f"{leaving} left (withdrawn)" in out
+    assert "p1 left (withdrawn)" in out
     new = read_plan(new_csv)
     scenario = cli_scenario()
     assert {s for s in old.seats if s.person_id not in (leaving, "p1")} <= set(new.seats)
     assert len(new.seats) == len(old.seats)
-    assert leaving in new.unseated_citizens and "p1" in new.unseated_politicians
-    # p1 had a minimum of one committee; leaving releases it, and nothing else breaks.
-    assert [v.rule for v in check_plan(scenario, new)] == ["politician/p1/committees"]
+    assert {leaving, "p1"} <= new.withdrawn_ids
+    # p1 had a minimum of one committee; withdrawing released it, and nothing breaks, so
+    # `check` accepts the replaced plan.
+    assert check_plan(scenario, new) == ()
+    code, out, err = run(["check", str(directory), str(new_csv)], capsys)
+    assert code == 0 and "meets every rule" in out
     # The file holds what the library returns for the same input.
-    expected = replace(scenario, old, [leaving, "p1"]).plan
+    expected = replace_dropouts(scenario, old, [leaving, "p1"]).plan
     assert expected is not None
     assert (new.seats, set(new.reserves)) == (expected.seats, set(expected.reserves))
     assert json.loads(why.read_text(encoding="utf-8"))["rules"] == []
@@ -901,7 +909,7 @@ def test_huge_reserve_ranks_weigh_by_their_order() -> None:
     # Ranks are any whole numbers; the order matters, not the size.
     plan = one_seat_plan([Reserve(committee_id="k", person_id="r2", rank=10**15),
                           Reserve(committee_id="k", person_id="r1", rank=10**18)])
-    result = replace(one_seat_scenario(), plan, ["a"])
+    result = replace_dropouts(one_seat_scenario(), plan, ["a"])
     assert result.plan is not None and result.plan.committee("k").citizens == ("r2",)
 
 
@@ -916,7 +924,7 @@ def test_a_relaxed_plan_is_kept_no_worse_after_a_drop_out() -> None:
                   for c, k in (("a", "sport"), ("b", "sport"), ("c", "climate"))])
     relaxed = solve(s, relax=True)
     assert relaxed.status is Status.RELAXED and relaxed.plan is not None
-    result = replace(s, relaxed.plan, [relaxed.plan.committee("sport").citizens[0]])
+    result = replace_dropouts(s, relaxed.plan, [relaxed.plan.committee("sport").citizens[0]])
     assert result.status is Status.RELAXED and result.plan is not None
     assert [v.rule for v in result.relaxed] == ["climate/quota/district=north"]
     assert check_plan(s, result.plan) == result.relaxed
@@ -925,8 +933,9 @@ def test_a_relaxed_plan_is_kept_no_worse_after_a_drop_out() -> None:
 def test_a_refill_under_a_time_limit_keeps_to_it() -> None:
     scenario = demo_scenario()
     plan = solved(scenario)
-    result = replace(scenario, plan, [plan.committee("climate").citizens[0]], time_limit=30.0)
-    assert result.status is Status.FEASIBLE and result.solve_time < 30.0
+    result = replace_dropouts(scenario, plan, [plan.committee("climate").citizens[0]],
+                              time_limit=30.0)
+    assert result.status in (Status.OPTIMAL, Status.FEASIBLE) and result.solve_time < 30.0
     assert result.plan is not None and check_plan(scenario, result.plan) == ()
 
 
@@ -938,7 +947,7 @@ def test_a_plan_for_another_scenario_is_refused_everywhere() -> None:
                    unseated_citizens=["x", "r1"])  # r2 is missing
     calls = [lambda: add_reserves(scenario, partial, 1),
              lambda: reserve_cover(scenario, partial),
-             lambda: replace(scenario, partial, ["a"]),
+             lambda: replace_dropouts(scenario, partial, ["a"]),
              lambda: adhoc_invitations(one_seat_scenario(profile_min=0), partial, "k", "p", 1)]
     for call in calls:
         with pytest.raises(InputError, match="r2"):

@@ -5,6 +5,7 @@ The public names are exported here, once; import them from ``cocreate_match``.
 
 from __future__ import annotations
 
+from .changes import Change, plan_changes
 from .check import Violation, check_plan, plan_score
 from .errors import CocreateMatchError, InputError, Problem, SolverError
 from .explanation import ExplainedRule, Explanation
@@ -17,14 +18,16 @@ from .people import Attributes, Citizen, Politician
 from .plan import Committee, Plan, Reserve, Role, Seat, Withdrawal, read_plan
 from .reserves import ReserveCover, add_reserves, reserve_cover
 from .result import SolveResult, Status
+from .rules import Rule, RuleKind
 from .scenario import CouncilRules, Scenario
 from .scenario_files import load_scenario, save_scenario
-from .solver import Backend, replace, solve
+from .solver import Backend, replace_dropouts, solve
 from .sortition import load_sortition
 
 __all__ = [
     "Attributes",
     "Backend",
+    "Change",
     "Citizen",
     "CocreateMatchError",
     "Committee",
@@ -43,6 +46,8 @@ __all__ = [
     "Reserve",
     "ReserveCover",
     "Role",
+    "Rule",
+    "RuleKind",
     "Scenario",
     "Seat",
     "SolveResult",
@@ -58,10 +63,11 @@ __all__ = [
     "load_scenario",
     "load_sortition",
     "lottery",
+    "plan_changes",
     "plan_score",
     "precheck",
     "read_plan",
-    "replace",
+    "replace_dropouts",
     "reserve_cover",
     "save_scenario",
     "solve",

@@ -112,11 +112,22 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("directory", metavar="DIR")
     solve.add_argument("--out", metavar="PLAN_CSV", required=True)
     solve.add_argument("--quiet", action="store_true", help="print only the outcome line")
+    solve.add_argument("--keep", metavar="PLAN_CSV",
+                       help="a plan in force: change as few of its seats as the rules allow "
+                            "(then the score, then the lot); its withdrawals stay out")
+    solve.add_argument("--force", metavar="PAIRS_CSV",
+                       help="seats that must hold: a CSV with columns person_id, committee_id")
+    solve.add_argument("--forbid", metavar="PAIRS_CSV",
+                       help="seats that must not hold: a CSV with columns person_id, "
+                            "committee_id")
+    solve.add_argument("--changes-out", metavar="CSV",
+                       help="with --keep: write one row per changed seat (who left, who came "
+                            "in, why)")
     _solve_options(solve)
 
     rep = sub.add_parser("replace", help="fill the seats of people who drop out of a plan "
-                         "(keeps every other seat; not proven best in the order reserves, "
-                         "preference, lot)")
+                         "(keeps every other seat; reserves by rank first, then preference, "
+                         "then the lot)")
     rep.add_argument("directory", metavar="DIR")
     rep.add_argument("--plan", metavar="PLAN_CSV", required=True)
     rep.add_argument("--dropouts", metavar="IDS_TXT", required=True,
@@ -124,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", metavar="NEW_PLAN_CSV", required=True)
     rep.add_argument("--explain-out", metavar="JSON",
                      help="write why the seats cannot be filled, as JSON")
+    rep.add_argument("--changes-out", metavar="CSV",
+                     help="write one row per changed seat (who left, who came in, why)")
+    rep.add_argument("--when", default="", metavar="TEXT",
+                     help="the date or round of the drop-outs, recorded in the plan")
     rep.add_argument("--seed", type=_count, default=0, help="seed for the lot among equals (0)")
     rep.add_argument("--time-limit", type=_seconds, default=None, metavar="S")
     rep.add_argument("--backend", choices=["highs", "cpsat"], default="highs")
@@ -229,14 +244,34 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
 
     assert isinstance(scenario, Scenario)
     # Before a long solve, not after it; every unwritable path at once.
-    problems = _writable_problems(args.out) + _writable_problems(args.explain_out)
+    keep_path = getattr(args, "keep", None)
+    changes_out = getattr(args, "changes_out", None)
+    problems = (_writable_problems(args.out) + _writable_problems(args.explain_out)
+                + _writable_problems(changes_out))
     if args.fair and args.relax:
         problems.append(Problem(message="--fair and --relax cannot be used together",
                                 column="--fair"))
+    keep = None
+    if keep_path:
+        from .plan import read_plan
+
+        try:
+            keep = read_plan(keep_path)
+        except InputError as err:
+            problems += err.problems
+    if changes_out and not keep_path:
+        problems.append(Problem(message="needs --keep (the plan to compare with)",
+                                column="--changes-out"))
+    locks = {name: _read_pairs(path, problems) for name in ("force", "forbid")
+             if (path := getattr(args, name, None))}
+    if args.fair and (keep_path or locks):
+        problems.append(Problem(message="--fair cannot be used with --keep, --force or "
+                                "--forbid", column="--fair"))
     if problems:
         raise InputError(problems)
     result = solve(scenario, seed=args.seed, time_limit=args.time_limit, backend=args.backend,
-                   relax=args.relax, fair=args.fair)
+                   relax=args.relax, fair=args.fair, keep=keep, force=locks.get("force", ()),
+                   forbid=locks.get("forbid", ()))
     cover = None
     if result.plan is not None and args.reserves:
         from .reserves import add_reserves, reserve_cover
@@ -260,9 +295,61 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
     if cover is not None:
         print(f"Reserves: {cover.covered} of {cover.seated} seated citizens have a reserve who "
               "can replace them without breaking a rule.", file=out)
+        if cover.uncovered:
+            print(f"  without a reserve: {', '.join(cover.uncovered)}", file=out)
+    if keep is not None and result.plan is not None:
+        _print_changes(result, out)
+        if changes_out:
+            _write_changes(result, changes_out, out)
     if result.plan is not None and args.out:
         print(f"Plan written to {args.out}.", file=out)
     return _STATUS_EXIT[result.status]
+
+
+def _print_changes(result: SolveResult, out: TextIO) -> None:
+    print(f"Changes: {len(result.changes)} seat{'s' if len(result.changes) != 1 else ''}"
+          f" changed hands ({result.moves} of the plan in force not kept).", file=out)
+    for change in result.changes:
+        print(f"  - {change}", file=out)
+
+
+def _write_changes(result: SolveResult, path: str, out: TextIO) -> None:
+    from .changes import write_changes
+
+    try:
+        write_changes(result.changes, path)
+    except OSError as err:
+        raise InputError([Problem(message=f"cannot be written ({err.strerror})",
+                                  file=path)]) from None
+    print(f"Changes written to {path}.", file=out)
+
+
+def _read_pairs(path: str, problems: list[Problem]) -> list[tuple[str, str]]:
+    """(person id, committee id) pairs from a CSV with columns person_id and committee_id."""
+    from .tables import read_csv
+
+    table = read_csv(Path(path), path, problems)
+    if table is None:
+        return []
+    missing = [c for c in ("person_id", "committee_id") if c not in table.header]
+    if missing:
+        problems += [Problem(message="required column is missing", file=path,
+                             row=table.header_label, column=c) for c in missing]
+        return []
+    at = [table.header.index(c) for c in ("person_id", "committee_id")]
+    pairs = []
+    for row, label in zip(table.rows, table.labels, strict=True):
+        if len(row) != len(table.header):
+            problems.append(Problem(message=f"has {len(row)} fields, the header has "
+                                    f"{len(table.header)}", file=path, row=label))
+            continue
+        person, committee = (row[i].strip() for i in at)
+        if not person or not committee:
+            problems.append(Problem(message="needs a person_id and a committee_id", file=path,
+                                    row=label))
+            continue
+        pairs.append((person, committee))
+    return pairs
 
 
 def _print_broken(result: SolveResult, out: TextIO) -> None:
@@ -303,11 +390,12 @@ def _scenario_and_plan(args: argparse.Namespace) -> tuple[Scenario | None, Plan 
 
 
 def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
-    from .solver import replace
+    from .solver import replace_dropouts
     from .solver.replace import replace_problems
 
     scenario, plan, problems = _scenario_and_plan(args)
-    problems += _writable_problems(args.out) + _writable_problems(args.explain_out)
+    problems += (_writable_problems(args.out) + _writable_problems(args.explain_out)
+                 + _writable_problems(args.changes_out))
     lines: list[tuple[int, str]] = []
     try:
         lines = _read_ids(args.dropouts)
@@ -324,8 +412,9 @@ def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
     if problems:
         raise InputError(problems)
     assert scenario is not None and plan is not None
-    result = replace(scenario, plan, [pid for _, pid in lines], seed=args.seed,
-                     time_limit=args.time_limit, backend=args.backend)
+    result = replace_dropouts(scenario, plan, [pid for _, pid in lines], seed=args.seed,
+                              time_limit=args.time_limit, backend=args.backend,
+                              when=args.when)
     if args.explain_out:
         _write_explanation(result, args.explain_out)
     if result.plan is None:
@@ -337,6 +426,9 @@ def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
     print(f"{result.status.value}: {result.message}", file=out)
     if result.relaxed:
         _print_broken(result, out)
+    _print_changes(result, out)
+    if args.changes_out:
+        _write_changes(result, args.changes_out, out)
     print(f"New plan written to {args.out}.", file=out)
     return EXIT_OK
 

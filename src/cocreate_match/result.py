@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from .plan import Plan
 
 if TYPE_CHECKING:
+    from .changes import Change
     from .check import Violation
     from .explanation import Explanation
 
@@ -80,6 +81,12 @@ class SolveResult:
     chances : mapping of str to float, or None
         With ``fair=True``: each citizen's chance of a seat under the LEXIMIN lottery from
         which the plan was drawn.
+    moves : int or None
+        With ``keep`` (and after a replacement): how many seats of the plan in force the new
+        plan does not keep; proven the fewest the rules allow when OPTIMAL.
+    changes : tuple of Change
+        With ``keep`` (and after a replacement): each seat that changed hands, with who left,
+        who came in and why.
     """
 
     status: Status
@@ -96,6 +103,8 @@ class SolveResult:
     groups: int | None = None
     lot_complete: bool = False
     chances: Mapping[str, float] | None = None
+    moves: int | None = None
+    changes: tuple[Change, ...] = ()
 
     @property
     def gap(self) -> float | None:

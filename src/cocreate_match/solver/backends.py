@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any, Protocol
 
@@ -12,7 +12,7 @@ import numpy as np
 
 from ..errors import InputError, Problem, SolverError
 from .highs import new_highs
-from .linear import LinearModel, LinearSolution, Lot
+from .linear import FloatArray, LinearModel, LinearSolution, Lot
 
 
 class Backend(Enum):
@@ -83,8 +83,8 @@ DUAL_TOLERANCE = 1e-6
 
 
 def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
-                rel_gap: float = 0.0, secondary: Lot | None = None,
-                lot_share: float = 1.0) -> LinearSolution:
+                rel_gap: float = 0.0, tiers: Sequence[FloatArray] = (),
+                secondary: Lot | None = None, lot_share: float = 1.0) -> LinearSolution:
     """Solve with HiGHS (through ``highspy``) to zero relative and absolute optimality gaps.
 
     The LP relaxation comes first: these models are close to network flows, and their simplex
@@ -93,15 +93,21 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
     ``BOUND_TOLERANCE``; the objective is a whole number). Otherwise branch and bound runs,
     and the reported bound is HiGHS' MIP dual bound.
 
-    With ``secondary`` (a :class:`Lot` of whole-number weights), a second stage picks, among
-    the solutions of optimal primary objective, the one with the largest lot value: the
-    seeded lot among equally good plans. When the LP proved the primary optimum, the second
-    stage runs on the LP's optimal face (every bound and row with a non-zero dual held where
-    the optimum has it), which is exactly the set of optimal solutions and keeps the model's
-    network structure; otherwise a row holds the primary objective at its optimum. With a
-    time limit, the second stage may use at most ``lot_share`` of the time left after the
-    first (so that a later model still has time); when it runs out, the first stage's
-    solution stands, with ``lot_settled`` False.
+    With ``tiers`` (objectives over the model's columns, whole numbers), the solve is
+    lexicographic: the first tier is maximised, then each next one among the solutions
+    optimal for all before it, and the model's own objective last. ``objective`` and
+    ``bound`` are the model's objective; with tiers the bound is known only once every stage
+    is proven (it then equals the objective), and ``tier_values`` gives each tier's value.
+
+    With ``secondary`` (a :class:`Lot` of whole-number weights), a further stage picks, among
+    the solutions optimal for every objective, the one with the largest lot value: the
+    seeded lot among equally good plans. When the LP proved a stage's optimum, the next stage
+    runs on that LP's optimal face (every bound and row with a non-zero dual held where the
+    optimum has it), which is exactly the set of optimal solutions and keeps the model's
+    network structure; otherwise a row holds the stage's objective at its optimum. With a
+    time limit, the lot may use at most ``lot_share`` of the time left after the objectives
+    (so that a later model still has time); when it runs out, the solution found for the
+    objectives stands, with ``lot_settled`` False.
     """
     trivial = _trivial(model)
     if trivial is not None:
@@ -116,36 +122,69 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
 
     lb, ub, obj, rows, cols, vals, row_lb, row_ub = _within_reach(model)
     parts = (lb, ub, rows, cols, vals, row_lb, row_ub)
+    n = model.n_vars
+    objectives = [np.asarray(t, dtype=np.float64) for t in tiers] + [obj]
     h = new_highs(left())
     h.setOptionValue("mip_rel_gap", rel_gap)
-    h.passModel(_highs_lp(highspy, model.n_vars, model.n_rows, obj, parts))
-    kind, x, lp_bound = _run_lp(h, parts, obj, model.n_vars)
+    h.passModel(_highs_lp(highspy, n, model.n_rows, objectives[0], parts))
+    kind, x, lp_bound = _run_lp(h, parts, objectives[0], n)
     if kind in ("infeasible", "time_limit"):
         return LinearSolution(kind, None, None, None, time.perf_counter() - start)
-    on_face = kind == "integral"
-    value: float | None
+    by_lp = kind == "integral"
     bound: float | None
-    if on_face:
+    if by_lp:
         assert x is not None
-        status, value, bound = "optimal", float(obj @ x), lp_bound
+        status, bound = "optimal", lp_bound
     else:
-        status, x, value, bound = _run_mip(h, model.n_vars, parts, obj, left(), model.n_vars)
+        status, x, _, bound = _run_mip(h, n, parts, objectives[0], left(), n)
         if x is None:
-            return LinearSolution(status, None, None, bound, time.perf_counter() - start)
+            return LinearSolution(status, None, None, None if tiers else bound,
+                                  time.perf_counter() - start)
         if status == "optimal" and rel_gap == 0.0 and bound is not None:
             bound = min(bound, lp_bound)
+    held = [(objectives[0], round(float(objectives[0] @ x)))]
+    faced = False
+    for costs in objectives[1:]:
+        if status != "optimal":
+            break
+        faced = _hold_last(h, highspy, held[-1], by_lp) or faced
+        found = _stage(h, parts, costs, n, faced, deadline, _keeping(held, n))
+        if found is None:  # out of time: the last stage's point stands, not proven further
+            status = "feasible"
+            break
+        point, proven, by_lp = found
+        x = point[:n]
+        held.append((costs, round(float(costs @ x))))
+        status = "optimal" if proven else "feasible"
+    value = float(obj @ x)
+    if tiers:
+        bound = value if status == "optimal" and len(held) == len(objectives) else None
     settled = False
     remaining = left()
     if secondary is not None and status == "optimal" and (remaining is None or remaining > 0):
-        assert value is not None
         lot_deadline = None if remaining is None else (time.perf_counter()
                                                         + lot_share * remaining)
-        found = _lot_stage(h, highspy, model, parts, obj, x, round(value), secondary, on_face,
-                           lot_deadline)
-        if found is not None:
-            x, settled = found
+        found_lot = _lot_stage(h, highspy, model, parts, x, held, secondary, by_lp, faced,
+                               lot_deadline)
+        if found_lot is not None:
+            x, settled = found_lot
     return LinearSolution(status, x, value, bound, time.perf_counter() - start,
-                          lot_settled=settled)
+                          lot_settled=settled,
+                          tier_values=tuple(float(c @ x) for c in objectives[:-1]))
+
+
+def _hold_last(h: Any, highspy: Any, last: tuple[np.ndarray, int], by_lp: bool) -> bool:
+    """Keep the stage just solved at its optimum: on the LP's optimal face when the LP proved
+    it (returns True), else by a row."""
+    if by_lp and _hold_face(h):
+        return True
+    _hold_at_least(h, highspy, *last)
+    return False
+
+
+def _keeping(held: list[tuple[np.ndarray, int]], n: int) -> Callable[[np.ndarray], bool]:
+    """Whether a point keeps every earlier stage at its optimum (a guard on every stage)."""
+    return lambda point: all(round(float(c @ point[:n])) == v for c, v in held)
 
 
 def _highs_lp(highspy: Any, n: int, m: int, obj: np.ndarray,
@@ -248,34 +287,31 @@ def _run_mip(h: Any, n_columns: int, parts: tuple[np.ndarray, ...], obj: np.ndar
 
 
 def _lot_stage(h: Any, highspy: Any, model: LinearModel, parts: tuple[np.ndarray, ...],
-               obj: np.ndarray, x: np.ndarray, best: int, lot: Lot, on_face: bool,
-               deadline: float | None) -> tuple[np.ndarray, bool] | None:
-    """Among solutions with primary objective ``best``, the one best for the lot's *who* and
-    then its *where*: (point over the model's own columns, proven) or None when none was
-    found in time.
+               x: np.ndarray, held: list[tuple[np.ndarray, int]], lot: Lot, by_lp: bool,
+               faced: bool, deadline: float | None) -> tuple[np.ndarray, bool] | None:
+    """Among solutions optimal for every objective in ``held``, the one best for the lot's
+    *who* and then its *where*: (point over the model's own columns, proven) or None when
+    none was found in time.
 
     Each stage keeps the one before at its optimum: on the LP's optimal face when the LP
     proved that optimum (which keeps the model's network structure), else by a row.
     """
     n = model.n_vars
-    if not (on_face and _hold_face(h)):
-        _hold_at_least(h, highspy, obj, best)
+    faced = _hold_last(h, highspy, held[-1], by_lp) or faced
     who = _add_slots(h, highspy, n, lot)
-    found = _stage(h, parts, who, n, on_face, deadline,
-                   lambda point: round(float(obj @ point[:n])) == best)
+    found = _stage(h, parts, who, n, faced, deadline, _keeping(held, n))
     if found is None:
         return None
     point, proven, by_lp = found
     if lot.where is None or not proven:
         return point[:n], proven
     best_who = round(float(who @ point))
-    if not (by_lp and _hold_face(h)):
-        _hold_at_least(h, highspy, who, best_who)
+    faced = _hold_last(h, highspy, (who, best_who), by_lp) or faced
     where = np.concatenate([np.asarray(lot.where, dtype=np.float64),
                             np.zeros(who.shape[0] - n)])
-    placed = _stage(h, parts, where, n, on_face or by_lp, deadline,
-                    lambda z: (round(float(obj @ z[:n])) == best
-                               and round(float(who @ z)) == best_who))
+    keeps = _keeping(held, n)
+    placed = _stage(h, parts, where, n, faced, deadline,
+                    lambda z: keeps(z) and round(float(who @ z)) == best_who)
     # Out of time for "where": the "who" stage's point stands, not proven for "where".
     return (point[:n], False) if placed is None else (placed[0][:n], placed[1])
 
@@ -370,12 +406,12 @@ def _meets_rows(parts: tuple[np.ndarray, ...], x: np.ndarray) -> bool:
 
 
 def solve_cpsat(model: LinearModel, time_limit: float | None, seed: int, *,
-                secondary: Lot | None = None, lot_share: float = 1.0) -> LinearSolution:
+                tiers: Sequence[FloatArray] = (), secondary: Lot | None = None,
+                lot_share: float = 1.0) -> LinearSolution:
     """Solve with OR-Tools CP-SAT (one worker, so that the same seed gives the same plan).
 
-    With ``secondary``, a second solve keeps the primary objective at its proven optimum and
-    maximises ``secondary`` (the seeded lot among equally good plans), as
-    :func:`solve_highs` does.
+    ``tiers`` and ``secondary`` work as for :func:`solve_highs`: each objective in turn is
+    maximised while every earlier one is held at its proven optimum, then the lot.
     """
     trivial = _trivial(model)
     if trivial is not None:
@@ -397,68 +433,96 @@ def solve_cpsat(model: LinearModel, time_limit: float | None, seed: int, *,
         domain_lo = math.ceil(lo) if math.isfinite(lo) else cp_model.INT32_MIN
         domain_hi = math.floor(hi) if math.isfinite(hi) else cp_model.INT32_MAX
         m.add_linear_constraint(expr, domain_lo, domain_hi)
-    primary = sum(int(c) * x[i] for i, c in enumerate(obj) if c)
-    m.maximize(primary)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed % 2**31  # CP-SAT takes a 32-bit seed
-    if deadline is not None:
-        solver.parameters.max_time_in_seconds = max(time_limit or 0.0, 0.01)
-    code = solver.solve(m)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values = np.array([solver.value(v) for v in x], dtype=np.float64)
-        status = "optimal" if code == cp_model.OPTIMAL else "feasible"
-        value = float(obj @ values)
-        bound = float(solver.best_objective_bound)
-        settled = False
-        left = None if deadline is None else deadline - time.perf_counter()
-        if secondary is not None and status == "optimal" and (left is None or left > 0):
-            m.add(primary >= round(value))
-            slots = [m.new_bool_var("") for _ in range(secondary.slot_group.shape[0])]
-            for g in np.unique(secondary.slot_group).tolist():
-                members = secondary.group_var[secondary.group_of == g].tolist()
-                m.add(sum(x[v] for v in members)
-                      == sum(slots[j] for j in np.flatnonzero(secondary.slot_group == g)))
-            who = (sum(int(c) * x[i] for i, c in enumerate(secondary.weights) if c)
-                   + sum(int(c) * y for y, c in zip(slots, secondary.slot_weight, strict=True)))
-            m.maximize(who)
-            for var, v in zip(x, values, strict=True):
-                m.add_hint(var, int(v))
-            if left is not None:
-                solver.parameters.max_time_in_seconds = max(lot_share * left, 0.01)
-            second = solver.solve(m)
-            if second in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                values = np.array([solver.value(v) for v in x], dtype=np.float64)
-                settled = second == cp_model.OPTIMAL
-            if settled and secondary.where is not None:
-                m.add(who >= round(solver.objective_value))
-                m.maximize(sum(int(c) * x[i] for i, c in enumerate(secondary.where) if c))
-                m.clear_hints()  # type: ignore[no-untyped-call]
-                for var, v in zip(x, values, strict=True):
-                    m.add_hint(var, int(v))
-                if deadline is not None:
-                    solver.parameters.max_time_in_seconds = max(
-                        deadline - time.perf_counter(), 0.01)
-                third = solver.solve(m)
-                if third in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                    values = np.array([solver.value(v) for v in x], dtype=np.float64)
-                settled = third == cp_model.OPTIMAL
-        return LinearSolution(status, values, value, bound, time.perf_counter() - start,
-                              lot_settled=settled)
-    seconds = time.perf_counter() - start
-    if code == cp_model.INFEASIBLE:
-        return LinearSolution("infeasible", None, None, None, seconds)
-    if code == cp_model.UNKNOWN:
-        return LinearSolution("time_limit", None, None, None, seconds)
-    raise SolverError(f"CP-SAT stopped with status {solver.status_name(code)}: "
-                      f"{m.validate() or 'no reason given'}.")
+
+    def left() -> float | None:
+        return None if deadline is None else deadline - time.perf_counter()
+
+    def run(share: float = 1.0) -> Any:
+        remaining = left()
+        if remaining is not None:
+            solver.parameters.max_time_in_seconds = max(share * remaining, 0.01)
+        return solver.solve(m)
+
+    def read() -> np.ndarray:
+        return np.array([solver.value(v) for v in x], dtype=np.float64)
+
+    def hint(values: np.ndarray) -> None:
+        m.clear_hints()  # type: ignore[no-untyped-call]
+        for var, v in zip(x, values, strict=True):
+            m.add_hint(var, int(v))
+
+    objectives = [np.asarray(t, dtype=np.float64) for t in tiers] + [obj]
+    values: np.ndarray | None = None
+    status = "optimal"
+    bound: float | None = None
+    done = 0
+    for i, costs in enumerate(objectives):
+        expr = sum(int(c) * x[j] for j, c in enumerate(costs) if c)
+        m.maximize(expr)
+        if values is not None:
+            hint(values)
+        code = run()
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if values is not None:  # a later stage out of time: the earlier point stands
+                status = "feasible"
+                break
+            seconds = time.perf_counter() - start
+            if code == cp_model.INFEASIBLE:
+                return LinearSolution("infeasible", None, None, None, seconds)
+            if code == cp_model.UNKNOWN:
+                return LinearSolution("time_limit", None, None, None, seconds)
+            raise SolverError(f"CP-SAT stopped with status {solver.status_name(code)}: "
+                              f"{m.validate() or 'no reason given'}.")
+        values = read()
+        done = i + 1
+        if i == len(objectives) - 1 and not tiers:
+            bound = float(solver.best_objective_bound)
+        if code != cp_model.OPTIMAL:
+            status = "feasible"
+            break
+        m.add(expr >= round(float(costs @ values)))
+    assert values is not None
+    value = float(obj @ values)
+    if tiers:
+        bound = value if status == "optimal" and done == len(objectives) else None
+    settled = False
+    remaining = left()
+    if secondary is not None and status == "optimal" and (remaining is None or remaining > 0):
+        slots = [m.new_bool_var("") for _ in range(secondary.slot_group.shape[0])]
+        for g in np.unique(secondary.slot_group).tolist():
+            members = secondary.group_var[secondary.group_of == g].tolist()
+            m.add(sum(x[v] for v in members)
+                  == sum(slots[j] for j in np.flatnonzero(secondary.slot_group == g)))
+        who = (sum(int(c) * x[i] for i, c in enumerate(secondary.weights) if c)
+               + sum(int(c) * y for y, c in zip(slots, secondary.slot_weight, strict=True)))
+        m.maximize(who)
+        hint(values)
+        second = run(lot_share)
+        if second in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = read()
+            settled = second == cp_model.OPTIMAL
+        if settled and secondary.where is not None:
+            m.add(who >= round(solver.objective_value))
+            m.maximize(sum(int(c) * x[i] for i, c in enumerate(secondary.where) if c))
+            hint(values)
+            third = run()
+            if third in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                values = read()
+            settled = third == cp_model.OPTIMAL
+    return LinearSolution(status, values, value, bound, time.perf_counter() - start,
+                          lot_settled=settled,
+                          tier_values=tuple(float(c @ values) for c in objectives[:-1]))
 
 
 class Run(Protocol):
     """A backend's solve function."""
 
     def __call__(self, model: LinearModel, time_limit: float | None, seed: int, *,
-                 secondary: Lot | None = None, lot_share: float = 1.0) -> LinearSolution: ...
+                 tiers: Sequence[FloatArray] = (), secondary: Lot | None = None,
+                 lot_share: float = 1.0) -> LinearSolution: ...
 
 
 SOLVERS: dict[Backend, Run] = {

@@ -18,8 +18,10 @@ import numpy as np
 
 from ..lot import distinct_weights, priority
 from ..people import Citizen
+from ..rules import RuleKind, rule_name
 from ..scenario import Scenario
 from .linear import IntArray, LinearModel, Lot, as_limit
+from .locks import NO_LOCKS, Locks
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,18 +36,22 @@ class CitizenTypes:
     first_var: int  # index of the first citizen variable in the model
 
 
-def score_table(scenario: Scenario) -> list[dict[int, int]]:
-    """Per citizen: committee index -> objective score, for every committee they can sit on."""
-    top = scenario.longest_list + 1
+def score_table(scenario: Scenario, withdrawn: frozenset[str] = frozenset()
+                ) -> list[dict[int, int]]:
+    """Per citizen: committee index -> objective score (:meth:`Scenario.score`), for every
+    committee they can sit on; none for a citizen who withdrew."""
     position = {cid: k for k, cid in enumerate(scenario.committee_ids)}
     open_seats = [k for k, m in enumerate(scenario.mandates) if m.citizen_seats > 0]
-    table = []
+    ids = scenario.committee_ids
+    table: list[dict[int, int]] = []
     for c in scenario.citizens:
-        scores = dict.fromkeys(open_seats, 1) if c.open_to_any else {}
-        for r, cid in enumerate(c.applied_to, start=1):
-            if scenario.mandates[position[cid]].citizen_seats > 0:
-                scores[position[cid]] = top - r
-        table.append(scores)
+        if c.id in withdrawn:
+            table.append({})
+            continue
+        where = open_seats if c.open_to_any else [
+            position[cid] for cid in c.applied_to
+            if scenario.mandates[position[cid]].citizen_seats > 0]
+        table.append({k: scenario.score(c, ids[k]) for k in sorted(where)})
     return table
 
 
@@ -77,18 +83,19 @@ def binding_households(scenario: Scenario, scores: list[dict[int, int]]) -> dict
 
 
 def group_types(scenario: Scenario, scores: list[dict[int, int]],
-                households: dict[int, str], *, ranks: bool = True) -> list[list[int]]:
+                households: dict[int, str], *, ranks: bool = True,
+                alone: frozenset[str] = frozenset()) -> list[list[int]]:
     """Indices of citizens, grouped by everything the rules (and, with ``ranks``, the score)
     can see.
 
     Two citizens share a group when they can sit on the same committees (at the same scores,
     with ``ranks``), match the same competence profiles of those committees, count towards
     the same quotas (of those committees, and the global ones), and neither is in a household
-    where the rule binds. A tag that no profile of their committees names, or an attribute
-    value that no quota they could count towards names, does not split a group: no rule can
-    tell such citizens apart, so only the lot may. Groups come in a canonical order (by their
-    smallest citizen id) with members sorted by id, so that the model does not depend on the
-    order of the input rows.
+    where the rule binds, nor named by a lock (``alone``). A tag that no profile of their
+    committees names, or an attribute value that no quota they could count towards names,
+    does not split a group: no rule can tell such citizens apart, so only the lot may. Groups
+    come in a canonical order (by their smallest citizen id) with members sorted by id, so
+    that the model does not depend on the order of the input rows.
     """
     profile_tags = frozenset(t for m in scenario.mandates for p in m.profiles for t in p.any_of)
     quota_attributes = sorted({q.attribute for m in scenario.mandates for q in m.quotas}
@@ -108,8 +115,8 @@ def group_types(scenario: Scenario, scores: list[dict[int, int]],
 
     groups: dict[object, list[int]] = {}
     for i, c in enumerate(scenario.citizens):
-        if i in households:
-            key: object = ("household", c.id)
+        if i in households or c.id in alone:
+            key: object = ("alone", c.id)
         else:
             signature = (c.tags & profile_tags,
                          tuple(c.attributes.get(a) for a in quota_attributes))
@@ -128,15 +135,17 @@ def group_types(scenario: Scenario, scores: list[dict[int, int]],
 
 
 def add_citizen_variables(model: LinearModel, scenario: Scenario, *,
-                          ranks: bool = True) -> CitizenTypes:
+                          ranks: bool = True, locks: Locks = NO_LOCKS) -> CitizenTypes:
     """One integer variable per (type, committee the type can sit on): how many of it sit there.
 
     With ``ranks=False`` the types ignore preference ranks (a lottery without a quality floor
-    does not score plans), and every variable scores 1.
+    does not score plans), and every variable scores 1. Citizens who withdrew have no
+    variable; citizens a lock names are types of their own.
     """
-    scores = score_table(scenario)
+    scores = score_table(scenario, locks.withdrawn)
     households = binding_households(scenario, scores)
-    groups = group_types(scenario, scores, households, ranks=ranks)
+    groups = group_types(scenario, scores, households, ranks=ranks,
+                         alone=locks.distinguished)
     var_type, var_committee, var_score, upper = [], [], [], []
     for t, members in enumerate(groups):
         for k, score in sorted(scores[members[0]].items()):
@@ -165,7 +174,7 @@ def _columns(types: CitizenTypes) -> IntArray:
 def add_citizen_seat_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes) -> None:
     """Rule 1 (citizens): each committee seats exactly ``citizen_seats`` citizens."""
     seats = np.array([as_limit(m.citizen_seats) for m in scenario.mandates], dtype=np.float64)
-    model.add_group_rows([f"{cid}/seats/citizens" for cid in scenario.committee_ids],
+    model.add_group_rows([rule_name(RuleKind.CITIZEN_SEATS, cid) for cid in scenario.committee_ids],
                          _columns(types), types.var_committee, seats, seats)
 
 
@@ -185,7 +194,7 @@ def add_household_rules(model: LinearModel, scenario: Scenario, types: CitizenTy
     cols = _columns(types)
     for household, household_types in households.items():
         chosen = np.isin(types.var_type, household_types)
-        model.add_row(f"household/{household}", cols[chosen], 0, 1)
+        model.add_row(rule_name(RuleKind.HOUSEHOLD, key=household), cols[chosen], 0, 1)
 
 
 class _Features:
@@ -218,48 +227,85 @@ class _Features:
         return np.asarray(self.values[attribute] == value, dtype=bool)
 
 
-def add_profile_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes,
-                      features: _Features) -> None:
-    """Rule 4: per committee and profile, seated citizens with a matching tag within limits."""
-    cols = _columns(types)
-    for k, m in enumerate(scenario.mandates):
-        here = features.on_committee[k]
-        for p in m.profiles:
-            chosen = here[features.fits(p.any_of)[types.var_type[here]]]
-            model.add_row(f"{m.id}/profile/{p.name}", cols[chosen], p.min,
-                          np.inf if p.max is None else p.max)
-
-
-def add_quota_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes,
+def add_count_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes,
                     features: _Features) -> None:
-    """Rule 5: committee quotas and global quotas on an attribute's value."""
+    """Rules 4 and 5: per committee, seated citizens who fit a competence profile or have a
+    quota's attribute value within its limits; global quotas over every committee. Whom each
+    rule counts and its limits come from :meth:`Scenario.rules`."""
     cols = _columns(types)
-    for k, m in enumerate(scenario.mandates):
-        here = features.on_committee[k]
-        for q in m.quotas:
-            chosen = here[features.equals(q.attribute, q.value)[types.var_type[here]]]
-            model.add_row(f"{m.id}/quota/{q.name}", cols[chosen], q.min,
-                          np.inf if q.max is None else q.max)
-    for q in scenario.quotas:
-        chosen = features.equals(q.attribute, q.value)[types.var_type]
-        model.add_row(f"quota/{q.name}", cols[chosen], q.min, np.inf if q.max is None else q.max)
+    position = {cid: k for k, cid in enumerate(scenario.committee_ids)}
+    for rule in scenario.rules().values():
+        if rule.kind is RuleKind.PROFILE and rule.any_of is not None:
+            fits = features.fits(rule.any_of)
+        elif (rule.kind in (RuleKind.QUOTA, RuleKind.GLOBAL_QUOTA)
+              and rule.attribute is not None and rule.value is not None):
+            fits = features.equals(rule.attribute, rule.value)
+        else:
+            continue
+        if rule.committee is None:
+            chosen = np.flatnonzero(fits[types.var_type])
+        else:
+            here = features.on_committee[position[rule.committee]]
+            chosen = here[fits[types.var_type[here]]]
+        model.add_row(rule.name, cols[chosen], rule.low,
+                      np.inf if rule.high is None else rule.high)
 
 
-def build_citizen_model(scenario: Scenario, *,
-                        ranks: bool = True) -> tuple[LinearModel, CitizenTypes]:
+def _variable_of(scenario: Scenario, types: CitizenTypes) -> dict[tuple[str, str], int]:
+    """(citizen id, committee id) -> model column, for citizens who form a type alone."""
+    ids = scenario.committee_ids
+    out = {}
+    for v, (t, k) in enumerate(zip(types.var_type.tolist(), types.var_committee.tolist(),
+                                   strict=True)):
+        members = types.members[t]
+        if len(members) == 1:
+            out[scenario.citizens[members[0]].id, ids[k]] = types.first_var + v
+    return out
+
+
+def add_lock_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes,
+                   locks: Locks) -> None:
+    """Locks on citizens' seats: a forced seat holds (a row at 1), a forbidden one does not
+    (a row at 0). A forced seat the citizen cannot take has no column, so its row cannot be
+    met: the lock is then named in the explanation like any other rule."""
+    citizens = {c.id for c in scenario.citizens}
+    column = _variable_of(scenario, types)
+    for rule in locks.rules().values():
+        if rule.key in citizens:
+            pair = (str(rule.key), str(rule.committee))
+            cols = [column[pair]] if pair in column else []
+            model.add_row(rule.name, cols, rule.low, rule.low)
+
+
+def tier_costs(scenario: Scenario, types: CitizenTypes, locks: Locks,
+               n_vars: int) -> list[np.ndarray]:
+    """Each tier of ``locks`` as costs over the citizens' model columns."""
+    column = _variable_of(scenario, types)
+    out = []
+    for tier in locks.tiers:
+        costs = np.zeros(n_vars)
+        for pair, weight in tier.items():
+            if pair in column:
+                costs[column[pair]] += weight
+        out.append(costs)
+    return out
+
+
+def build_citizen_model(scenario: Scenario, *, ranks: bool = True,
+                        locks: Locks = NO_LOCKS) -> tuple[LinearModel, CitizenTypes]:
     """The citizens' model: variables and every citizen rule, composed.
 
     ``ranks=False`` groups citizens without regard to preference ranks (see
-    :func:`add_citizen_variables`).
+    :func:`add_citizen_variables`); ``locks`` adds the locks of a re-plan.
     """
     model = LinearModel()
-    types = add_citizen_variables(model, scenario, ranks=ranks)
+    types = add_citizen_variables(model, scenario, ranks=ranks, locks=locks)
     add_citizen_seat_rules(model, scenario, types)
     add_one_seat_rules(model, types)
     add_household_rules(model, scenario, types)
     features = _Features(scenario, types)
-    add_profile_rules(model, scenario, types, features)
-    add_quota_rules(model, scenario, types, features)
+    add_count_rules(model, scenario, types, features)
+    add_lock_rules(model, scenario, types, locks)
     return model, types
 
 

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..lot import distinct_weights, priority
+from ..rules import RuleKind, rule_name
 from ..scenario import Scenario
 from .linear import IntArray, LinearModel, Lot, as_limit
+from .locks import NO_LOCKS, Locks
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,20 +23,23 @@ class PoliticianVariables:
     first_var: int
 
 
-def add_politician_variables(model: LinearModel, scenario: Scenario) -> PoliticianVariables:
-    """One 0/1 variable per (politician, committee): a listed committee scores L + 1 - rank."""
-    top = scenario.longest_list + 1
+def add_politician_variables(model: LinearModel, scenario: Scenario,
+                             locks: Locks = NO_LOCKS) -> PoliticianVariables:
+    """One 0/1 variable per (politician, committee), scoring :meth:`Scenario.score`; held at
+    0 for a politician who withdrew."""
     n_c = len(scenario.mandates)
     n_p = len(scenario.politicians)
     score = np.zeros((n_p, n_c))
     position = {cid: k for k, cid in enumerate(scenario.committee_ids)}
     for i, p in enumerate(scenario.politicians):
-        for r, cid in enumerate(p.preferences, start=1):
-            score[i, position[cid]] = top - r
+        for cid in p.preferences:
+            score[i, position[cid]] = scenario.score(p, cid)
+    upper = np.ones((n_p, n_c))
+    upper[[i for i, p in enumerate(scenario.politicians) if p.id in locks.withdrawn], :] = 0
     var_politician = np.repeat(np.arange(n_p, dtype=np.int64), n_c)
     var_committee = np.tile(np.arange(n_c, dtype=np.int64), n_p)
     first = model.n_vars
-    model.add_variables(np.zeros(n_p * n_c), np.ones(n_p * n_c), score.ravel())
+    model.add_variables(np.zeros(n_p * n_c), upper.ravel(), score.ravel())
     return PoliticianVariables(var_politician, var_committee, first)
 
 
@@ -46,17 +51,58 @@ def add_politician_seat_rules(model: LinearModel, scenario: Scenario,
                               v: PoliticianVariables) -> None:
     """Rule 1 (politicians): each committee seats exactly ``politician_seats`` politicians."""
     seats = np.array([as_limit(m.politician_seats) for m in scenario.mandates], dtype=np.float64)
-    model.add_group_rows([f"{cid}/seats/politicians" for cid in scenario.committee_ids],
+    model.add_group_rows([rule_name(RuleKind.POLITICIAN_SEATS, cid)
+                          for cid in scenario.committee_ids],
                          _columns(v), v.var_committee, seats, seats)
 
 
-def add_time_budget_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariables) -> None:
-    """Rule 6: each politician sits on between ``min_committees`` and ``max_committees``."""
-    low = np.array([as_limit(p.min_committees) for p in scenario.politicians], dtype=np.float64)
-    high = np.array([np.inf if p.max_committees is None else as_limit(p.max_committees)
-                     for p in scenario.politicians], dtype=np.float64)
-    model.add_group_rows([f"politician/{p.id}/committees" for p in scenario.politicians],
-                         _columns(v), v.var_politician, low, high)
+def add_time_budget_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariables,
+                          locks: Locks = NO_LOCKS) -> None:
+    """Rule 6: each politician sits on between ``min_committees`` and ``max_committees``; a
+    politician who withdrew is released from the minimum."""
+    rules = scenario.rules()
+    budgets = [rules[rule_name(RuleKind.POLITICIAN, key=p.id)] for p in scenario.politicians]
+    low = np.array([0.0 if p.id in locks.withdrawn else as_limit(r.low)
+                    for p, r in zip(scenario.politicians, budgets, strict=True)],
+                   dtype=np.float64)
+    high = np.array([np.inf if r.high is None else as_limit(r.high) for r in budgets],
+                    dtype=np.float64)
+    model.add_group_rows([r.name for r in budgets], _columns(v), v.var_politician, low, high)
+
+
+def add_lock_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariables,
+                   locks: Locks) -> None:
+    """Locks on politicians' seats: a forced seat holds (a row at 1), a forbidden one does not
+    (a row at 0)."""
+    column = _column_of(scenario, v)
+    for rule in locks.rules().values():
+        pair = (str(rule.key), str(rule.committee))
+        if pair in column:
+            model.add_row(rule.name, [column[pair]], rule.low, rule.low)
+        elif rule.key in {p.id for p in scenario.politicians}:
+            # A committee not in the scenario: nobody sits there, so a forced seat fails.
+            model.add_row(rule.name, [], rule.low, rule.low)
+
+
+def _column_of(scenario: Scenario, v: PoliticianVariables) -> dict[tuple[str, str], int]:
+    ids = scenario.committee_ids
+    return {(scenario.politicians[i].id, ids[k]): v.first_var + j
+            for j, (i, k) in enumerate(zip(v.var_politician.tolist(), v.var_committee.tolist(),
+                                           strict=True))}
+
+
+def tier_costs(scenario: Scenario, v: PoliticianVariables, locks: Locks,
+               n_vars: int) -> list[np.ndarray]:
+    """Each tier of ``locks`` as costs over the politicians' model columns."""
+    column = _column_of(scenario, v)
+    out = []
+    for tier in locks.tiers:
+        costs = np.zeros(n_vars)
+        for pair, weight in tier.items():
+            if pair in column:
+                costs[column[pair]] += weight
+        out.append(costs)
+    return out
 
 
 def _party_index(scenario: Scenario) -> tuple[list[str], IntArray]:
@@ -81,13 +127,13 @@ def add_party_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariabl
         for k, m in enumerate(scenario.mandates):
             if m.politician_seats > council.max_per_party:
                 groups = var_party[v.var_committee == k]
-                model.add_group_rows([f"{m.id}/council/max_per_party"] * n_parties,
+                model.add_group_rows([rule_name(RuleKind.MAX_PER_PARTY, m.id)] * n_parties,
                                      cols[v.var_committee == k], groups,
                                      np.zeros(n_parties),
                                      np.full(n_parties, as_limit(council.max_per_party)))
     if council.min_parties > 0:
         for k, m in enumerate(scenario.mandates):
-            rule = f"{m.id}/council/min_parties"
+            rule = rule_name(RuleKind.MIN_PARTIES, m.id)
             if m.politician_seats == 0:
                 continue  # a committee without politician seats has no parties to mix
             present = model.add_variables(np.zeros(n_parties), np.ones(n_parties),
@@ -115,11 +161,14 @@ def lot_weights(scenario: Scenario, v: PoliticianVariables, seed: int,
     return Lot(weights=out)
 
 
-def build_politician_model(scenario: Scenario) -> tuple[LinearModel, PoliticianVariables]:
-    """The politicians' model: variables and every politician rule, composed."""
+def build_politician_model(scenario: Scenario, locks: Locks = NO_LOCKS
+                           ) -> tuple[LinearModel, PoliticianVariables]:
+    """The politicians' model: variables and every politician rule, composed (with the locks
+    of a re-plan)."""
     model = LinearModel()
-    v = add_politician_variables(model, scenario)
+    v = add_politician_variables(model, scenario, locks)
     add_politician_seat_rules(model, scenario, v)
-    add_time_budget_rules(model, scenario, v)
+    add_time_budget_rules(model, scenario, v, locks)
     add_party_rules(model, scenario, v)
+    add_lock_rules(model, scenario, v, locks)
     return model, v

@@ -19,7 +19,7 @@ A quota minimum of ``10**15`` thus gives the same model as a minimum equal to th
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +40,7 @@ def seat_rules(scenario: Scenario) -> set[str]:
 
 
 def solve_relaxed(model: LinearModel, hard: set[str], run: Run, time_limit: float | None,
-                  seed: int) -> LinearSolution:
+                  seed: int, *, tiers: Sequence[np.ndarray] = ()) -> LinearSolution:
     """Solve ``model`` breaking the fewest rules not in ``hard`` by the smallest total shortfall.
 
     Returns the solution over the model's own variables (the slacks dropped), with status
@@ -48,6 +48,9 @@ def solve_relaxed(model: LinearModel, hard: set[str], run: Run, time_limit: floa
     bound (equal to the objective when the score is proven best too); ``feasible`` when the
     time limit came first (the best plan found, not proven least); ``infeasible`` when even
     the seat rules cannot all be met; ``time_limit`` when no plan was found in time.
+
+    ``tiers`` (objectives over the model's columns, such as the seats of a plan in force
+    kept) come after the shortfall and before the score, each as a stage of its own.
 
     Without a time limit every stage runs to proof, so the result does not depend on the
     machine's speed. With one, each stage gets what is left of it; a stage that finds no plan
@@ -71,14 +74,20 @@ def solve_relaxed(model: LinearModel, hard: set[str], run: Run, time_limit: floa
     seconds = 0.0
     proven = True
     last_x: np.ndarray | None = None
-    for counted in (elastic.flags, elastic.slacks, None):
+    stages: list[np.ndarray | None] = []
+    for counted in (elastic.flags, elastic.slacks):
+        obj = np.zeros(elastic.model.n_vars)
+        obj[counted] = -1.0
+        stages.append(obj)
+    for tier in tiers:
+        obj = np.zeros(elastic.model.n_vars)
+        obj[:n] = tier
+        stages.append(obj)
+    stages.append(None)
+    for stage in stages:
         if last_x is not None and out_of_time():
             break
-        if counted is None:
-            obj = score
-        else:
-            obj = np.zeros(elastic.model.n_vars)
-            obj[counted] = -1.0
+        obj = score if stage is None else stage
         found = run(_with(elastic.model, obj), left(), seed)
         seconds += found.seconds
         if found.x is None:
@@ -86,7 +95,7 @@ def solve_relaxed(model: LinearModel, hard: set[str], run: Run, time_limit: floa
                 return LinearSolution(found.status, None, None, None, seconds)
             break
         last_x = found.x
-        if counted is None:
+        if stage is None:
             x = found.x[:n]
             value = float(score[:n] @ x)
             bound = value if found.status == "optimal" else found.bound
@@ -95,12 +104,13 @@ def solve_relaxed(model: LinearModel, hard: set[str], run: Run, time_limit: floa
             return LinearSolution("optimal" if proven else "feasible", x, value, bound, seconds)
         proven = proven and found.status == "optimal"
         # Later stages keep this stage's best (the value found, when not proven).
-        best = float(np.rint(-(found.objective or 0.0)))
-        elastic.model.add_row("_relax/limit", counted, -np.inf, best)
+        best = float(np.rint(found.objective or 0.0))
+        nonzero = np.flatnonzero(obj)
+        elastic.model.add_row("_relax/limit", nonzero, best, np.inf, obj[nonzero])
     # Out of time before the last stage ended: the plan of the last stage that found one.
     assert last_x is not None
     x = last_x[:n]
-    stages_done = proven and counted is None
+    stages_done = proven and stage is None
     return LinearSolution("optimal" if stages_done else "feasible", x,
                           float(score[:n] @ x), None, seconds)
 

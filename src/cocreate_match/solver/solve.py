@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._validate import check_whole
+from ..changes import plan_changes
 from ..check import check_plan
 from ..errors import InputError, Problem
 from ..explanation import Context
@@ -23,6 +25,7 @@ from .backends import SOLVERS, Backend
 from .citizens import CitizenTypes, build_citizen_model, draw_citizens
 from .conflicts import explain_model
 from .linear import LinearModel, LinearSolution
+from .locks import NO_LOCKS, Locks
 from .politicians import PoliticianVariables, build_politician_model
 from .relax import seat_rules, solve_relaxed
 
@@ -59,6 +62,9 @@ def solve(
     relax: bool = False,
     explain: bool = True,
     fair: bool = False,
+    keep: Plan | None = None,
+    force: Iterable[tuple[str, str]] = (),
+    forbid: Iterable[tuple[str, str]] = (),
 ) -> SolveResult:
     """Find a plan that meets every rule and scores best on the default objective.
 
@@ -99,7 +105,19 @@ def solve(
         score instead: every citizen gets the most equal chance of a seat that the rules and
         the optimal score allow, and ``result.chances`` gives each citizen's chance. Takes
         longer (see :func:`~cocreate_match.lottery`); the lottery is over citizens, and the
-        politicians' seats are the ordinary solve's. Not with ``relax``.
+        politicians' seats are the ordinary solve's. Not with ``relax`` or locks.
+    keep : Plan or None
+        A plan in force, to change as little as the rules allow: the objective becomes
+        *fewest changed seats* first (every seat of ``keep`` the new plan does not hold is one
+        move), then the score, then the lot. ``result.moves`` is the number of moves,
+        proven minimal when the status is OPTIMAL, and ``result.changes`` lists each change.
+        People who withdrew from ``keep`` (:attr:`Plan.withdrawn`) stay out, and the new
+        plan records them too. Seats on committees that are no longer in the scenario
+        (cancelled) cannot be kept and count as moves.
+    force, forbid : iterable of (person id, committee id)
+        Seats that must hold, and seats that must not. Each is a rule of its own, named
+        ``lock/force/<committee>/<person>`` or ``lock/forbid/<committee>/<person>``, so that
+        an impossible lock is explained like any other rule.
 
     Returns
     -------
@@ -132,13 +150,19 @@ def solve(
     >>> check_plan(scenario, result.plan)
     ()
     """
-    if not isinstance(fair, bool) or (fair and relax is True):
-        raise InputError([Problem(
-            message="must be True or False, and not True together with relax=True",
-            column="fair", value=fair)])
+    locks, problems = replan_locks(scenario, keep, force, forbid)
+    if not isinstance(fair, bool) or (fair and (relax is True or locks != NO_LOCKS)):
+        problems.append(Problem(
+            message="must be True or False, and not True together with relax=True, keep, "
+                    "force or forbid", column="fair", value=fair))
+    if problems:
+        raise InputError(problems)
     started = time.perf_counter()
-    result = solve_parts(scenario, seed=seed, time_limit=time_limit, backend=backend,
-                         relax=relax, explain=explain).result
+    parts = solve_parts(scenario, seed=seed, time_limit=time_limit, backend=backend,
+                        relax=relax, explain=explain, locks=locks)
+    result = parts.result
+    if keep is not None:
+        result = with_changes(scenario, result, keep, parts.alike_unseated, locks)
     if not fair:
         return result
     from ..fair import fair_result
@@ -146,6 +170,82 @@ def solve(
     spent = time.perf_counter() - started
     left = None if time_limit is None else max(time_limit - spent, 0.01)
     return fair_result(scenario, seed=seed, time_limit=left, fallback=result, spent=spent)
+
+
+def replan_locks(scenario: object, keep: object, force: object,
+                 forbid: object) -> tuple[Locks, list[Problem]]:
+    """The locks of ``solve(..., keep=, force=, forbid=)``, and every problem with them."""
+    problems: list[Problem] = []
+    if keep is not None and not isinstance(keep, Plan):
+        problems.append(Problem(message="must be a Plan or None", column="keep",
+                                value=type(keep).__name__))
+    pairs: dict[str, list[tuple[str, str]]] = {}
+    for name, given in (("force", force), ("forbid", forbid)):
+        found: list[tuple[str, str]] = []
+        if isinstance(given, str) or not isinstance(given, Iterable):
+            problems.append(Problem(message="must be a list of (person id, committee id)",
+                                    column=name, value=given))
+        else:
+            for pair in given:
+                if (not isinstance(pair, tuple | list) or len(pair) != 2
+                        or not all(isinstance(x, str) for x in pair)):
+                    problems.append(Problem(message="must be a (person id, committee id) pair",
+                                            column=name, value=pair))
+                else:
+                    found.append((pair[0], pair[1]))
+        pairs[name] = list(dict.fromkeys(found))
+    if not isinstance(scenario, Scenario):
+        return NO_LOCKS, problems
+    people = {c.id for c in scenario.citizens} | {p.id for p in scenario.politicians}
+    committees = set(scenario.committee_ids)
+    for name, found in pairs.items():
+        for pid, cid in found:
+            if pid not in people:
+                problems.append(Problem(message="is not a citizen or politician of the "
+                                        "scenario", column=name, value=pid))
+            if cid not in committees:
+                problems.append(Problem(message="is not a committee of the scenario",
+                                        column=name, value=cid))
+    tiers: tuple[dict[tuple[str, str], int], ...] = ()
+    withdrawn: frozenset[str] = frozenset()
+    if isinstance(keep, Plan):
+        unknown = sorted({s.person_id for s in keep.seats} - people)
+        problems += [Problem(message="is seated in the plan to keep but is not a person of "
+                             "the scenario", column="keep", value=pid) for pid in unknown]
+        withdrawn = keep.withdrawn_ids
+        tiers = ({(s.person_id, s.committee_id): 1 for s in keep.seats
+                  if s.committee_id in committees and s.person_id in people
+                  and s.person_id not in withdrawn},)
+    if problems:
+        return NO_LOCKS, problems
+    locks = Locks(force=tuple(pairs["force"]), forbid=tuple(pairs["forbid"]),
+                  withdrawn=withdrawn, tiers=tiers)
+    return (NO_LOCKS if locks == Locks() else locks), problems
+
+
+def with_changes(scenario: Scenario, result: SolveResult, before: Plan,
+                 alike_unseated: Callable[[str], bool], locks: Locks) -> SolveResult:
+    """``result`` with the moves and changes against the plan ``before``, and its plan
+    carrying ``before``'s withdrawals."""
+    if result.plan is None:
+        return result
+    plan = dataclasses.replace(result.plan, withdrawn=before.withdrawn,
+                               unseated_citizens=tuple(
+                                   pid for pid in result.plan.unseated_citizens
+                                   if pid not in before.withdrawn_ids),
+                               unseated_politicians=tuple(
+                                   pid for pid in result.plan.unseated_politicians
+                                   if pid not in before.withdrawn_ids))
+    changes = plan_changes(scenario, before, plan, forbidden=locks.forbid,
+                           alike_unseated=alike_unseated)
+    kept = {(s.committee_id, s.person_id) for s in plan.seats}
+    moves = sum(1 for s in before.seats if (s.committee_id, s.person_id) not in kept)
+    message = result.message + (
+        f" {moves} seat{'s' if moves != 1 else ''} of the plan in force changed"
+        + (", the fewest the rules allow (proven)." if result.status is Status.OPTIMAL
+           else " (not proven fewest)."))
+    return dataclasses.replace(result, plan=plan, moves=moves, changes=changes,
+                               message=message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +256,13 @@ class SolvedParts:
     politician_vars: PoliticianVariables
     politician_x: np.ndarray
     politician_score: int
+    # Whether someone alike to a seated citizen (same group) stayed unseated.
+    alike_unseated: Callable[[str], bool] = lambda pid: False
 
 
 def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None = None,
                 backend: Backend | str = Backend.HIGHS, relax: bool = False,
-                explain: bool = False) -> SolvedParts:
+                explain: bool = False, locks: Locks = NO_LOCKS) -> SolvedParts:
     """:func:`solve`, keeping the politicians' half of the solution apart."""
     problems = argument_problems(scenario, seed, time_limit)
     for name, flag in (("relax", relax), ("explain", explain)):
@@ -173,8 +275,10 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
     deadline = None if time_limit is None else started + time_limit
 
     build_start = time.perf_counter()
-    citizen_model, types = build_citizen_model(scenario)
-    politician_model, seats = build_politician_model(scenario)
+    citizen_model, types = build_citizen_model(scenario, locks=locks)
+    politician_model, seats = build_politician_model(scenario, locks)
+    tiers = (citizen_half.tier_costs(scenario, types, locks, citizen_model.n_vars),
+             politician_half.tier_costs(scenario, seats, locks, politician_model.n_vars))
 
     parts: list[_Part] = []
     infeasible_models: list[LinearModel] = []
@@ -185,17 +289,19 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
     # The citizens' half leaves the politicians' half a quarter of the time (at most a
     # second), and its lot may take half of what is left after its first stage, so that the
     # politicians' half always has time for a plan.
-    for name, model, lot, share in (("citizens", citizen_model, lots[0], 0.5),
-                                    ("politicians", politician_model, lots[1], 1.0)):
+    hard = seat_rules(scenario) | set(locks.rules())
+    for name, model, lot, share, tier in (
+            ("citizens", citizen_model, lots[0], 0.5, tiers[0]),
+            ("politicians", politician_model, lots[1], 1.0, tiers[1])):
         remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         if remaining is not None and name == "citizens":
             remaining = max(remaining - min(1.0, 0.25 * remaining), 0.01)
-        solution = run(model, remaining, seed, secondary=lot, lot_share=share)
+        solution = run(model, remaining, seed, tiers=tier, secondary=lot, lot_share=share)
         if solution.status == "infeasible":
             infeasible_models.append(model)
         if solution.status == "infeasible" and relax:
             remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
-            solution = solve_relaxed(model, seat_rules(scenario), run, remaining, seed)
+            solution = solve_relaxed(model, hard, run, remaining, seed, tiers=tier)
         solve_time += solution.seconds
         parts.append(_Part(name, model, solution))
         if solution.status in ("infeasible", "time_limit"):
@@ -207,13 +313,25 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
         # rules had to be broken. With no plan, the half that has none is explained.
         failed = [p.model for p in parts if p.solution.status == "infeasible"]
         explanation = explain_model(scenario, (failed or infeasible_models)[0], Context(
-            list(scenario.citizens), list(scenario.politicians)), precheck(scenario),
-            deadline, seat_rules_only=result.status is Status.INFEASIBLE and relax)
+            [c for c in scenario.citizens if c.id not in locks.withdrawn],
+            [p for p in scenario.politicians if p.id not in locks.withdrawn],
+            locks=locks.rules()),
+            precheck(scenario), deadline,
+            seat_rules_only=result.status is Status.INFEASIBLE and relax)
         result = dataclasses.replace(result, explanation=explanation)
     politician = parts[-1].solution if len(parts) == 2 else None
     x = politician.x if politician is not None and politician.x is not None else np.zeros(0)
     score = round(politician.objective or 0.0) if politician is not None else 0
-    return SolvedParts(result, seats, x, score)
+    seated = result.plan.seated_citizens if result.plan is not None else frozenset()
+    group_of = {scenario.citizens[i].id: t for t, members in enumerate(types.members)
+                for i in members}
+
+    def alike_unseated(pid: str) -> bool:
+        t = group_of.get(pid)
+        return t is not None and any(scenario.citizens[i].id not in seated
+                                     for i in types.members[t])
+
+    return SolvedParts(result, seats, x, score, alike_unseated)
 
 
 def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,

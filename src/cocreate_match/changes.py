@@ -1,0 +1,157 @@
+"""What a re-plan changed: per committee, who left, who came in, and why."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import zip_longest
+from pathlib import Path
+
+from .plan import Plan, Role
+from .scenario import Scenario
+
+__all__ = ["CHANGE_COLUMNS", "Change", "plan_changes", "write_changes"]
+
+CHANGE_COLUMNS = ("committee_id", "role", "left", "left_because", "came_in", "reason",
+                  "reserve_rank", "preference_rank", "by_lot")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """One seat that changed hands on a committee.
+
+    Attributes
+    ----------
+    committee_id : str
+    role : Role
+    left, came_in : str or None
+        Who gave the seat up, and who took it (None: a seat only freed, or only added).
+    left_because : str
+        ``withdrawn`` (the person withdrew), ``cancelled`` (the committee is gone),
+        ``forbidden`` (a lock forbids the seat), or ``re-plan`` (the fewest changes that meet
+        every rule include this one); empty when nobody left.
+    reserve_rank : int or None
+        The newcomer's place among the committee's reserves in the plan before.
+    preference_rank : int or None
+        The committee's place in the newcomer's list (None: not listed).
+    by_lot : bool
+        Whether the seed decided among equally good applicants: an applicant alike to the
+        newcomer under every rule and score stayed unseated.
+    """
+
+    committee_id: str
+    role: Role
+    left: str | None
+    came_in: str | None
+    left_because: str = ""
+    reserve_rank: int | None = None
+    preference_rank: int | None = None
+    by_lot: bool = False
+
+    @property
+    def reason(self) -> str:
+        """Why the newcomer, in plain words: reserve rank, else preference rank; and the lot."""
+        if self.came_in is None:
+            return ""
+        if self.reserve_rank is not None:
+            why = f"reserve rank {self.reserve_rank}"
+        elif self.preference_rank is not None:
+            why = f"preference rank {self.preference_rank}"
+        else:
+            why = "open to any committee" if self.role is Role.CITIZEN else "not in preferences"
+        return why + ("; lot among equals" if self.by_lot else "")
+
+    def row(self) -> list[str]:
+        """The change as a row of ``changes.csv`` (columns :data:`CHANGE_COLUMNS`)."""
+        def text(value: object) -> str:
+            return "" if value is None else str(value)
+
+        return [self.committee_id, self.role.value, text(self.left), self.left_because,
+                text(self.came_in), self.reason, text(self.reserve_rank),
+                text(self.preference_rank), "yes" if self.by_lot else ""]
+
+    def __str__(self) -> str:
+        left = f"{self.left} left ({self.left_because})" if self.left else "a new seat"
+        came = f"{self.came_in} came in ({self.reason})" if self.came_in else "nobody came in"
+        return f"{self.committee_id}: {left}; {came}"
+
+
+def plan_changes(scenario: Scenario, before: Plan, after: Plan, *,
+                 forbidden: Iterable[tuple[str, str]] = (),
+                 alike_unseated: Callable[[str], bool] = lambda pid: False
+                 ) -> tuple[Change, ...]:
+    """Every seat of ``before`` that ``after`` does not keep, and every new seat, paired up
+    per committee and role.
+
+    Leavers are listed by id; newcomers by reserve rank, then preference rank, then id, and
+    the i-th leaver is paired with the i-th newcomer. ``alike_unseated(person_id)`` tells
+    whether someone alike to a newcomer under every rule stayed unseated (the lot decided).
+
+    Examples
+    --------
+    >>> from cocreate_match import Citizen, Mandate, Plan, Role, Seat
+    >>> s = Scenario(mandates=[Mandate(id="a", citizen_seats=1, politician_seats=0)],
+    ...              citizens=[Citizen(id=c, applied_to=["a"]) for c in ("x", "y")])
+    >>> one = Plan(seats=[Seat(committee_id="a", person_id="x", role=Role.CITIZEN)])
+    >>> two = Plan(seats=[Seat(committee_id="a", person_id="y", role=Role.CITIZEN)])
+    >>> [(c.left, c.came_in, c.reason) for c in plan_changes(s, one, two)]
+    [('x', 'y', 'preference rank 1')]
+    """
+    old = {(s.committee_id, s.person_id, s.role) for s in before.seats}
+    new = {(s.committee_id, s.person_id, s.role) for s in after.seats}
+    withdrawn = after.withdrawn_ids
+    forbid = set(forbidden)
+    committees = set(scenario.committee_ids)
+    order = {cid: k for k, cid in enumerate(scenario.committee_ids)}
+    keys = sorted({(cid, role.value) for cid, _, role in old ^ new},
+                  key=lambda key: (order.get(key[0], len(order)), key[0], key[1]))
+    changes: list[Change] = []
+    for cid, role_text in keys:
+        role = Role(role_text)
+        gone = sorted(pid for c, pid, r in old - new if c == cid and r is role)
+        ranked = {pid: _ranks(scenario, before, cid, role, pid)
+                  for c, pid, r in new - old if c == cid and r is role}
+        came = sorted(ranked, key=lambda pid: (_last(ranked[pid][0]), _last(ranked[pid][1]),
+                                               pid))
+        for left, came_in in zip_longest(gone, came):
+            because = ""
+            if left is not None:
+                because = ("withdrawn" if left in withdrawn else
+                           "cancelled" if cid not in committees else
+                           "forbidden" if (left, cid) in forbid else "re-plan")
+            reserve, preference = ranked[came_in] if came_in is not None else (None, None)
+            changes.append(Change(committee_id=cid, role=role, left=left, came_in=came_in,
+                                  left_because=because, reserve_rank=reserve,
+                                  preference_rank=preference,
+                                  by_lot=came_in is not None and reserve is None
+                                  and alike_unseated(came_in)))
+    return tuple(changes)
+
+
+def _ranks(scenario: Scenario, before: Plan, committee_id: str, role: Role,
+           pid: str) -> tuple[int | None, int | None]:
+    """A newcomer's (place among the committee's reserves before, preference rank)."""
+    reserves = before.reserves_for(committee_id)
+    reserve = reserves.index(pid) + 1 if pid in reserves else None
+    try:
+        person = (scenario.citizen(pid) if role is Role.CITIZEN
+                  else scenario.politician(pid))
+    except KeyError:
+        return reserve, None
+    return reserve, person.rank(committee_id)
+
+
+def _last(rank: int | None) -> float:
+    return float("inf") if rank is None else rank
+
+
+def write_changes(changes: Iterable[Change], path: str | os.PathLike[str]) -> None:
+    """Write changes as UTF-8 CSV (``changes.csv``), one row per change."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CHANGE_COLUMNS)
+    writer.writerows(c.row() for c in changes)
+    Path(path).write_text(buffer.getvalue(), encoding="utf-8")
