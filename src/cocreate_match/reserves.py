@@ -1,16 +1,21 @@
 """Ranked reserves per committee, chosen so that a seated citizen who drops out can be replaced.
 
-A reserve *can replace* a seated citizen when swapping the two breaks no rule: every profile
-and quota of the committee, every global quota, and the household rule still hold. Reserves
-are picked in rounds (rank 1 for every committee, then rank 2, ...), each time the unseated
-applicant who can replace the most seated citizens not yet covered by an earlier reserve,
-then the most in all, then the one who ranks the committee highest, then by lot.
+A reserve *can replace* a seated citizen when swapping the two makes no rule worse than the
+plan in force has it: every profile and quota of the committee, every global quota and every
+household rule that the plan meets still holds, and a rule the plan already breaks (a relaxed
+plan) is broken by no more than before. For a plan that meets every rule, that is: the swap
+breaks no rule. Each rule is read from :meth:`Scenario.rules <cocreate_match.Scenario.rules>`.
+
+Citizens who withdrew (:attr:`Plan.withdrawn <cocreate_match.Plan.withdrawn>`) are never
+reserves. Reserves are picked in rounds (rank 1 for every committee, then rank 2, ...), each
+time the unseated applicant who can replace the most seated citizens not yet covered by an
+earlier reserve, then the most in all, then the one who ranks the committee highest, then by
+lot.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -18,61 +23,69 @@ import numpy as np
 from ._validate import check_whole
 from .check import plan_in_force_problems
 from .errors import InputError
-from .mandate import CompetenceProfile, Mandate, Quota
+from .mandate import Mandate
 from .people import Citizen
 from .plan import Plan, Reserve
+from .rules import Rule, RuleKind
 from .scenario import Scenario
 
 __all__ = ["ReserveCover", "add_reserves", "reserve_cover"]
 
 
 class _Swaps:
-    """Who can replace whom on each committee of a plan, by counting."""
+    """Who can replace whom on each committee of a plan, by counting.
+
+    A swap may leave a rule broken that the plan in force already breaks, by no more, so that
+    a relaxed plan gets reserves too; a rule the plan meets must stay met.
+    """
 
     def __init__(self, scenario: Scenario, plan: Plan) -> None:
-        self.scenario = scenario
         citizens = {c.id: c for c in scenario.citizens}
         self.seated = {m.id: [citizens[pid] for pid in plan.committee(m.id).citizens
                               if pid in citizens] for m in scenario.mandates}
         everyone = [c for cs in self.seated.values() for c in cs]
-        self.households = Counter(c.household for c in everyone if c.household is not None)
-        self.global_rules = [(q, q.matches) for q in scenario.quotas]
-        self.global_counts = [sum(map(test, everyone)) for _, test in self.global_rules]
+        rules = scenario.rules().values()
+        self.households = {rule.key: rule for rule in rules if rule.kind is RuleKind.HOUSEHOLD}
+        self.members = Counter(c.household for c in everyone if c.household is not None)
+        self.global_rules = [rule for rule in rules if rule.kind is RuleKind.GLOBAL_QUOTA]
+        self.global_counts = [sum(map(rule.counts, everyone)) for rule in self.global_rules]
+        self.rules = {m.id: [rule for rule in rules if rule.committee == m.id
+                             and rule.kind in (RuleKind.PROFILE, RuleKind.QUOTA)]
+                      for m in scenario.mandates}
+        self.counts = {cid: [sum(map(rule.counts, self.seated[cid])) for rule in rules]
+                       for cid, rules in self.rules.items()}
         self._cache: dict[tuple[object, ...], frozenset[str]] = {}
-
-    def _rules(self, m: Mandate) -> list[tuple[CompetenceProfile | Quota, Callable[[Citizen],
-                                                                                    bool]]]:
-        rules: list[CompetenceProfile | Quota] = [*m.profiles, *m.quotas]
-        return [(rule, rule.matches) for rule in rules]
 
     def replaceable(self, m: Mandate, r: Citizen) -> frozenset[str]:
         """The ids of the citizens seated on ``m`` whom ``r`` can replace."""
-        rules = self._rules(m)
-        clash = r.household if r.household is not None and self.households[r.household] else None
-        key = (m.id, tuple(test(r) for _, test in rules),
-               tuple(test(r) for _, test in self.global_rules), clash)
+        # Whom r can replace depends only on which rules count r, and on r's household when
+        # someone of it is seated already.
+        clash = r.household if r.household is not None and self.members[r.household] else None
+        key = (m.id, tuple(rule.counts(r) for rule in self.rules[m.id]),
+               tuple(rule.counts(r) for rule in self.global_rules), clash)
         found = self._cache.get(key)
         if found is None:
-            found = frozenset(s.id for s in self.seated[m.id] if self._swap_ok(m, rules, s, r))
+            found = frozenset(s.id for s in self.seated[m.id] if self._swap_ok(m, s, r))
             self._cache[key] = found
         return found
 
-    def _swap_ok(self, m: Mandate, rules: list[tuple[CompetenceProfile | Quota,
-                                                     Callable[[Citizen], bool]]],
-                 s: Citizen, r: Citizen) -> bool:
-        if r.household is not None and (
-                self.households[r.household] - (s.household == r.household)) > 0:
-            return False
-        seated = self.seated[m.id]
-        for rule, test in rules:
-            count = sum(map(test, seated)) - test(s) + test(r)
-            if count < rule.min or (rule.max is not None and count > rule.max):
+    def _swap_ok(self, m: Mandate, s: Citizen, r: Citizen) -> bool:
+        if r.household is not None and r.household != s.household:
+            have = self.members[r.household]
+            if _outside(self.households[r.household], have + 1) > _outside(
+                    self.households[r.household], have):
                 return False
-        for (quota, test), count in zip(self.global_rules, self.global_counts, strict=True):
-            count += test(r) - test(s)
-            if count < quota.min or (quota.max is not None and count > quota.max):
-                return False
-        return True
+        counted = [*zip(self.rules[m.id], self.counts[m.id], strict=True),
+                   *zip(self.global_rules, self.global_counts, strict=True)]
+        return all(_outside(rule, count - rule.counts(s) + rule.counts(r))
+                   <= _outside(rule, count) for rule, count in counted)
+
+
+def _outside(rule: Rule, count: int) -> int:
+    """How far ``count`` lies outside the rule's limits (0 when the rule holds)."""
+    if rule.holds(count):
+        return 0
+    return rule.low - count if count < rule.low else count - (rule.high or 0)
 
 
 def _check(scenario: object, plan: object, count: object = 0, seed: object = 0) -> None:
@@ -85,8 +98,11 @@ def _check(scenario: object, plan: object, count: object = 0, seed: object = 0) 
 def add_reserves(scenario: Scenario, plan: Plan, count: int, *, seed: int = 0) -> Plan:
     """``plan`` with up to ``count`` ranked reserves per committee (replacing any it had).
 
-    Each reserve is an unseated citizen who can sit on the committee, and is a reserve for one
-    committee only. Ties are broken by lot with ``seed``.
+    Each reserve is an unseated citizen who can sit on the committee and has not withdrawn,
+    and is a reserve for one committee only. Reserves are chosen to cover the most seated
+    citizens they *can replace* (see the module's description; for a relaxed plan, a swap may
+    leave a rule broken as the plan breaks it, by no more). Ties are broken by lot with
+    ``seed``.
 
     Examples
     --------
@@ -102,7 +118,7 @@ def add_reserves(scenario: Scenario, plan: Plan, count: int, *, seed: int = 0) -
     rng = np.random.default_rng(seed)
     lot = {c.id: int(x) for c, x in zip(scenario.citizens,
                                         rng.permutation(len(scenario.citizens)), strict=True)}
-    taken = set(plan.seated_citizens)
+    taken = set(plan.seated_citizens) | plan.withdrawn_ids
     covered: dict[str, set[str]] = {m.id: set() for m in scenario.mandates}
     chosen: list[Reserve] = []
     # Who can replace whom does not change as reserves are chosen; only what is covered does.
@@ -125,16 +141,20 @@ def add_reserves(scenario: Scenario, plan: Plan, count: int, *, seed: int = 0) -
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReserveCover:
-    """For each seated citizen, the first reserve who can replace them without breaking a rule.
+    """For each seated citizen, the first reserve who can replace them without making a rule
+    worse (see :func:`add_reserves`).
 
     Attributes
     ----------
     first : dict of str to str or None
         Seated citizen id -> the best-ranked reserve of their committee who can replace them,
-        or None.
+        or None; committee by committee in mandate order.
+    uncovered : tuple of str
+        The seated citizens without such a reserve, in mandate order, then by id.
     """
 
     first: dict[str, str | None]
+    uncovered: tuple[str, ...]
 
     @property
     def covered(self) -> int:
@@ -155,17 +175,19 @@ def reserve_cover(scenario: Scenario, plan: Plan) -> ReserveCover:
     >>> from cocreate_match.demo import demo_scenario
     >>> s = demo_scenario()
     >>> cover = reserve_cover(s, solve(s).plan)  # a plan without reserves covers nobody
-    >>> cover.covered, cover.seated
-    (0, 100)
+    >>> cover.covered, cover.seated, len(cover.uncovered)
+    (0, 100, 100)
     """
     _check(scenario, plan)
     swaps = _Swaps(scenario, plan)
     citizens = {c.id: c for c in scenario.citizens}
     first: dict[str, str | None] = {}
+    uncovered: list[str] = []
     for m in scenario.mandates:
         reserves = [citizens[pid] for pid in plan.reserves_for(m.id) if pid in citizens]
         can = [swaps.replaceable(m, r) for r in reserves]
         for s in swaps.seated[m.id]:
             first[s.id] = next((r.id for r, ids in zip(reserves, can, strict=True)
                                 if s.id in ids), None)
-    return ReserveCover(first=first)
+        uncovered += sorted(s.id for s in swaps.seated[m.id] if first[s.id] is None)
+    return ReserveCover(first=first, uncovered=tuple(uncovered))
