@@ -21,8 +21,8 @@ def adhoc_invitations(scenario: Scenario, plan: Plan, committee: str, profile: s
                       seed: int = 0) -> tuple[str, ...]:
     """Up to ``count`` citizens to invite to one meeting of ``committee`` for ``profile``.
 
-    Candidates are citizens not seated in ``plan`` who fit the committee's competence profile
-    and applied to the committee (or to any). Those invited least often before (``invited``
+    Candidates are citizens not seated in ``plan`` and not withdrawn from it who fit the
+    committee's competence profile and applied to the committee (or to any). Those invited least often before (``invited``
     lists earlier invitations, one id per invitation, repeats allowed) come first; ties are
     drawn by lot with ``seed``. Over repeated calls that pass on the growing list, invitations
     spread evenly: no candidate is invited twice more than another. Fewer than ``count`` come
@@ -53,9 +53,10 @@ def adhoc_invitations(scenario: Scenario, plan: Plan, committee: str, profile: s
     assert isinstance(earlier, list)
     mandate = scenario.mandate(committee)
     wanted = next(p for p in mandate.profiles if p.name == profile)
-    seated = plan.seated_citizens
+    # Whoever withdrew is out of the process, not only off the committees.
+    away = plan.seated_citizens | plan.withdrawn_ids
     times = Counter(earlier)
-    candidates = [c.id for c in scenario.citizens if c.id not in seated
+    candidates = [c.id for c in scenario.citizens if c.id not in away
                   and c.can_sit_on(committee) and wanted.matches(c)]
     lot = np.random.default_rng(seed).permutation(len(candidates))
     order = sorted(range(len(candidates)), key=lambda i: (times[candidates[i]], lot[i]))
