@@ -12,7 +12,7 @@ from .explanation import ExplainedRule, Explanation
 from .findings import Finding, precheck
 from .generate import generate_scenario
 from .invitations import adhoc_invitations
-from .lottery import Lottery, UniformLottery, lottery
+from .lottery import Lottery, LotteryMethod, UniformLottery, lottery
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import Attributes, Citizen, Politician
 from .plan import Committee, Plan, Reserve, Role, Seat, Withdrawal, read_plan
@@ -38,6 +38,7 @@ __all__ = [
     "Finding",
     "InputError",
     "Lottery",
+    "LotteryMethod",
     "Mandate",
     "Plan",
     "Politician",

@@ -12,6 +12,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -31,9 +32,45 @@ if TYPE_CHECKING:
     from .solver.citizens import CitizenTypes
     from .solver.linear import LinearModel
 
-__all__ = ["METHODS", "Lottery", "UniformLottery", "lottery"]
+__all__ = ["Lottery", "LotteryMethod", "UniformLottery", "lottery"]
 
-METHODS = ("leximin", "maximin", "legacy")
+
+class LotteryMethod(StrEnum):
+    """How :func:`lottery` spreads the chances of a seat.
+
+    A string enum: each member equals, and prints as, its value, so ``"leximin"`` may be
+    given wherever a method is asked for.
+
+    LEXIMIN
+        The smallest chance of a seat is as large as possible, then the next smallest, and so
+        on (Flanigan et al., Nature 2021).
+    MAXIMIN
+        Only the smallest chance is made as large as possible.
+    LEGACY
+        The baseline: equally likely random-priority plans; it proves nothing.
+
+    Examples
+    --------
+    >>> LotteryMethod.parse("maximin") is LotteryMethod.MAXIMIN, f"{LotteryMethod.LEXIMIN}"
+    (True, 'leximin')
+    """
+
+    LEXIMIN = "leximin"
+    MAXIMIN = "maximin"
+    LEGACY = "legacy"
+
+    @classmethod
+    def parse(cls, value: LotteryMethod | str) -> LotteryMethod:
+        """The method named by ``value``; InputError (column ``method``) for any other."""
+        if isinstance(value, LotteryMethod):
+            return value
+        try:
+            return cls(value)
+        except ValueError:
+            names = ", ".join(repr(m.value) for m in cls)
+            raise InputError([Problem(message=f"must be one of {names}", column="method",
+                                      value=value)]) from None
+
 # A chance this close to 0 or 1 counts as 0 or 1 (probabilities are exact to about 1e-9).
 _CHANCE_TOLERANCE = 1e-7
 
@@ -66,8 +103,8 @@ class Lottery:
 
     Attributes
     ----------
-    method : str
-        ``"leximin"``, ``"maximin"`` or ``"legacy"``.
+    method : LotteryMethod
+        A string enum: it equals and prints as ``"leximin"``, ``"maximin"`` or ``"legacy"``.
     status : Status
         OPTIMAL when the method's levels are proven; INFEASIBLE when no plan meets every rule
         (then there are no panels); TIME_LIMIT when the time limit stopped it (the
@@ -83,7 +120,7 @@ class Lottery:
     seed : int
     """
 
-    method: str
+    method: LotteryMethod
     status: Status
     scenario: Scenario = field(repr=False)
     groups: tuple[tuple[int, ...], ...] = field(repr=False)
@@ -287,7 +324,7 @@ def _check_seed(seed: object, name: str) -> None:
 def lottery(
     scenario: Scenario,
     *,
-    method: str = "leximin",
+    method: LotteryMethod | str = LotteryMethod.LEXIMIN,
     seed: int = 0,
     quality_floor: float | None = None,
     samples: int = 200,
@@ -299,7 +336,7 @@ def lottery(
     Parameters
     ----------
     scenario : Scenario
-    method : {"leximin", "maximin", "legacy"}
+    method : LotteryMethod or {"leximin", "maximin", "legacy"}
         ``"leximin"`` (Flanigan et al., Nature 2021): the smallest chance of a seat is as
         large as possible, then the next smallest, and so on, over all committees together.
         ``"maximin"``: only the smallest. ``"legacy"``: the baseline of ``samples`` equally
@@ -334,6 +371,9 @@ def lottery(
     ...              citizens=[Citizen(id=c, applied_to=["a"]) for c in ("x", "y", "z", "w")])
     >>> {pid: round(p, 6) for pid, p in lottery(s).probabilities().items()}
     {'x': 0.25, 'y': 0.25, 'z': 0.25, 'w': 0.25}
+    >>> found = lottery(s, method=LotteryMethod.MAXIMIN)
+    >>> found.method is LotteryMethod.MAXIMIN, found.method == "maximin", f"{found.method}"
+    (True, True, 'maximin')
     """
     from .solver.leximin import (
         PanelLottery,
@@ -344,9 +384,11 @@ def lottery(
     from .solver.solve import argument_problems, politicians_on, solve_parts
 
     problems = argument_problems(scenario, seed, time_limit)
-    if method not in METHODS:
-        problems.append(Problem(message=f"must be one of {', '.join(map(repr, METHODS))}",
-                                column="method", value=method))
+    chosen = LotteryMethod.LEXIMIN  # only until parsed; a bad method raises below
+    try:
+        chosen = LotteryMethod.parse(method)
+    except InputError as err:  # reported together with the other bad arguments
+        problems += err.problems
     if quality_floor is not None and (isinstance(quality_floor, bool) or not isinstance(
             quality_floor, int | float) or not 0.0 <= quality_floor <= 1.0):
         problems.append(Problem(message="must be a number between 0 and 1, or None",
@@ -366,7 +408,7 @@ def lottery(
     floor = None
     if result.status is not Status.OPTIMAL:
         status = Status.INFEASIBLE if result.status is Status.INFEASIBLE else Status.TIME_LIMIT
-        return _empty(method, status, scenario, types, result.objective, start, seed)
+        return _empty(chosen, status, scenario, types, result.objective, start, seed)
     assert result.objective is not None
     seatable = None
     if quality_floor is not None:
@@ -375,7 +417,7 @@ def lottery(
         try:
             seatable = seatable_groups(model, types, deadline=deadline, progress=say)
         except TimeoutError:
-            return _empty(method, Status.TIME_LIMIT, scenario, types, result.objective,
+            return _empty(chosen, Status.TIME_LIMIT, scenario, types, result.objective,
                           start, seed)
         floor = math.ceil(quality_floor * result.objective - 1e-9)
         citizen_floor = floor - parts.politician_score
@@ -383,18 +425,19 @@ def lottery(
         model.add_row("lottery/quality_floor", cols, citizen_floor, np.inf,
                       types.var_score.astype(np.float64))
     try:
-        if method == "legacy":
+        if chosen is LotteryMethod.LEGACY:
             found: PanelLottery = random_priority_lottery(
                 model, types, samples=samples, rng=np.random.default_rng(seed),
                 deadline=deadline, progress=say)
         else:
-            found = column_lottery(model, types, levels=1 if method == "maximin" else None,
-                                   deadline=deadline, progress=say)
+            levels = 1 if chosen is LotteryMethod.MAXIMIN else None
+            found = column_lottery(model, types, levels=levels, deadline=deadline,
+                                   progress=say)
     except TimeoutError:
-        return _empty(method, Status.TIME_LIMIT, scenario, types, result.objective, start,
+        return _empty(chosen, Status.TIME_LIMIT, scenario, types, result.objective, start,
                       seed)
     return Lottery(
-        method=method, status=Status.OPTIMAL if found.complete else Status.TIME_LIMIT,
+        method=chosen, status=Status.OPTIMAL if found.complete else Status.TIME_LIMIT,
         scenario=scenario, groups=types.members,
         var_group=types.var_type, var_committee=types.var_committee, panels=found.panels,
         weights=found.weights,
@@ -414,7 +457,7 @@ def _citizen_model(scenario: Scenario, *, grouped_by_rank: bool) -> tuple[Linear
     return build_citizen_model(scenario, ranks=grouped_by_rank)
 
 
-def _empty(method: str, status: Status, scenario: Scenario, types: CitizenTypes,
+def _empty(method: LotteryMethod, status: Status, scenario: Scenario, types: CitizenTypes,
            optimum: int | None, start: float, seed: int) -> Lottery:
     return Lottery(method=method, status=status, scenario=scenario, groups=types.members,
                    var_group=types.var_type, var_committee=types.var_committee, panels=(),
