@@ -22,11 +22,11 @@ def adhoc_invitations(scenario: Scenario, plan: Plan, committee: str, profile: s
     """Up to ``count`` citizens to invite to one meeting of ``committee`` for ``profile``.
 
     Candidates are citizens not seated in ``plan`` and not withdrawn from it who fit the
-    committee's competence profile and applied to the committee (or to any). Those invited least often before (``invited``
-    lists earlier invitations, one id per invitation, repeats allowed) come first; ties are
-    drawn by lot with ``seed``. Over repeated calls that pass on the growing list, invitations
-    spread evenly: no candidate is invited twice more than another. Fewer than ``count`` come
-    back when there are fewer candidates.
+    committee's competence profile and applied to the committee (or to any). Those invited
+    least often before (``invited`` lists earlier invitations, one id per invitation, repeats
+    allowed) come first; ties are drawn by lot with ``seed``. Over repeated calls that pass on
+    the growing list, invitations spread evenly: no candidate is invited twice more than
+    another. Fewer than ``count`` come back when there are fewer candidates.
 
     Raises
     ------
