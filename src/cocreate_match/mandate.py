@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ._validate import as_tuple, check_count, check_id, check_limits, check_text, raise_if
 from .errors import Problem
+from .people import MISSING_VALUE, check_value
 
 if TYPE_CHECKING:
     from .people import Citizen
@@ -62,6 +63,8 @@ class Quota:
 
     On a :class:`Mandate` it counts that committee's seated citizens; on a
     :class:`~cocreate_match.Scenario` it counts the seated citizens of all committees together.
+    ``value`` must not be empty: an empty value means a missing attribute, which no quota
+    counts (see :class:`~cocreate_match.Attributes`).
 
     Examples
     --------
@@ -77,9 +80,13 @@ class Quota:
     def __post_init__(self) -> None:
         problems = (
             check_id(self.attribute, "attribute")
-            + check_text(self.value, "value")
+            + check_value(self.value, "value")
             + check_limits(self.min, self.max)
         )
+        if self.value == MISSING_VALUE:
+            problems.append(Problem(
+                message="must not be empty: an empty value means a missing attribute, and a "
+                        "quota on it could count nobody", column="value", value=self.value))
         raise_if(problems)
 
     @property

@@ -17,21 +17,31 @@ from .errors import Problem
 
 __all__ = ["Attributes", "Citizen", "Politician"]
 
+# The value of a missing attribute, as an empty cell of citizens.csv holds it.
+MISSING_VALUE = ""
+
 
 class Attributes(Mapping[str, str]):
     """An immutable, hashable mapping of a citizen's demographic attributes.
 
+    An empty value means the attribute is missing: it is dropped, so ``{"gender": ""}`` and
+    ``{}`` are the same attributes (an empty cell of ``citizens.csv`` reads this way). A quota
+    never counts a citizen whose attribute is missing.
+
     Examples
     --------
-    >>> a = Attributes({"gender": "female", "district": "north"})
+    >>> a = Attributes({"gender": "female", "district": "north", "age": ""})
     >>> a["district"], len(a), dict(a) == {"district": "north", "gender": "female"}
     ('north', 2, True)
+    >>> "age" in a
+    False
     """
 
     __slots__ = ("_items",)
 
     def __init__(self, items: Mapping[str, str] | None = None) -> None:
-        self._items: dict[str, str] = dict(sorted((items or {}).items()))
+        self._items: dict[str, str] = dict(
+            sorted((k, v) for k, v in (items or {}).items() if v != MISSING_VALUE))
 
     def __getitem__(self, key: str) -> str:
         return self._items[key]
@@ -54,6 +64,16 @@ class Attributes(Mapping[str, str]):
         return f"Attributes({self._items!r})"
 
 
+def check_value(value: object, column: str) -> list[Problem]:
+    """An attribute value: a string without surrounding spaces (empty means missing)."""
+    if not isinstance(value, str):
+        return check_text(value, column)
+    if value != value.strip():
+        return [Problem(message="must not start or end with spaces (or other white space)",
+                        column=column, value=value)]
+    return []
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Citizen:
     """A citizen who applied to sit on a task committee.
@@ -72,7 +92,9 @@ class Citizen:
     household : str or None
         At most one citizen per household is seated, over all committees.
     attributes : mapping of str to str
-        Demographic attributes, matched by quotas.
+        Demographic attributes, matched by quotas. An empty value means the attribute is
+        missing (see :class:`Attributes`); a value must not start or end with spaces, which a
+        cell of ``citizens.csv`` could not hold.
 
     Examples
     --------
@@ -80,6 +102,9 @@ class Citizen:
     ...             attributes={"gender": "female"})
     >>> c.rank("youth"), c.rank("culture"), c.attributes["gender"]
     (2, None, 'female')
+    >>> Citizen(id="c2", applied_to=["a"], attributes={"gender": ""}) == Citizen(
+    ...     id="c2", applied_to=["a"])  # an empty value is a missing attribute
+    True
     """
 
     id: str
@@ -108,7 +133,7 @@ class Citizen:
                                     value=self.attributes))
         else:
             for key, value in self.attributes.items():
-                problems += check_id(key, "attributes") + check_text(value, str(key))
+                problems += check_id(key, "attributes") + check_value(value, str(key))
             if not isinstance(self.attributes, Attributes):
                 object.__setattr__(self, "attributes", Attributes(self.attributes))
         raise_if(problems)
