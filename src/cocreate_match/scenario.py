@@ -11,6 +11,7 @@ from .errors import InputError, Problem
 from .mandate import Mandate, Quota
 from .people import Citizen, Politician
 from .rules import Rule, RuleKind, rule_name
+from .tables import Table, frame_to_table, read_people
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -180,7 +181,8 @@ class Scenario:
         ``id`` and ``applied_to`` (``;``-separated string or a list; ``*`` for any committee),
         may have ``tags`` and ``household``, and every other column is an attribute.
         Politicians need ``id`` and ``party``, and may have ``preferences``,
-        ``min_committees`` and ``max_committees``. Problems name the frame's row labels.
+        ``min_committees`` and ``max_committees``. Problems name the frame's row labels; an
+        empty, ``None`` or NaN cell is a missing attribute.
 
         Examples
         --------
@@ -194,16 +196,10 @@ class Scenario:
         >>> s.citizens[0].open_to_any, s.citizens[0].attributes["gender"]
         (True, 'female')
         """
-        from .tables import frame_to_table, read_people
-
-        tables = {
-            "citizens": frame_to_table(citizens, "citizens"),
-            "politicians": frame_to_table(politicians, "politicians"),
-        }
-        return read_people(
+        return build_scenario(
             mandates=tuple(mandates),
-            citizens=tables["citizens"],
-            politicians=tables["politicians"],
+            citizens=frame_to_table(citizens, "citizens"),
+            politicians=frame_to_table(politicians, "politicians"),
             council=council or CouncilRules(),
             quotas=tuple(quotas),
         )
@@ -347,3 +343,55 @@ def relocate(err: InputError, places: Mapping[str, tuple[str, Sequence[int | str
                 p = replace(p, file=file)
         mapped.append(p)
     return InputError(mapped)
+
+def build_scenario(
+    *,
+    mandates: tuple[Mandate, ...] | None,
+    citizens: Table | None,
+    politicians: Table | None,
+    council: CouncilRules,
+    quotas: tuple[Quota, ...],
+    toml_places: Mapping[str, tuple[str, Sequence[str]]] | None = None,
+    problems: Sequence[Problem] = (),
+    attribute_columns: frozenset[str] | None = None,
+) -> Scenario:
+    """Parse both tables and build the scenario, raising one InputError with every problem.
+
+    A ``None`` in place of the mandates or a table means it could not be read (the reason is
+    among ``problems``): the rows of the other tables are still checked, but not the references
+    between them. ``problems`` are problems found earlier (in the mandates file, say), reported
+    together with these. ``toml_places`` maps :data:`MANDATES` and :data:`QUOTAS`
+    to the file and the TOML section of each item. ``attribute_columns`` are
+    the citizens' attribute columns when the caller already reported each quota attribute
+    that is not one of them, so that the scenario's own check would only repeat it.
+    """
+    found = list(problems)
+    read_c, read_p = read_people(citizens, politicians, found)
+    if mandates is None or read_c is None or read_p is None:
+        # Without all three parts the references between them cannot be checked.
+        if not found:  # pragma: no cover - a caller passing None has a problem to report
+            raise ValueError("build_scenario needs a problem for each part it could not read")
+        raise InputError(found)
+    try:
+        scenario = Scenario(mandates=mandates, citizens=read_c.items,
+                            politicians=read_p.items, council=council, quotas=quotas)
+    except InputError as err:
+        places: dict[str, tuple[str, Sequence[int | str]]] = {
+            CITIZENS: (read_c.table.file, read_c.labels),
+            POLITICIANS: (read_p.table.file, read_p.labels),
+        }
+        for p in relocate(err, places).problems:
+            if (attribute_columns is not None and p.file in (MANDATES, QUOTAS)
+                    and p.column == "attribute" and p.value not in attribute_columns):
+                continue
+            if toml_places is not None and p.file is not None and p.file in toml_places:
+                file, sections = toml_places[p.file]
+                section = sections[p.row] if isinstance(p.row, int) else None
+                p = replace(p, file=file, section=section, row=None)
+            found.append(p)
+        if not found:  # pragma: no cover - every problem skipped was reported by the caller
+            raise
+    if found:
+        unique = {str(p): p for p in found}  # a duplicate id is found twice; say it once
+        raise InputError(list(unique.values()))
+    return scenario

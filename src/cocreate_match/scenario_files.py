@@ -14,8 +14,8 @@ from typing import Any
 from ._validate import ANY_COMMITTEE, LIST_SEPARATOR
 from .errors import InputError, Problem
 from .mandate import CompetenceProfile, Mandate, Quota
-from .scenario import MANDATES, QUOTAS, CouncilRules, Scenario
-from .tables import CITIZEN_COLUMNS, CITIZEN_REQUIRED, Table, read_csv, read_people, read_text
+from .scenario import MANDATES, QUOTAS, CouncilRules, Scenario, build_scenario
+from .tables import CITIZEN_COLUMNS, CITIZEN_REQUIRED, Table, read_csv, read_text
 
 __all__ = ["load_scenario", "save_scenario"]
 
@@ -69,19 +69,20 @@ def load_scenario(directory: str | os.PathLike[str]) -> Scenario:
     citizens = read_csv(root / CITIZENS_FILE, CITIZENS_FILE, problems)
     politicians = read_csv(root / POLITICIANS_FILE, POLITICIANS_FILE, problems)
     if parsed is None:
-        return read_people(mandates=None, citizens=citizens, politicians=politicians,
-                           council=CouncilRules(), quotas=(), problems=problems)
+        return build_scenario(mandates=None, citizens=citizens, politicians=politicians,
+                              council=CouncilRules(), quotas=(), problems=problems)
     # With a broken header, the columns are unknown; the header problems say why.
-    columns_known = citizens is not None and all(c in citizens.header for c in CITIZEN_REQUIRED)
-    if citizens is not None and columns_known:
+    columns = None
+    if citizens is not None and all(c in citizens.header for c in CITIZEN_REQUIRED):
+        columns = frozenset(_attribute_columns(citizens))
         problems += _attribute_problems(parsed, citizens)
-    return read_people(
+    return build_scenario(
         # No committee means nothing to check references against; the reason is reported.
         mandates=parsed.mandates or None, citizens=citizens, politicians=politicians,
         council=parsed.council, quotas=parsed.quotas,
         toml_places={MANDATES: (MANDATES_FILE, parsed.mandate_sections),
                      QUOTAS: (MANDATES_FILE, parsed.quota_sections)},
-        problems=problems, attributes_checked=columns_known)
+        problems=problems, attribute_columns=columns)
 
 
 # -- mandates.toml ------------------------------------------------------------------------------
@@ -155,13 +156,17 @@ def _parse_mandates(text: str, problems: list[Problem]) -> _Mandates | None:
 
 def _attribute_problems(parsed: _Mandates, citizens: Table) -> list[Problem]:
     """Each quota's attribute must be a column of the citizens' file, even with no citizens."""
-    columns = [c for c in citizens.header if c and c not in CITIZEN_COLUMNS]
+    columns = _attribute_columns(citizens)
     known = ", ".join(columns) if columns else "none"
     return [
         _at(Problem(message=f"is not a column of {citizens.file} (its attribute columns: "
                             f"{known})", column="attribute", value=q.attribute), where)
         for q, where in parsed.all_quotas if q.attribute not in columns
     ]
+
+
+def _attribute_columns(citizens: Table) -> list[str]:
+    return [c for c in citizens.header if c and c not in CITIZEN_COLUMNS]
 
 
 def _at(problem: Problem, section: str | None) -> Problem:

@@ -1,28 +1,22 @@
-"""Citizens and politicians from rows of text: the one parser behind CSV files and DataFrames."""
+"""Citizens and politicians from rows of text: the one parser behind CSV files and DataFrames.
+
+This module knows people and tables, not scenarios: :mod:`cocreate_match.scenario` builds a
+scenario from what it reads (never the other way round).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._validate import ANY_COMMITTEE, LIST_SEPARATOR
 from .errors import InputError, Problem
-from .mandate import Mandate, Quota
 from .people import Attributes, Citizen, Politician
-from .scenario import (
-    CITIZENS,
-    MANDATES,
-    POLITICIANS,
-    QUOTAS,
-    CouncilRules,
-    Scenario,
-    relocate,
-)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,6 +36,15 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     labels: tuple[int | str, ...]
     header_label: int | str | None = 1
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """The citizens or politicians read from a table, with the label of each one's row."""
+
+    table: Table
+    items: tuple[Any, ...]
+    labels: tuple[int | str, ...]
 
 
 def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
@@ -256,65 +259,23 @@ def _read_rows(table: Table, build: Any, what: str,
     return items, labels
 
 
-def read_people(
-    *,
-    mandates: tuple[Mandate, ...] | None,
-    citizens: Table | None,
-    politicians: Table | None,
-    council: CouncilRules,
-    quotas: tuple[Quota, ...],
-    toml_places: Mapping[str, tuple[str, Sequence[str]]] | None = None,
-    problems: Sequence[Problem] = (),
-    attributes_checked: bool = False,
-) -> Scenario:
-    """Parse both tables and build the scenario, raising one InputError with every problem.
+def read_people(citizens: Table | None, politicians: Table | None,
+                problems: list[Problem]) -> tuple[People | None, People | None]:
+    """Parse the citizens' and the politicians' tables, adding every problem to ``problems``.
 
-    A ``None`` in place of the mandates or a table means it could not be read (the reason is
-    among ``problems``): the rows of the other tables are still checked, but not the references
-    between them. ``problems`` are problems found earlier (in the mandates file, say), reported
-    together with these. ``toml_places`` maps :data:`~cocreate_match.scenario.MANDATES` and
-    :data:`~cocreate_match.scenario.QUOTAS` to the file and the TOML section of each item.
-    ``attributes_checked`` says the caller already checked every quota attribute against the
-    citizens' columns, so that the scenario's own check would only repeat those problems.
+    A table that is ``None`` (it could not be read) or has a broken header gives ``None``;
+    otherwise the rows that parsed, labelled (the rows that did not are among ``problems``).
     """
-    found = list(problems)
-    tables: list[tuple[Table, list[Any], list[int | str]] | None] = []
+    read: list[People | None] = []
     for table, required, allowed, build, what in (
         (citizens, CITIZEN_REQUIRED, None, _citizen, "citizen"),
         (politicians, POLITICIAN_REQUIRED, POLITICIAN_COLUMNS, _politician, "politician"),
     ):
         header_problems = [] if table is None else _header_problems(table, required, allowed)
-        found += header_problems
+        problems += header_problems
         if table is None or header_problems:
-            tables.append(None)
+            read.append(None)
             continue
-        items, labels = _read_rows(table, build, what, found)
-        tables.append((table, items, labels))
-    read_c, read_p = tables
-    if mandates is None or read_c is None or read_p is None:
-        # Without all three parts the references between them cannot be checked.
-        if not found:  # pragma: no cover - a caller passing None has a problem to report
-            raise ValueError("read_people needs a problem for each part it could not read")
-        raise InputError(found)
-    citizens_table, people_c, rows_c = read_c
-    politicians_table, people_p, rows_p = read_p
-    try:
-        scenario = Scenario(mandates=mandates, citizens=tuple(people_c),
-                            politicians=tuple(people_p), council=council, quotas=quotas)
-    except InputError as err:
-        places: dict[str, tuple[str, Sequence[int | str]]] = {
-            CITIZENS: (citizens_table.file, rows_c),
-            POLITICIANS: (politicians_table.file, rows_p),
-        }
-        for p in relocate(err, places).problems:
-            if attributes_checked and p.file in (MANDATES, QUOTAS) and p.column == "attribute":
-                continue
-            if toml_places is not None and p.file is not None and p.file in toml_places:
-                file, sections = toml_places[p.file]
-                section = sections[p.row] if isinstance(p.row, int) else None
-                p = replace(p, file=file, section=section, row=None)
-            found.append(p)
-    if found:
-        unique = {str(p): p for p in found}  # a duplicate id is found twice; say it once
-        raise InputError(list(unique.values()))
-    return scenario
+        items, labels = _read_rows(table, build, what, problems)
+        read.append(People(table=table, items=tuple(items), labels=tuple(labels)))
+    return read[0], read[1]
