@@ -768,8 +768,13 @@ def test_from_frames_does_not_change_the_frames() -> None:
         (lambda: Mandate(id="", citizen_seats=-1, politician_seats=True),
          {(None, None, None, "id", ""), (None, None, None, "citizen_seats", -1),
           (None, None, None, "politician_seats", True)}),
-        (lambda: Citizen(id="c1", applied_to=[]),
-         {(None, None, None, "applied_to", "")}),
+        # A citizen may name no committee (all they named may be cancelled), but a quota on
+        # the empty value would count missing attributes, and a value with surrounding
+        # spaces could not be written to citizens.csv.
+        (lambda: Quota(attribute="gender", value=""),
+         {(None, None, None, "value", "")}),
+        (lambda: Citizen(id="c1", attributes={"gender": " f", "age": "\n"}),
+         {(None, None, None, "gender", " f"), (None, None, None, "age", "\n")}),
         (lambda: Citizen(id="c1", applied_to=["a", "a"], household=" h "),
          {(None, None, None, "applied_to", "a"), (None, None, None, "household", " h ")}),
         (lambda: Politician(id="p1", party="A", min_committees=3, max_committees=1),

@@ -19,6 +19,8 @@ __all__ = ["Attributes", "Citizen", "Politician"]
 
 # The value of a missing attribute, as an empty cell of citizens.csv holds it.
 MISSING_VALUE = ""
+# The columns of citizens.csv that are not attributes; no attribute may take their names.
+CITIZEN_COLUMNS = ("id", "applied_to", "tags", "household")
 
 
 class Attributes(Mapping[str, str]):
@@ -83,7 +85,9 @@ class Citizen:
     id : str
         Unique among citizens and politicians.
     applied_to : iterable of str
-        Committee ids, most wanted first.
+        Committee ids, most wanted first. May be empty: a citizen who named no committee and
+        is not open to any is valid but never seated (as when every committee they named is
+        cancelled, see :meth:`~cocreate_match.Scenario.cancel`).
     open_to_any : bool, default False
         Also willing to sit on any committee not listed (``*`` in ``citizens.csv``). Such a seat
         scores 1 in the objective, as low as the lowest listed choice can score.
@@ -102,8 +106,7 @@ class Citizen:
     ...             attributes={"gender": "female"})
     >>> c.rank("youth"), c.rank("culture"), c.attributes["gender"]
     (2, None, 'female')
-    >>> Citizen(id="c2", applied_to=["a"], attributes={"gender": ""}) == Citizen(
-    ...     id="c2", applied_to=["a"])  # an empty value is a missing attribute
+    >>> Citizen(id="c2", attributes={"gender": ""}) == Citizen(id="c2")  # empty is missing
     True
     """
 
@@ -121,9 +124,6 @@ class Citizen:
         if not isinstance(self.open_to_any, bool):
             problems.append(Problem(message="must be True or False", column="open_to_any",
                                     value=self.open_to_any))
-        if not self.applied_to and not self.open_to_any:
-            problems.append(Problem(message="applied to no committee (use '*' for any)",
-                                    column="applied_to", value=""))
         for tag in sorted(self.tags, key=str):
             problems += check_id(tag, "tags")
         if self.household is not None:
@@ -134,6 +134,10 @@ class Citizen:
         else:
             for key, value in self.attributes.items():
                 problems += check_id(key, "attributes") + check_value(value, str(key))
+                if key in CITIZEN_COLUMNS:
+                    problems.append(Problem(
+                        message="is a column of citizens.csv with its own meaning, so it "
+                                "cannot name an attribute", column="attributes", value=key))
             if not isinstance(self.attributes, Attributes):
                 object.__setattr__(self, "attributes", Attributes(self.attributes))
         raise_if(problems)

@@ -22,9 +22,12 @@ __all__ = ["CouncilRules", "Scenario"]
 # Where cross-reference problems point before a loader maps them to files and rows: the name
 # of the Scenario field, and the 0-based position in it.
 MANDATES = "Scenario.mandates"
+CANCELLED = "Scenario.cancelled"
 CITIZENS = "Scenario.citizens"
 POLITICIANS = "Scenario.politicians"
 QUOTAS = "Scenario.quotas"
+# A note lists at most this many people by id.
+_SHOWN = 10
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,15 +64,28 @@ class Scenario:
     :class:`~cocreate_match.InputError`. Whether the rules *can* be met is the solver's
     question, not the constructor's.
 
+    A cancelled committee is kept whole in :attr:`cancelled` but seats nobody and has no
+    rules. People may still name it: the constructor skips it in their lists (the later
+    choices move up a rank) and records each skip in :attr:`skipped`, which
+    :meth:`cancellation_notes` sums up. A citizen left with no committee stays in the scenario,
+    unseated.
+
     Parameters
     ----------
     mandates : iterable of Mandate
-        One per committee, in the order plans and summaries list them.
+        One per active committee, in the order plans and summaries list them.
     citizens : iterable of Citizen
     politicians : iterable of Politician
     council : CouncilRules
     quotas : iterable of Quota
         Global quotas, over the seated citizens of all committees together.
+    cancelled : iterable of Mandate
+        The mandates of cancelled committees (``cancelled = true`` in ``mandates.toml``; see
+        :meth:`cancel`). An id is either active or cancelled, not both.
+    skipped : iterable of (person id, committee id)
+        Filled in by the constructor: the preferences it skipped because they name a
+        cancelled committee. It takes no part in equality; passing it on (as
+        ``dataclasses.replace`` does) keeps the record of earlier cancellations.
 
     Examples
     --------
@@ -88,18 +104,21 @@ class Scenario:
     politicians: tuple[Politician, ...] = ()
     council: CouncilRules = field(default_factory=CouncilRules)
     quotas: tuple[Quota, ...] = ()
+    cancelled: tuple[Mandate, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
     _index: Mapping[str, Mapping[str, int]] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
     )
     _longest: int = field(init=False, repr=False, compare=False, hash=False, default=0)
 
     def __post_init__(self) -> None:
-        for name in ("mandates", "citizens", "politicians", "quotas"):
+        for name in ("mandates", "citizens", "politicians", "quotas", "cancelled", "skipped"):
             object.__setattr__(self, name, as_tuple(getattr(self, name)))
         problems = _type_problems(self)
         raise_if(problems)
         problems = _reference_problems(self)
         raise_if(problems)
+        _skip_cancelled(self)
         raise_if(_rule_name_problems(self))
         object.__setattr__(self, "_index", {
             "mandates": {m.id: i for i, m in enumerate(self.mandates)},
@@ -164,6 +183,82 @@ class Scenario:
         """L in the objective: the longest ``applied_to`` or ``preferences`` list."""
         return self._longest
 
+    # -- cancelled committees -------------------------------------------------------------------
+    def cancel(self, *committee_ids: str) -> Scenario:
+        """The same scenario with these committees cancelled.
+
+        Their mandates move from :attr:`mandates` to :attr:`cancelled`; the preferences naming
+        them are skipped (see the class description). Cancelling a committee that is already
+        cancelled changes nothing. The same scenario is read from files when the committee's
+        ``[[committee]]`` in ``mandates.toml`` has ``cancelled = true``.
+
+        Raises
+        ------
+        InputError
+            Naming each id that is no committee of the scenario, or when no committee would
+            be left.
+
+        Examples
+        --------
+        >>> from cocreate_match import Mandate
+        >>> s = Scenario(mandates=[Mandate(id="a"), Mandate(id="b")],
+        ...              citizens=[Citizen(id="c", applied_to=["a", "b"])])
+        >>> t = s.cancel("a")
+        >>> t.committee_ids, t.citizen("c").applied_to, [m.id for m in t.cancelled]
+        (('b',), ('b',), ['a'])
+        >>> t.cancellation_notes()[0]
+        "Committee 'a' is cancelled: 1 preference naming it was skipped (citizens: 1, \
+politicians: 0)."
+        """
+        known = {m.id for m in (*self.mandates, *self.cancelled)}
+        unknown = [cid for cid in committee_ids if not isinstance(cid, str) or cid not in known]
+        if unknown:
+            names = ", ".join(sorted(known))
+            raise InputError([Problem(message=f"unknown committee id (the committees: {names})",
+                                      column="committee_ids", value=cid) for cid in unknown])
+        dropped = set(committee_ids)
+        return replace(self, mandates=tuple(m for m in self.mandates if m.id not in dropped),
+                       cancelled=(*self.cancelled,
+                                  *(m for m in self.mandates if m.id in dropped)))
+
+    def cancellation_notes(self) -> tuple[str, ...]:
+        """In plain words, per cancelled committee, how many preferences naming it were
+        skipped; then the citizens who named only cancelled committees (they stay in the
+        scenario and cannot be seated).
+
+        Examples
+        --------
+        >>> from cocreate_match import Mandate
+        >>> s = Scenario(mandates=[Mandate(id="a")], cancelled=[Mandate(id="b")],
+        ...              citizens=[Citizen(id="c", applied_to=["b"])])
+        >>> for note in s.cancellation_notes():
+        ...     print(note)
+        Committee 'b' is cancelled: 1 preference naming it was skipped (citizens: 1, \
+politicians: 0).
+        1 citizen named only cancelled committees and cannot be seated: c.
+        """
+        citizens = self._index["citizens"]
+        notes = []
+        for m in self.cancelled:
+            by_citizens = sum(1 for pid, cid in self.skipped if cid == m.id and pid in citizens)
+            total = sum(1 for _, cid in self.skipped if cid == m.id)
+            if total == 0:
+                notes.append(f"Committee {m.id!r} is cancelled: no preference named it.")
+                continue
+            counted = (f"{total} preferences naming it were skipped" if total != 1
+                       else "1 preference naming it was skipped")
+            notes.append(f"Committee {m.id!r} is cancelled: {counted} (citizens: "
+                         f"{by_citizens}, politicians: {total - by_citizens}).")
+        skipped_people = {pid for pid, _ in self.skipped}
+        stranded = [c.id for c in self.citizens if c.id in skipped_people
+                    and not c.applied_to and not c.open_to_any]
+        if stranded:
+            shown = ", ".join(stranded[:_SHOWN])
+            more = f" and {len(stranded) - _SHOWN} more" if len(stranded) > _SHOWN else ""
+            notes.append(f"{len(stranded)} citizen{'s' if len(stranded) != 1 else ''} named "
+                         f"only cancelled committees and cannot be seated: {shown}{more}.")
+        return tuple(notes)
+
     # -- alternate constructors -----------------------------------------------------------------
     @classmethod
     def from_frames(
@@ -174,15 +269,16 @@ class Scenario:
         politicians: pd.DataFrame,
         council: CouncilRules | None = None,
         quotas: Iterable[Quota] = (),
+        cancelled: Iterable[Mandate] = (),
     ) -> Scenario:
         """Build a scenario from pandas DataFrames of citizens and politicians.
 
         The frames have the columns of ``citizens.csv`` and ``politicians.csv``: citizens need
         ``id`` and ``applied_to`` (``;``-separated string or a list; ``*`` for any committee),
-        may have ``tags`` and ``household``, and every other column is an attribute.
-        Politicians need ``id`` and ``party``, and may have ``preferences``,
-        ``min_committees`` and ``max_committees``. Problems name the frame's row labels; an
-        empty, ``None`` or NaN cell is a missing attribute.
+        may have ``tags`` and ``household``, and every other column is an attribute; an empty,
+        ``None`` or NaN cell is a missing attribute. Politicians need ``id`` and ``party``, and
+        may have ``preferences``, ``min_committees`` and ``max_committees``. Problems name the
+        frame's row labels.
 
         Examples
         --------
@@ -198,6 +294,7 @@ class Scenario:
         """
         return build_scenario(
             mandates=tuple(mandates),
+            cancelled=tuple(cancelled),
             citizens=frame_to_table(citizens, "citizens"),
             politicians=frame_to_table(politicians, "politicians"),
             council=council or CouncilRules(),
@@ -212,17 +309,25 @@ def _type_problems(s: Scenario) -> list[Problem]:
         ("citizens", CITIZENS, Citizen),
         ("politicians", POLITICIANS, Politician),
         ("quotas", QUOTAS, Quota),
+        ("cancelled", CANCELLED, Mandate),
     )
     for name, where, kind in expected:
         for i, item in enumerate(getattr(s, name)):
             if not isinstance(item, kind):
                 problems.append(Problem(message=f"must be a {kind.__name__}", file=where, row=i,
                                         value=item))
+    for item in s.skipped:
+        if not (isinstance(item, tuple) and len(item) == 2
+                and all(isinstance(x, str) for x in item)):
+            problems.append(Problem(message="must be a (person id, committee id) pair",
+                                    column="skipped", value=item))
     if not isinstance(s.council, CouncilRules):
         problems.append(Problem(message="must be a CouncilRules", column="council",
                                 value=s.council))
     if not s.mandates:
-        problems.append(Problem(message="there must be at least one committee", file=MANDATES))
+        left = " that is not cancelled" if s.cancelled else ""
+        problems.append(Problem(message=f"there must be at least one committee{left}",
+                                file=MANDATES))
     return problems
 
 
@@ -239,6 +344,12 @@ def _duplicates(items: Sequence[Any], where: str, what: str) -> list[Problem]:
 
 def _reference_problems(s: Scenario) -> list[Problem]:
     problems = _duplicates(s.mandates, MANDATES, "committee")
+    problems += _duplicates(s.cancelled, CANCELLED, "cancelled committee")
+    active = {m.id for m in s.mandates}
+    for i, m in enumerate(s.cancelled):
+        if m.id in active:
+            problems.append(Problem(message="committee is both active and cancelled",
+                                    file=CANCELLED, row=i, column="id", value=m.id))
     problems += _duplicates(s.citizens, CITIZENS, "citizen")
     problems += _duplicates(s.politicians, POLITICIANS, "politician")
     citizen_ids = {c.id for c in s.citizens}
@@ -246,7 +357,8 @@ def _reference_problems(s: Scenario) -> list[Problem]:
         if p.id in citizen_ids:
             problems.append(Problem(message="id is used by a citizen and a politician",
                                     file=POLITICIANS, row=i, column="id", value=p.id))
-    committees = {m.id for m in s.mandates}
+    # People may name a cancelled committee; the constructor then skips it.
+    committees = active | {m.id for m in s.cancelled}
     for i, c in enumerate(s.citizens):
         for cid in c.applied_to:
             if cid not in committees:
@@ -261,6 +373,8 @@ def _reference_problems(s: Scenario) -> list[Problem]:
         known = set().union(*(c.attributes.keys() for c in s.citizens))
         quotas = [(QUOTAS, i, q) for i, q in enumerate(s.quotas)]
         quotas += [(MANDATES, i, q) for i, m in enumerate(s.mandates) for q in m.quotas]
+        # A cancelled committee's quotas are checked too: it is kept whole, to be reinstated.
+        quotas += [(CANCELLED, i, q) for i, m in enumerate(s.cancelled) for q in m.quotas]
         for where, i, q in quotas:
             if q.attribute not in known:
                 problems.append(Problem(message="no citizen has this attribute", file=where,
@@ -272,6 +386,34 @@ def _reference_problems(s: Scenario) -> list[Problem]:
                                     value=q.name))
         names.add(q.name)
     return problems
+
+
+def _skip_cancelled(s: Scenario) -> None:
+    """Take the cancelled committees out of the people's lists and record each one taken.
+
+    Earlier records are kept while they still describe the scenario (their person is in it,
+    their committee still cancelled), so that cancelling in steps keeps every note.
+    """
+    cancelled = {m.id for m in s.cancelled}
+    people = {c.id for c in s.citizens} | {p.id for p in s.politicians}
+    skipped = [(pid, cid) for pid, cid in s.skipped if pid in people and cid in cancelled]
+    citizens = []
+    for c in s.citizens:
+        if any(cid in cancelled for cid in c.applied_to):
+            skipped += [(c.id, cid) for cid in c.applied_to if cid in cancelled]
+            c = replace(c, applied_to=tuple(cid for cid in c.applied_to
+                                            if cid not in cancelled))
+        citizens.append(c)
+    politicians = []
+    for p in s.politicians:
+        if any(cid in cancelled for cid in p.preferences):
+            skipped += [(p.id, cid) for cid in p.preferences if cid in cancelled]
+            p = replace(p, preferences=tuple(cid for cid in p.preferences
+                                             if cid not in cancelled))
+        politicians.append(p)
+    object.__setattr__(s, "citizens", tuple(citizens))
+    object.__setattr__(s, "politicians", tuple(politicians))
+    object.__setattr__(s, "skipped", tuple(dict.fromkeys(skipped)))
 
 
 def _rules(s: Scenario) -> list[Rule]:
@@ -344,6 +486,7 @@ def relocate(err: InputError, places: Mapping[str, tuple[str, Sequence[int | str
         mapped.append(p)
     return InputError(mapped)
 
+
 def build_scenario(
     *,
     mandates: tuple[Mandate, ...] | None,
@@ -351,6 +494,7 @@ def build_scenario(
     politicians: Table | None,
     council: CouncilRules,
     quotas: tuple[Quota, ...],
+    cancelled: tuple[Mandate, ...] = (),
     toml_places: Mapping[str, tuple[str, Sequence[str]]] | None = None,
     problems: Sequence[Problem] = (),
     attribute_columns: frozenset[str] | None = None,
@@ -360,8 +504,8 @@ def build_scenario(
     A ``None`` in place of the mandates or a table means it could not be read (the reason is
     among ``problems``): the rows of the other tables are still checked, but not the references
     between them. ``problems`` are problems found earlier (in the mandates file, say), reported
-    together with these. ``toml_places`` maps :data:`MANDATES` and :data:`QUOTAS`
-    to the file and the TOML section of each item. ``attribute_columns`` are
+    together with these. ``toml_places`` maps :data:`MANDATES`, :data:`CANCELLED` and
+    :data:`QUOTAS` to the file and the TOML section of each item. ``attribute_columns`` are
     the citizens' attribute columns when the caller already reported each quota attribute
     that is not one of them, so that the scenario's own check would only repeat it.
     """
@@ -373,7 +517,7 @@ def build_scenario(
             raise ValueError("build_scenario needs a problem for each part it could not read")
         raise InputError(found)
     try:
-        scenario = Scenario(mandates=mandates, citizens=read_c.items,
+        scenario = Scenario(mandates=mandates, cancelled=cancelled, citizens=read_c.items,
                             politicians=read_p.items, council=council, quotas=quotas)
     except InputError as err:
         places: dict[str, tuple[str, Sequence[int | str]]] = {
@@ -381,7 +525,7 @@ def build_scenario(
             POLITICIANS: (read_p.table.file, read_p.labels),
         }
         for p in relocate(err, places).problems:
-            if (attribute_columns is not None and p.file in (MANDATES, QUOTAS)
+            if (attribute_columns is not None and p.file in (MANDATES, CANCELLED, QUOTAS)
                     and p.column == "attribute" and p.value not in attribute_columns):
                 continue
             if toml_places is not None and p.file is not None and p.file in toml_places:

@@ -14,8 +14,9 @@ from typing import Any
 from ._validate import ANY_COMMITTEE, LIST_SEPARATOR
 from .errors import InputError, Problem
 from .mandate import CompetenceProfile, Mandate, Quota
-from .scenario import MANDATES, QUOTAS, CouncilRules, Scenario, build_scenario
-from .tables import CITIZEN_COLUMNS, CITIZEN_REQUIRED, Table, read_csv, read_text
+from .people import CITIZEN_COLUMNS
+from .scenario import CANCELLED, MANDATES, QUOTAS, CouncilRules, Scenario, build_scenario
+from .tables import CITIZEN_REQUIRED, Table, read_csv, read_text
 
 __all__ = ["load_scenario", "save_scenario"]
 
@@ -24,7 +25,8 @@ CITIZENS_FILE = "citizens.csv"
 POLITICIANS_FILE = "politicians.csv"
 
 _MANDATE_TEXT = ("title", "background", "purpose", "premises", "duration", "deliverable")
-_COMMITTEE_KEYS = ("id", *_MANDATE_TEXT, "citizen_seats", "politician_seats", "profile", "quota")
+_COMMITTEE_KEYS = ("id", *_MANDATE_TEXT, "citizen_seats", "politician_seats", "cancelled",
+                   "profile", "quota")
 _PROFILE_KEYS = ("name", "any_of", "min", "max")
 _QUOTA_KEYS = ("attribute", "value", "min", "max")
 _COUNCIL_KEYS = ("max_per_party", "min_parties")
@@ -78,9 +80,10 @@ def load_scenario(directory: str | os.PathLike[str]) -> Scenario:
         problems += _attribute_problems(parsed, citizens)
     return build_scenario(
         # No committee means nothing to check references against; the reason is reported.
-        mandates=parsed.mandates or None, citizens=citizens, politicians=politicians,
-        council=parsed.council, quotas=parsed.quotas,
+        mandates=parsed.mandates or None, cancelled=parsed.cancelled, citizens=citizens,
+        politicians=politicians, council=parsed.council, quotas=parsed.quotas,
         toml_places={MANDATES: (MANDATES_FILE, parsed.mandate_sections),
+                     CANCELLED: (MANDATES_FILE, parsed.cancelled_sections),
                      QUOTAS: (MANDATES_FILE, parsed.quota_sections)},
         problems=problems, attribute_columns=columns)
 
@@ -95,6 +98,8 @@ class _Mandates:
 
     mandates: tuple[Mandate, ...]
     mandate_sections: tuple[str, ...]
+    cancelled: tuple[Mandate, ...]
+    cancelled_sections: tuple[str, ...]
     council: CouncilRules
     quotas: tuple[Quota, ...]
     quota_sections: tuple[str, ...]
@@ -127,8 +132,9 @@ def _parse_mandates(text: str, problems: list[Problem]) -> _Mandates | None:
             quotas.append(q)
             quota_sections.append(where)
     all_quotas = list(zip(quotas, quota_sections, strict=True))
-    mandates: list[Mandate] = []
-    places: list[str] = []
+    # Active and cancelled committees, each with the sections they came from.
+    mandates: dict[bool, list[Mandate]] = {False: [], True: []}
+    places: dict[bool, list[str]] = {False: [], True: []}
     raw_committees = _tables(data, "committee", _TOP, found)
     if not raw_committees and isinstance(data.get("committee", []), list):
         found.append(_at(Problem(message="there is no [[committee]]; a scenario needs at least "
@@ -137,6 +143,11 @@ def _parse_mandates(text: str, problems: list[Problem]) -> _Mandates | None:
         where = f"[[committee]] #{i + 1}"
         if isinstance(raw.get("id"), str):
             where += f" (id {raw['id']!r})"
+        cancelled = raw.get("cancelled", False)
+        if not isinstance(cancelled, bool):
+            found.append(_at(Problem(message="must be true or false", column="cancelled",
+                                     value=cancelled), where))
+            cancelled = False
         mandate = _mandate(raw, where, found, all_quotas)
         if mandate is None and isinstance(raw.get("id"), str) and raw["id"]:
             # A stand-in with the same id, so that rows referring to this committee are not
@@ -146,10 +157,11 @@ def _parse_mandates(text: str, problems: list[Problem]) -> _Mandates | None:
             except InputError:
                 mandate = None
         if mandate is not None:
-            mandates.append(mandate)
-            places.append(where)
+            mandates[cancelled].append(mandate)
+            places[cancelled].append(where)
     problems += found
-    return _Mandates(mandates=tuple(mandates), mandate_sections=tuple(places),
+    return _Mandates(mandates=tuple(mandates[False]), mandate_sections=tuple(places[False]),
+                     cancelled=tuple(mandates[True]), cancelled_sections=tuple(places[True]),
                      council=council or CouncilRules(), quotas=tuple(quotas),
                      quota_sections=tuple(quota_sections), all_quotas=tuple(all_quotas))
 
@@ -245,7 +257,8 @@ def _mandate(raw: Mapping[str, Any], where: str, found: list[Problem],
         if quota is not None:
             quotas.append(quota)
             all_quotas.append((quota, label))
-    values = {k: raw[k] for k in _COMMITTEE_KEYS if k in raw and k not in ("profile", "quota")}
+    values = {k: raw[k] for k in _COMMITTEE_KEYS
+              if k in raw and k not in ("profile", "quota", "cancelled")}
     mandate = _build(Mandate, values, _COMMITTEE_KEYS, where, found,
                      profiles=tuple(profiles), quotas=tuple(quotas))
     return mandate if len(found) == before else None
@@ -254,6 +267,17 @@ def _mandate(raw: Mapping[str, Any], where: str, found: list[Problem],
 # -- writing ------------------------------------------------------------------------------------
 def save_scenario(scenario: Scenario, directory: str | os.PathLike[str]) -> None:
     """Write a scenario as a directory that :func:`load_scenario` reads back unchanged.
+
+    A missing attribute is written as an empty cell. A cancelled committee is written with
+    ``cancelled = true``, and the preferences that were skipped because they name it are
+    written back into the people's lists (after their other choices), as a file of people
+    that was never edited would have them.
+
+    Raises
+    ------
+    InputError
+        When a citizen names no committee, is not open to any, and named no cancelled
+        committee either: ``citizens.csv`` has no way to write such a row. Nothing is written.
 
     Examples
     --------
@@ -264,21 +288,38 @@ def save_scenario(scenario: Scenario, directory: str | os.PathLike[str]) -> None
     ...     load_scenario(d) == demo_scenario()
     True
     """
+    skipped: dict[str, list[str]] = {}
+    for pid, cid in scenario.skipped:
+        skipped.setdefault(pid, []).append(cid)
+    applied = {c.id: [*c.applied_to, *skipped.get(c.id, ())] for c in scenario.citizens}
+    empty = [c.id for c in scenario.citizens if not applied[c.id] and not c.open_to_any]
+    if empty:
+        raise InputError([Problem(
+            message="names no committee and is not open to any; citizens.csv cannot hold such "
+                    "a row (an empty applied_to is an input mistake there)",
+            file=CITIZENS_FILE, column="id", value=pid) for pid in empty])
+    # Every quota attribute gets a column, even one no citizen has a value for, because the
+    # loader checks quota attributes against the columns.
+    quotas = [*scenario.quotas, *(q for m in (*scenario.mandates, *scenario.cancelled)
+                                  for q in m.quotas)]
+    attributes = sorted(set().union(*(c.attributes.keys() for c in scenario.citizens),
+                                    (q.attribute for q in quotas)))
+    rows = [["id", "applied_to", "tags", "household", *attributes]]
+    for c in scenario.citizens:
+        listed = applied[c.id] + ([ANY_COMMITTEE] if c.open_to_any else [])
+        rows.append([c.id, LIST_SEPARATOR.join(listed), LIST_SEPARATOR.join(sorted(c.tags)),
+                     c.household or "", *(c.attributes.get(a, "") for a in attributes)])
+    politician_rows = [["id", "party", "preferences", "min_committees", "max_committees"]]
+    for p in scenario.politicians:
+        preferences = [*p.preferences, *skipped.get(p.id, ())]
+        politician_rows.append([
+            p.id, p.party, LIST_SEPARATOR.join(preferences), str(p.min_committees),
+            "" if p.max_committees is None else str(p.max_committees)])
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     (root / MANDATES_FILE).write_text(mandates_toml(scenario), encoding="utf-8")
-    attributes = sorted(set().union(*(c.attributes.keys() for c in scenario.citizens)))
-    rows = [["id", "applied_to", "tags", "household", *attributes]]
-    for c in scenario.citizens:
-        applied = list(c.applied_to) + ([ANY_COMMITTEE] if c.open_to_any else [])
-        rows.append([c.id, LIST_SEPARATOR.join(applied), LIST_SEPARATOR.join(sorted(c.tags)),
-                     c.household or "", *(c.attributes.get(a, "") for a in attributes)])
     _write_csv(root / CITIZENS_FILE, rows)
-    rows = [["id", "party", "preferences", "min_committees", "max_committees"]]
-    for p in scenario.politicians:
-        rows.append([p.id, p.party, LIST_SEPARATOR.join(p.preferences), str(p.min_committees),
-                     "" if p.max_committees is None else str(p.max_committees)])
-    _write_csv(root / POLITICIANS_FILE, rows)
+    _write_csv(root / POLITICIANS_FILE, politician_rows)
 
 
 def _write_csv(path: Path, rows: list[list[str]]) -> None:
@@ -321,8 +362,11 @@ def mandates_toml(scenario: Scenario) -> str:
     for q in scenario.quotas:
         lines += ["[[quota]]", f"attribute = {_toml_string(q.attribute)}",
                   f"value = {_toml_string(q.value)}", *_limits(q.min, q.max), ""]
-    for m in scenario.mandates:
+    committees = [(m, False) for m in scenario.mandates] + [(m, True) for m in scenario.cancelled]
+    for m, is_cancelled in committees:
         lines += ["[[committee]]", f"id = {_toml_string(m.id)}"]
+        if is_cancelled:
+            lines.append("cancelled = true")
         lines += [f"{key} = {_toml_string(getattr(m, key))}" for key in _MANDATE_TEXT]
         lines += [f"citizen_seats = {m.citizen_seats}", f"politician_seats = {m.politician_seats}",
                   ""]

@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from ._validate import ANY_COMMITTEE, LIST_SEPARATOR
 from .errors import InputError, Problem
-from .people import Attributes, Citizen, Politician
+from .people import CITIZEN_COLUMNS, Attributes, Citizen, Politician
 
 if TYPE_CHECKING:
     import pandas as pd
 
-CITIZEN_COLUMNS = ("id", "applied_to", "tags", "household")
 CITIZEN_REQUIRED = ("id", "applied_to")
 POLITICIAN_COLUMNS = ("id", "party", "preferences", "min_committees", "max_committees")
 POLITICIAN_REQUIRED = ("id", "party")
@@ -182,6 +181,11 @@ def _citizen(cells: dict[str, str]) -> Citizen:
         problems.append(Problem(message=f"{ANY_COMMITTEE!r} may only come last",
                                 column="applied_to", value=cells["applied_to"]))
         applied = [a for a in applied if a != ANY_COMMITTEE]
+    elif not applied and not open_to_any:
+        # A Citizen may have no committee (all they named may be cancelled), but a row that
+        # names none is a mistake in the file.
+        problems.append(Problem(message=f"applied to no committee (use {ANY_COMMITTEE!r} for "
+                                        "any)", column="applied_to", value=""))
     attributes = {k: v for k, v in cells.items() if k not in CITIZEN_COLUMNS}
     try:
         citizen = Citizen(
