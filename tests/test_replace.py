@@ -1,4 +1,5 @@
-"""Drop-outs and stand-ins: replace_dropouts(), ranked reserves, ad hoc invitations, and their commands.
+"""Drop-outs and stand-ins: replace_dropouts(), ranked reserves, ad hoc invitations, and
+their commands.
 
 The properties are checked against :func:`check_plan` and against brute force over every
 possible refill of the freed seats, never against the replacement model itself.
@@ -207,7 +208,7 @@ def assert_explained(scenario: Scenario, gone: Sequence[str], result: SolveResul
     assert not any(n == f"politician/{pid}/committees" for n in names for pid in gone)
 
 
-# -- 1. replace_dropouts(): properties over scenarios feasible by construction --------------------------
+# -- 1. replace_dropouts(): properties over scenarios feasible by construction --------------
 
 
 @settings(max_examples=30, deadline=None)
@@ -267,7 +268,7 @@ def test_brute_force_finds_the_refill_of_a_simple_drop_out() -> None:
     assert not refill_exists(scenario, plan, ["p1", "p2"])
 
 
-# -- replace_dropouts(): hand-built cases ----------------------------------------------------------------
+# -- replace_dropouts(): hand-built cases ---------------------------------------------------
 
 
 def one_seat_scenario(profile_min: int | None = None) -> Scenario:

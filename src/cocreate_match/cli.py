@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from .errors import CocreateMatchError, InputError, Problem, SolverError
+from .lottery import LotteryMethod
 from .result import SolveResult, Status
 
 if TYPE_CHECKING:
@@ -165,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="single-panel sortition data (categories.csv, respondents.csv)")
     lot.add_argument("--seats", type=_count, help="panel size, with --sortition")
     lot.add_argument("--out", metavar="PROBS_CSV", required=True)
-    lot.add_argument("--method", choices=["leximin", "maximin", "legacy"], default="leximin")
+    lot.add_argument("--method", choices=[m.value for m in LotteryMethod], default="leximin",
+                     help="how chances are shared (leximin)")
     lot.add_argument("--quality-floor", type=_share, default=None, metavar="F",
                      help="every plan reaches this fraction of the optimal objective")
     lot.add_argument("--panels", type=_count, default=None, metavar="M",
@@ -294,7 +296,9 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
         _write_explanation(result, args.explain_out)
     if cover is not None:
         print(f"Reserves: {cover.covered} of {cover.seated} seated citizens have a reserve who "
-              "can replace them without breaking a rule.", file=out)
+              "can replace them without breaking a rule"
+              + (" (or breaking one further than the plan already does)." if result.relaxed
+                 else "."), file=out)
         if cover.uncovered:
             print(f"  without a reserve: {', '.join(cover.uncovered)}", file=out)
     if keep is not None and result.plan is not None:
@@ -380,6 +384,7 @@ def _scenario_and_plan(args: argparse.Namespace) -> tuple[Scenario | None, Plan 
     scenario = plan = None
     try:
         scenario = load_scenario(args.directory)
+        _print_notes(scenario)
     except InputError as err:
         problems += err.problems
     try:
@@ -516,6 +521,7 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
         scenario = load_sortition(args.sortition, args.seats)
     else:
         scenario = load_scenario(args.directory)
+        _print_notes(scenario)
 
     live = sys.stderr.isatty()
 
@@ -593,12 +599,15 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_OK
         return _run_solve(demo_scenario(), args, out, quiet=False)
     if args.command == "solve":
-        return _run_solve(load_scenario(args.directory), args, out, quiet=args.quiet)
+        scenario = load_scenario(args.directory)
+        _print_notes(scenario)
+        return _run_solve(scenario, args, out, quiet=args.quiet)
     if args.command == "check":
         from .check import check_plan
         from .plan import read_plan
 
         scenario = load_scenario(args.directory)
+        _print_notes(scenario)
         violations = check_plan(scenario, read_plan(args.plan))
         if not violations:
             print("The plan meets every rule.", file=out)
@@ -626,6 +635,12 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
               f"{args.directory}.", file=out)
         return EXIT_OK
     raise AssertionError(args.command)  # pragma: no cover - argparse requires a command
+
+
+def _print_notes(scenario: Scenario) -> None:
+    """Say which committees are cancelled and which preferences that skipped (stderr)."""
+    for note in scenario.cancellation_notes():
+        print(note, file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

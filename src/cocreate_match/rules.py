@@ -21,10 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .people import Citizen, Politician
+from .people import Citizen, Politician
 
 __all__ = ["Rule", "RuleKind", "rule_name"]
 
@@ -160,8 +158,6 @@ class Rule:
         households their members; citizen seats every citizen; politician seats, party rules
         and budgets politicians (a budget only its own politician); locks their person.
         """
-        from .people import Citizen
-
         if self.kind in (RuleKind.FORCE, RuleKind.FORBID):
             return person.id == self.key
         if not isinstance(person, Citizen):
