@@ -30,7 +30,8 @@ class Change:
     left, came_in : str or None
         Who gave the seat up, and who took it (None: a seat only freed, or only added).
     left_because : str
-        ``withdrawn`` (the person withdrew), ``cancelled`` (the committee is gone),
+        ``withdrawn`` (the person withdrew), ``cancelled`` (the committee is cancelled),
+        ``unknown committee`` (the scenario has no such committee),
         ``forbidden`` (a lock forbids the seat), or ``re-plan`` (the fewest changes that meet
         every rule include this one); empty when nobody left.
     reserve_rank : int or None
@@ -105,6 +106,7 @@ def plan_changes(scenario: Scenario, before: Plan, after: Plan, *,
     withdrawn = after.withdrawn_ids
     forbid = set(forbidden)
     committees = set(scenario.committee_ids)
+    cancelled = {m.id for m in scenario.cancelled}
     order = {cid: k for k, cid in enumerate(scenario.committee_ids)}
     keys = sorted({(cid, role.value) for cid, _, role in old ^ new},
                   key=lambda key: (order.get(key[0], len(order)), key[0], key[1]))
@@ -120,7 +122,8 @@ def plan_changes(scenario: Scenario, before: Plan, after: Plan, *,
             because = ""
             if left is not None:
                 because = ("withdrawn" if left in withdrawn else
-                           "cancelled" if cid not in committees else
+                           "cancelled" if cid in cancelled else
+                           "unknown committee" if cid not in committees else
                            "forbidden" if (left, cid) in forbid else "re-plan")
             reserve, preference = ranked[came_in] if came_in is not None else (None, None)
             changes.append(Change(committee_id=cid, role=role, left=left, came_in=came_in,

@@ -217,6 +217,22 @@ def _check_writable(path: str) -> None:
         raise InputError(problems)
 
 
+def _distinct_outputs(**paths: str | None) -> list[Problem]:
+    """Each output path at most once: a second write would destroy the first file."""
+    seen: dict[str, str] = {}
+    problems = []
+    for option, path in paths.items():
+        if not path:
+            continue
+        key = str(Path(path).resolve())
+        if key in seen:
+            problems.append(Problem(message=f"is also given as --{seen[key]}; each output "
+                                    "needs a file of its own",
+                                    column=f"--{option.replace('_', '-')}", value=path))
+        seen.setdefault(key, option.replace("_", "-"))
+    return problems
+
+
 def _writable_problems(path: str | None) -> list[Problem]:
     if not path:
         return []
@@ -249,7 +265,9 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
     keep_path = getattr(args, "keep", None)
     changes_out = getattr(args, "changes_out", None)
     problems = (_writable_problems(args.out) + _writable_problems(args.explain_out)
-                + _writable_problems(changes_out))
+                + _writable_problems(changes_out)
+                + _distinct_outputs(out=args.out, explain_out=args.explain_out,
+                                    changes_out=changes_out))
     if args.fair and args.relax:
         problems.append(Problem(message="--fair and --relax cannot be used together",
                                 column="--fair"))
@@ -269,6 +287,15 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
     if args.fair and (keep_path or locks):
         problems.append(Problem(message="--fair cannot be used with --keep, --force or "
                                 "--forbid", column="--fair"))
+    if not problems:
+        from .solver.solve import replan_locks
+
+        # Problems with the locks name the file they came from.
+        files = {"keep": keep_path, "force": getattr(args, "force", None),
+                 "forbid": getattr(args, "forbid", None)}
+        problems += [dataclasses.replace(p, file=files.get(p.column or "") or p.file)
+                     for p in replan_locks(scenario, keep, locks.get("force", ()),
+                                           locks.get("forbid", ()))[1]]
     if problems:
         raise InputError(problems)
     result = solve(scenario, seed=args.seed, time_limit=args.time_limit, backend=args.backend,
@@ -400,7 +427,9 @@ def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
 
     scenario, plan, problems = _scenario_and_plan(args)
     problems += (_writable_problems(args.out) + _writable_problems(args.explain_out)
-                 + _writable_problems(args.changes_out))
+                 + _writable_problems(args.changes_out)
+                 + _distinct_outputs(out=args.out, explain_out=args.explain_out,
+                                     changes_out=args.changes_out))
     lines: list[tuple[int, str]] = []
     try:
         lines = _read_ids(args.dropouts)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-import numpy as np
-
 from ._validate import check_whole
 from .check import plan_in_force_problems
 from .errors import InputError, Problem
+from .lot import priority
 from .plan import Plan
 from .scenario import Scenario
 
@@ -58,9 +57,9 @@ def adhoc_invitations(scenario: Scenario, plan: Plan, committee: str, profile: s
     times = Counter(earlier)
     candidates = [c.id for c in scenario.citizens if c.id not in away
                   and c.can_sit_on(committee) and wanted.matches(c)]
-    lot = np.random.default_rng(seed).permutation(len(candidates))
-    order = sorted(range(len(candidates)), key=lambda i: (times[candidates[i]], lot[i]))
-    return tuple(candidates[i] for i in order[:count])
+    # The lot is keyed by id (not by row), so the rows' order cannot change the choice.
+    order = sorted(candidates, key=lambda pid: (times[pid], -priority(seed, pid), pid))
+    return tuple(order[:count])
 
 
 def invitation_problems(scenario: object, plan: object, committee: object, profile: object,

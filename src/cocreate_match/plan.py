@@ -109,8 +109,10 @@ class Withdrawal:
                     for name, value in (("person_id", self.person_id),
                                         *(("committee_id", c) for c in self.committee_ids))
                     if not isinstance(value, str) or not value]
-        if not isinstance(self.when, str) or "\n" in self.when:
-            problems.append(Problem(message="must be a line of text", column="withdrawn",
+        if (not isinstance(self.when, str) or self.when != self.when.strip()
+                or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in self.when)):
+            problems.append(Problem(message="must be one line of text without control "
+                                    "characters or surrounding spaces", column="withdrawn",
                                     value=self.when))
         if problems:
             raise InputError(problems)

@@ -18,11 +18,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from ._validate import check_whole
 from .check import plan_in_force_problems
 from .errors import InputError
+from .lot import priority
 from .mandate import Mandate
 from .people import Citizen
 from .plan import Plan, Reserve
@@ -115,9 +114,8 @@ def add_reserves(scenario: Scenario, plan: Plan, count: int, *, seed: int = 0) -
     """
     _check(scenario, plan, count, seed)
     swaps = _Swaps(scenario, plan)
-    rng = np.random.default_rng(seed)
-    lot = {c.id: int(x) for c, x in zip(scenario.citizens,
-                                        rng.permutation(len(scenario.citizens)), strict=True)}
+    # The lot is keyed by id (not by row), so the rows' order cannot change the reserves.
+    lot = {c.id: -priority(seed, c.id) for c in scenario.citizens}
     taken = set(plan.seated_citizens) | plan.withdrawn_ids
     covered: dict[str, set[str]] = {m.id: set() for m in scenario.mandates}
     chosen: list[Reserve] = []

@@ -88,8 +88,11 @@ def replace_dropouts(
     from .solve import solve_parts, with_changes
 
     problems = replace_problems(scenario, plan, dropouts, seed, time_limit)
-    if not isinstance(when, str) or "\n" in when:
-        problems.append(Problem(message="must be a line of text", column="when", value=when))
+    if not problems:
+        try:
+            Withdrawal(person_id="-", when=when)
+        except InputError as err:
+            problems += [dataclasses.replace(p, column="when") for p in err.problems]
     if problems:
         raise InputError(problems)
     gone = [pid for pid in dict.fromkeys(dropouts) if pid not in plan.withdrawn_ids]
