@@ -253,7 +253,12 @@ class Plan:
                chances: Mapping[str, float] | None = None) -> None:
         """Write :meth:`to_frame` as UTF-8 CSV with ``\\n`` line ends (the same bytes each time)."""
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(self._rows(scenario, chances))
+        rows = self._rows(scenario, chances)
+        # The writer quotes a cell holding "\n" but not one holding a lone "\r", which a
+        # reader would take for a line end: such a file quotes every cell.
+        quoting = csv.QUOTE_ALL if any("\r" in cell for row in rows for cell in row) \
+            else csv.QUOTE_MINIMAL
+        csv.writer(buffer, lineterminator="\n", quoting=quoting).writerows(rows)
         Path(path).write_text(buffer.getvalue(), encoding="utf-8")
 
     def _rows(self, scenario: Scenario | None,
