@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from .errors import InputError, Problem
 
 ANY_COMMITTEE = "*"
 LIST_SEPARATOR = ";"
+
+E = TypeVar("E", bound=Enum)
+
+
+def parse_choice(kind: type[E], value: object, column: str) -> E:
+    """The member of the enum ``kind`` that ``value`` is or names; an InputError naming the
+    column and every allowed value otherwise."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        names = ", ".join(repr(m.value) for m in kind)
+        raise InputError([Problem(message=f"must be one of {names}", column=column,
+                                  value=value)]) from None
 
 
 def check_id(value: Any, column: str) -> list[Problem]:

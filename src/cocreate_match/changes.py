@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import zip_longest
-from pathlib import Path
 
 from .plan import Plan, Role
 from .scenario import Scenario
+from .tables import write_csv
 
 __all__ = ["CHANGE_COLUMNS", "Change", "plan_changes", "write_changes"]
 
@@ -153,8 +151,4 @@ def _last(rank: int | None) -> float:
 
 def write_changes(changes: Iterable[Change], path: str | os.PathLike[str]) -> None:
     """Write changes as UTF-8 CSV (``changes.csv``), one row per change."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CHANGE_COLUMNS)
-    writer.writerows(c.row() for c in changes)
-    Path(path).write_text(buffer.getvalue(), encoding="utf-8")
+    write_csv(path, [CHANGE_COLUMNS, *(c.row() for c in changes)])

@@ -518,10 +518,9 @@ def _write_explanation(result: SolveResult, path: str) -> None:
 
 
 def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
-    import csv
-
     from .lottery import lottery
     from .scenario_files import load_scenario
+    from .tables import write_csv
 
     problems = []
     if (args.directory is None) == (args.sortition is None):
@@ -573,11 +572,9 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
                  ": the time limit came first."), file=sys.stderr)
         return _STATUS_EXIT[found.status]
     frame = found.to_frame()
-    with open(args.out, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(frame.columns)
-        writer.writerows((r.person_id, r.committee_id, repr(float(r.probability)))
-                         for r in frame.itertuples(index=False))
+    write_csv(args.out, [list(frame.columns),
+                         *((r.person_id, r.committee_id, repr(float(r.probability)))
+                           for r in frame.itertuples(index=False))])
     totals = found.probabilities()
     print(f"{found.method}: {len(totals)} citizens, {len(found.panels)} panels, "
           f"{found.seconds:.2f} s" + ("" if found.status is Status.OPTIMAL else
@@ -602,12 +599,10 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
     print(f"Probabilities written to {args.out}.", file=out)
     if args.panels is not None:
         uniform = found.to_uniform(args.panels)
-        with open(args.panels_out, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(["panel", "committee_id", "person_id", "role"])
-            for i, plan in enumerate(uniform.plans, start=1):
-                writer.writerows((i, s.committee_id, s.person_id, s.role.value)
-                                 for s in plan.seats)
+        write_csv(args.panels_out, [("panel", "committee_id", "person_id", "role"),
+                                    *((i, s.committee_id, s.person_id, s.role.value)
+                                      for i, plan in enumerate(uniform.plans, start=1)
+                                      for s in plan.seats)])
         print(f"{args.panels} equally likely plans written to {args.panels_out} (largest "
               f"deviation of a citizen's chance: {uniform.max_deviation:.6f}).", file=out)
     if args.draw_out:

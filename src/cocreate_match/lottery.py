@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from ._validate import check_whole
+from ._validate import check_whole, parse_choice
 from .errors import InputError, Problem
 from .plan import Plan
 from .result import Status
@@ -62,14 +62,7 @@ class LotteryMethod(StrEnum):
     @classmethod
     def parse(cls, value: LotteryMethod | str) -> LotteryMethod:
         """The method named by ``value``; InputError (column ``method``) for any other."""
-        if isinstance(value, LotteryMethod):
-            return value
-        try:
-            return cls(value)
-        except ValueError:
-            names = ", ".join(repr(m.value) for m in cls)
-            raise InputError([Problem(message=f"must be one of {names}", column="method",
-                                      value=value)]) from None
+        return parse_choice(cls, value, "method")
 
 # A chance this close to 0 or 1 counts as 0 or 1 (probabilities are exact to about 1e-9).
 _CHANCE_TOLERANCE = 1e-7

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -252,14 +250,9 @@ class Plan:
     def to_csv(self, path: str | os.PathLike[str], scenario: Scenario | None = None, *,
                chances: Mapping[str, float] | None = None) -> None:
         """Write :meth:`to_frame` as UTF-8 CSV with ``\\n`` line ends (the same bytes each time)."""
-        buffer = io.StringIO()
-        rows = self._rows(scenario, chances)
-        # The writer quotes a cell holding "\n" but not one holding a lone "\r", which a
-        # reader would take for a line end: such a file quotes every cell.
-        quoting = csv.QUOTE_ALL if any("\r" in cell for row in rows for cell in row) \
-            else csv.QUOTE_MINIMAL
-        csv.writer(buffer, lineterminator="\n", quoting=quoting).writerows(rows)
-        Path(path).write_text(buffer.getvalue(), encoding="utf-8")
+        from .tables import write_csv
+
+        write_csv(path, self._rows(scenario, chances))
 
     def _rows(self, scenario: Scenario | None,
               chances: Mapping[str, float] | None = None) -> list[list[str]]:

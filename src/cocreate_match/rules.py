@@ -63,6 +63,21 @@ class RuleKind(Enum):
         return self in (RuleKind.FORCE, RuleKind.FORBID)
 
 
+_NAMES = {
+    RuleKind.CITIZEN_SEATS: "{committee}/seats/citizens",
+    RuleKind.POLITICIAN_SEATS: "{committee}/seats/politicians",
+    RuleKind.PROFILE: "{committee}/profile/{key}",
+    RuleKind.QUOTA: "{committee}/quota/{key}",
+    RuleKind.GLOBAL_QUOTA: "quota/{key}",
+    RuleKind.MAX_PER_PARTY: "{committee}/council/max_per_party",
+    RuleKind.MIN_PARTIES: "{committee}/council/min_parties",
+    RuleKind.POLITICIAN: "politician/{key}/committees",
+    RuleKind.HOUSEHOLD: "household/{key}",
+    RuleKind.FORCE: "lock/force/{committee}/{key}",
+    RuleKind.FORBID: "lock/forbid/{committee}/{key}",
+}
+
+
 def rule_name(kind: RuleKind, committee: str | None = None, key: str | None = None) -> str:
     """The name of a rule: the one place rule names are built.
 
@@ -79,30 +94,7 @@ def rule_name(kind: RuleKind, committee: str | None = None, key: str | None = No
     >>> rule_name(RuleKind.FORCE, "climate", "c12")
     'lock/force/climate/c12'
     """
-    match kind:
-        case RuleKind.CITIZEN_SEATS:
-            return f"{committee}/seats/citizens"
-        case RuleKind.POLITICIAN_SEATS:
-            return f"{committee}/seats/politicians"
-        case RuleKind.PROFILE:
-            return f"{committee}/profile/{key}"
-        case RuleKind.QUOTA:
-            return f"{committee}/quota/{key}"
-        case RuleKind.GLOBAL_QUOTA:
-            return f"quota/{key}"
-        case RuleKind.MAX_PER_PARTY:
-            return f"{committee}/council/max_per_party"
-        case RuleKind.MIN_PARTIES:
-            return f"{committee}/council/min_parties"
-        case RuleKind.POLITICIAN:
-            return f"politician/{key}/committees"
-        case RuleKind.HOUSEHOLD:
-            return f"household/{key}"
-        case RuleKind.FORCE:
-            return f"lock/force/{committee}/{key}"
-        case RuleKind.FORBID:
-            return f"lock/forbid/{committee}/{key}"
-    raise AssertionError(kind)  # pragma: no cover - every kind is matched above
+    return _NAMES[kind].format(committee=committee, key=key)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import tomllib
@@ -16,7 +15,7 @@ from .errors import InputError, Problem
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import CITIZEN_COLUMNS
 from .scenario import CANCELLED, MANDATES, QUOTAS, CouncilRules, Scenario, build_scenario
-from .tables import CITIZEN_REQUIRED, Table, read_csv, read_text
+from .tables import CITIZEN_REQUIRED, Table, read_csv, read_text, write_csv
 
 __all__ = ["load_scenario", "save_scenario"]
 
@@ -318,13 +317,8 @@ def save_scenario(scenario: Scenario, directory: str | os.PathLike[str]) -> None
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     (root / MANDATES_FILE).write_text(mandates_toml(scenario), encoding="utf-8")
-    _write_csv(root / CITIZENS_FILE, rows)
-    _write_csv(root / POLITICIANS_FILE, politician_rows)
-
-
-def _write_csv(path: Path, rows: list[list[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
+    write_csv(root / CITIZENS_FILE, rows)
+    write_csv(root / POLITICIANS_FILE, politician_rows)
 
 
 def _toml_string(text: str) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,6 +99,21 @@ def read_csv(path: Path, name: str, problems: list[Problem]) -> Table | None:
         return None
     return Table(file=name, header=header, rows=tuple(rows), labels=tuple(labels),
                  header_label=header_line)
+
+
+def write_csv(path: str | os.PathLike[str], rows: Iterable[Sequence[object]]) -> None:
+    """Write rows as UTF-8 CSV with ``\n`` line ends, the same bytes for the same rows, that
+    :func:`read_csv` reads back cell for cell: the one way the library writes CSV.
+
+    The csv module quotes a cell holding ``\n`` but not one holding a lone ``\r``, which a
+    reader takes for a line end; a file with such a cell quotes every cell.
+    """
+    cells = [[str(cell) for cell in row] for row in rows]
+    quote_all = any("\r" in cell for row in cells for cell in row)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n",
+               quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL).writerows(cells)
+    Path(path).write_text(buffer.getvalue(), encoding="utf-8")
 
 
 def split_list(cell: str) -> list[str]:

@@ -10,7 +10,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..errors import InputError, Problem, SolverError
+from .._validate import parse_choice
+from ..errors import SolverError
 from .highs import new_highs
 from .linear import FloatArray, LinearModel, LinearSolution, Lot
 
@@ -30,14 +31,8 @@ class Backend(Enum):
 
     @classmethod
     def parse(cls, value: Backend | str) -> Backend:
-        if isinstance(value, Backend):
-            return value
-        try:
-            return cls(value)
-        except ValueError:
-            names = ", ".join(repr(b.value) for b in cls)
-            raise InputError([Problem(message=f"backend must be one of {names}",
-                                      column="backend", value=value)]) from None
+        """The backend named by ``value``; InputError (column ``backend``) for any other."""
+        return parse_choice(cls, value, "backend")
 
 
 def _trivial(model: LinearModel) -> LinearSolution | None:
@@ -97,7 +92,7 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
     lexicographic: the first tier is maximised, then each next one among the solutions
     optimal for all before it, and the model's own objective last. ``objective`` and
     ``bound`` are the model's objective; with tiers the bound is known only once every stage
-    is proven (it then equals the objective), and ``tier_values`` gives each tier's value.
+    is proven (it then equals the objective).
 
     With ``secondary`` (a :class:`Lot` of whole-number weights), a further stage picks, among
     the solutions optimal for every objective, the one with the largest lot value: the
@@ -169,8 +164,7 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
         if found_lot is not None:
             x, settled = found_lot
     return LinearSolution(status, x, value, bound, time.perf_counter() - start,
-                          lot_settled=settled,
-                          tier_values=tuple(float(c @ x) for c in objectives[:-1]))
+                          lot_settled=settled)
 
 
 def _hold_last(h: Any, highspy: Any, last: tuple[np.ndarray, int], by_lp: bool) -> bool:
@@ -513,8 +507,7 @@ def solve_cpsat(model: LinearModel, time_limit: float | None, seed: int, *,
                 values = read()
             settled = third == cp_model.OPTIMAL
     return LinearSolution(status, values, value, bound, time.perf_counter() - start,
-                          lot_settled=settled,
-                          tier_values=tuple(float(c @ values) for c in objectives[:-1]))
+                          lot_settled=settled)
 
 
 class Run(Protocol):

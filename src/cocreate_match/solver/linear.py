@@ -185,8 +185,6 @@ class LinearSolution:
     # Whether a second stage proved this the best of the optimal solutions for a secondary
     # objective (the seeded lot among equally good plans).
     lot_settled: bool = False
-    # With tiers (objectives before the model's own, lexicographically): each tier's value.
-    tier_values: tuple[float, ...] = ()
 
 
 def with_objective(model: LinearModel, obj: FloatArray) -> LinearModel:
