@@ -931,6 +931,27 @@ def test_a_relaxed_plan_is_kept_no_worse_after_a_drop_out() -> None:
     assert check_plan(s, result.plan) == result.relaxed
 
 
+def test_a_relaxed_plan_does_not_report_a_withdrawn_politicians_minimum_as_broken() -> None:
+    # The plan in force breaks the climate quota; the politician who leaves had a minimum of
+    # one committee, which withdrawing releases: it must not be listed among the rules the
+    # new plan breaks, which are exactly what check_plan finds.
+    north = Quota(attribute="district", value="north", min=1)
+    s = Scenario(
+        mandates=[Mandate(id="sport", citizen_seats=1, politician_seats=1),
+                  Mandate(id="climate", citizen_seats=1, politician_seats=0, quotas=[north])],
+        citizens=[Citizen(id=c, applied_to=[k], attributes={"district": "south"})
+                  for c, k in (("a", "sport"), ("b", "sport"), ("c", "climate"))],
+        politicians=[Politician(id="p1", party="A", min_committees=1),
+                     Politician(id="p2", party="B")])
+    relaxed = solve(s, relax=True)
+    assert relaxed.plan is not None and relaxed.plan.committee("sport").politicians == ("p1",)
+    result = replace_dropouts(s, relaxed.plan, ["p1"])
+    assert result.status is Status.RELAXED and result.plan is not None
+    assert result.plan.committee("sport").politicians == ("p2",)
+    assert [v.rule for v in result.relaxed] == ["climate/quota/district=north"]
+    assert check_plan(s, result.plan) == result.relaxed
+
+
 def test_a_refill_under_a_time_limit_keeps_to_it() -> None:
     scenario = demo_scenario()
     plan = solved(scenario)

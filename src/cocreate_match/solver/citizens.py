@@ -21,7 +21,7 @@ from ..people import Citizen
 from ..rules import RuleKind, rule_name
 from ..scenario import Scenario
 from .linear import IntArray, LinearModel, Lot, as_limit
-from .locks import NO_LOCKS, Locks
+from .locks import NO_LOCKS, Locks, add_lock_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,8 +251,9 @@ def add_count_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes,
                       np.inf if rule.high is None else rule.high)
 
 
-def _variable_of(scenario: Scenario, types: CitizenTypes) -> dict[tuple[str, str], int]:
-    """(citizen id, committee id) -> model column, for citizens who form a type alone."""
+def seat_columns(scenario: Scenario, types: CitizenTypes) -> dict[tuple[str, str], int]:
+    """(citizen id, committee id) -> model column, for citizens who form a type alone (as
+    every citizen a lock names does)."""
     ids = scenario.committee_ids
     out = {}
     for v, (t, k) in enumerate(zip(types.var_type.tolist(), types.var_committee.tolist(),
@@ -260,34 +261,6 @@ def _variable_of(scenario: Scenario, types: CitizenTypes) -> dict[tuple[str, str
         members = types.members[t]
         if len(members) == 1:
             out[scenario.citizens[members[0]].id, ids[k]] = types.first_var + v
-    return out
-
-
-def add_lock_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes,
-                   locks: Locks) -> None:
-    """Locks on citizens' seats: a forced seat holds (a row at 1), a forbidden one does not
-    (a row at 0). A forced seat the citizen cannot take has no column, so its row cannot be
-    met: the lock is then named in the explanation like any other rule."""
-    citizens = {c.id for c in scenario.citizens}
-    column = _variable_of(scenario, types)
-    for rule in locks.rules().values():
-        if rule.key in citizens:
-            pair = (str(rule.key), str(rule.committee))
-            cols = [column[pair]] if pair in column else []
-            model.add_row(rule.name, cols, rule.low, rule.low)
-
-
-def tier_costs(scenario: Scenario, types: CitizenTypes, locks: Locks,
-               n_vars: int) -> list[np.ndarray]:
-    """Each tier of ``locks`` as costs over the citizens' model columns."""
-    column = _variable_of(scenario, types)
-    out = []
-    for tier in locks.tiers:
-        costs = np.zeros(n_vars)
-        for pair, weight in tier.items():
-            if pair in column:
-                costs[column[pair]] += weight
-        out.append(costs)
     return out
 
 
@@ -305,7 +278,7 @@ def build_citizen_model(scenario: Scenario, *, ranks: bool = True,
     add_household_rules(model, scenario, types)
     features = _Features(scenario, types)
     add_count_rules(model, scenario, types, features)
-    add_lock_rules(model, scenario, types, locks)
+    add_lock_rows(model, locks, seat_columns(scenario, types), {c.id for c in scenario.citizens})
     return model, types
 
 

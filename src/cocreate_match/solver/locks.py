@@ -3,10 +3,14 @@ the objectives that come before the score (keep the plan in force; reserves in t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from ..plan import Withdrawal
 from ..rules import Rule, RuleKind, rule_name
+from .linear import FloatArray, LinearModel
 
 Pair = tuple[str, str]  # (person id, committee id)
 
@@ -21,9 +25,9 @@ class Locks:
         Seats that must hold, and seats that must not. Each is a rule of its own
         (:data:`~cocreate_match.rules.RuleKind.FORCE`, ``FORBID``), so that an impossible
         lock is explained like any other rule.
-    withdrawn : frozenset of str
-        People who withdrew: seated nowhere; a politician among them is released from
-        ``min_committees``.
+    withdrawals : tuple of Withdrawal
+        People who withdrew (:attr:`withdrawn` their ids): seated nowhere, recorded in the
+        plan, and a politician among them is released from ``min_committees``.
     tiers : tuple of mappings (person id, committee id) -> whole-number weight
         Objectives maximised before the score, each among the plans best for all before it:
         seats of the plan in force kept, or reserves seated rank by rank.
@@ -31,8 +35,13 @@ class Locks:
 
     force: tuple[Pair, ...] = ()
     forbid: tuple[Pair, ...] = ()
-    withdrawn: frozenset[str] = frozenset()
+    withdrawals: tuple[Withdrawal, ...] = ()
     tiers: tuple[Mapping[Pair, int], ...] = field(default=())
+
+    @property
+    def withdrawn(self) -> frozenset[str]:
+        """The ids of the people who withdrew."""
+        return frozenset(w.person_id for w in self.withdrawals)
 
     @property
     def distinguished(self) -> frozenset[str]:
@@ -55,3 +64,31 @@ class Locks:
 
 
 NO_LOCKS = Locks()
+
+
+def add_lock_rows(model: LinearModel, locks: Locks, column: Mapping[Pair, int],
+                  people: Collection[str]) -> None:
+    """One row per lock on ``people``: a forced seat held at 1, a forbidden one at 0.
+
+    ``column`` maps (person, committee) to the model's column for that seat. A forced seat
+    the person cannot take (no column) gets an empty row that cannot be met, so the lock is
+    named in the explanation like any other rule.
+    """
+    for rule in locks.rules().values():
+        if rule.key in people:
+            pair = (str(rule.key), str(rule.committee))
+            model.add_row(rule.name, [column[pair]] if pair in column else [], rule.low,
+                          rule.low)
+
+
+def tier_costs(locks: Locks, column: Mapping[Pair, int], n_vars: int) -> list[FloatArray]:
+    """Each tier of ``locks`` as costs over a model's columns (``column`` as for
+    :func:`add_lock_rows`); a seat without a column counts in no plan."""
+    out = []
+    for tier in locks.tiers:
+        costs = np.zeros(n_vars)
+        for pair, weight in tier.items():
+            if pair in column:
+                costs[column[pair]] += weight
+        out.append(costs)
+    return out

@@ -13,7 +13,7 @@ from ..lot import distinct_weights, priority
 from ..rules import RuleKind, rule_name
 from ..scenario import Scenario
 from .linear import IntArray, LinearModel, Lot, as_limit
-from .locks import NO_LOCKS, Locks
+from .locks import NO_LOCKS, Locks, add_lock_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,39 +70,12 @@ def add_time_budget_rules(model: LinearModel, scenario: Scenario, v: PoliticianV
     model.add_group_rows([r.name for r in budgets], _columns(v), v.var_politician, low, high)
 
 
-def add_lock_rules(model: LinearModel, scenario: Scenario, v: PoliticianVariables,
-                   locks: Locks) -> None:
-    """Locks on politicians' seats: a forced seat holds (a row at 1), a forbidden one does not
-    (a row at 0)."""
-    column = _column_of(scenario, v)
-    for rule in locks.rules().values():
-        pair = (str(rule.key), str(rule.committee))
-        if pair in column:
-            model.add_row(rule.name, [column[pair]], rule.low, rule.low)
-        elif rule.key in {p.id for p in scenario.politicians}:
-            # A committee not in the scenario: nobody sits there, so a forced seat fails.
-            model.add_row(rule.name, [], rule.low, rule.low)
-
-
-def _column_of(scenario: Scenario, v: PoliticianVariables) -> dict[tuple[str, str], int]:
+def seat_columns(scenario: Scenario, v: PoliticianVariables) -> dict[tuple[str, str], int]:
+    """(politician id, committee id) -> model column."""
     ids = scenario.committee_ids
     return {(scenario.politicians[i].id, ids[k]): v.first_var + j
             for j, (i, k) in enumerate(zip(v.var_politician.tolist(), v.var_committee.tolist(),
                                            strict=True))}
-
-
-def tier_costs(scenario: Scenario, v: PoliticianVariables, locks: Locks,
-               n_vars: int) -> list[np.ndarray]:
-    """Each tier of ``locks`` as costs over the politicians' model columns."""
-    column = _column_of(scenario, v)
-    out = []
-    for tier in locks.tiers:
-        costs = np.zeros(n_vars)
-        for pair, weight in tier.items():
-            if pair in column:
-                costs[column[pair]] += weight
-        out.append(costs)
-    return out
 
 
 def _party_index(scenario: Scenario) -> tuple[list[str], IntArray]:
@@ -170,5 +143,5 @@ def build_politician_model(scenario: Scenario, locks: Locks = NO_LOCKS
     add_politician_seat_rules(model, scenario, v)
     add_time_budget_rules(model, scenario, v, locks)
     add_party_rules(model, scenario, v)
-    add_lock_rules(model, scenario, v, locks)
+    add_lock_rows(model, locks, seat_columns(scenario, v), {p.id for p in scenario.politicians})
     return model, v

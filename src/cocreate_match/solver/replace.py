@@ -109,7 +109,7 @@ def replace_dropouts(
     depth = max((len(r) for r in places.values()), default=0)
     tiers = tuple({(ids[rank], cid): 1 for cid, ids in places.items() if len(ids) > rank}
                   for rank in range(depth))
-    locks = Locks(force=force, withdrawn=withdrawn, tiers=tiers)
+    locks = Locks(force=force, withdrawals=before.withdrawn, tiers=tiers)
     # A plan in force that already breaks rules cannot be refilled without breaking them:
     # then the fewest are broken, as with relax=True.
     broken = bool(check_plan(scenario, plan))

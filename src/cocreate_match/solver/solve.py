@@ -16,7 +16,7 @@ from ..check import check_plan
 from ..errors import InputError, Problem
 from ..explanation import Context
 from ..findings import precheck
-from ..plan import Plan, Role, Seat
+from ..plan import Plan, Role, Seat, Withdrawal
 from ..result import SolveResult, Status
 from ..scenario import Scenario
 from . import citizens as citizen_half
@@ -25,7 +25,7 @@ from .backends import SOLVERS, Backend
 from .citizens import CitizenTypes, build_citizen_model, draw_citizens
 from .conflicts import explain_model
 from .linear import LinearModel, LinearSolution
-from .locks import NO_LOCKS, Locks
+from .locks import NO_LOCKS, Locks, tier_costs
 from .politicians import PoliticianVariables, build_politician_model
 from .relax import seat_rules, solve_relaxed
 
@@ -207,35 +207,28 @@ def replan_locks(scenario: object, keep: object, force: object,
                 problems.append(Problem(message="is not a committee of the scenario",
                                         column=name, value=cid))
     tiers: tuple[dict[tuple[str, str], int], ...] = ()
-    withdrawn: frozenset[str] = frozenset()
+    withdrawals: tuple[Withdrawal, ...] = ()
     if isinstance(keep, Plan):
         unknown = sorted({s.person_id for s in keep.seats} - people)
         problems += [Problem(message="is seated in the plan to keep but is not a person of "
                              "the scenario", column="keep", value=pid) for pid in unknown]
-        withdrawn = keep.withdrawn_ids
+        withdrawals = keep.withdrawn
         tiers = ({(s.person_id, s.committee_id): 1 for s in keep.seats
                   if s.committee_id in committees and s.person_id in people
-                  and s.person_id not in withdrawn},)
+                  and s.person_id not in keep.withdrawn_ids},)
     if problems:
         return NO_LOCKS, problems
     locks = Locks(force=tuple(pairs["force"]), forbid=tuple(pairs["forbid"]),
-                  withdrawn=withdrawn, tiers=tiers)
+                  withdrawals=withdrawals, tiers=tiers)
     return (NO_LOCKS if locks == Locks() else locks), problems
 
 
 def with_changes(scenario: Scenario, result: SolveResult, before: Plan,
                  alike_unseated: Callable[[str], bool], locks: Locks) -> SolveResult:
-    """``result`` with the moves and changes against the plan ``before``, and its plan
-    carrying ``before``'s withdrawals."""
-    if result.plan is None:
+    """``result`` with the moves and changes against the plan ``before``."""
+    plan = result.plan
+    if plan is None:
         return result
-    plan = dataclasses.replace(result.plan, withdrawn=before.withdrawn,
-                               unseated_citizens=tuple(
-                                   pid for pid in result.plan.unseated_citizens
-                                   if pid not in before.withdrawn_ids),
-                               unseated_politicians=tuple(
-                                   pid for pid in result.plan.unseated_politicians
-                                   if pid not in before.withdrawn_ids))
     changes = plan_changes(scenario, before, plan, forbidden=locks.forbid,
                            alike_unseated=alike_unseated)
     kept = {(s.committee_id, s.person_id) for s in plan.seats}
@@ -277,8 +270,10 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
     build_start = time.perf_counter()
     citizen_model, types = build_citizen_model(scenario, locks=locks)
     politician_model, seats = build_politician_model(scenario, locks)
-    tiers = (citizen_half.tier_costs(scenario, types, locks, citizen_model.n_vars),
-             politician_half.tier_costs(scenario, seats, locks, politician_model.n_vars))
+    tiers = (tier_costs(locks, citizen_half.seat_columns(scenario, types),
+                        citizen_model.n_vars),
+             tier_costs(locks, politician_half.seat_columns(scenario, seats),
+                        politician_model.n_vars))
 
     parts: list[_Part] = []
     infeasible_models: list[LinearModel] = []
@@ -307,7 +302,7 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
         if solution.status in ("infeasible", "time_limit"):
             break  # no plan either way; the other half need not be tried
     result = _result(scenario, parts, types, seats, seed, Backend.parse(backend), build_time,
-                     solve_time, relax)
+                     solve_time, relax, locks.withdrawals)
     if result.status in (Status.INFEASIBLE, Status.RELAXED) and explain and infeasible_models:
         # A relaxed plan is explained too (by its first relaxed half): the conflict shows why
         # rules had to be broken. With no plan, the half that has none is explained.
@@ -336,7 +331,8 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
 
 def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
             seats: PoliticianVariables, seed: int, backend: Backend, build_time: float,
-            solve_time: float, relax: bool) -> SolveResult:
+            solve_time: float, relax: bool,
+            withdrawals: tuple[Withdrawal, ...] = ()) -> SolveResult:
     def outcome(status: Status, plan: Plan | None, objective: int | None,
                 bound: float | None, message: str) -> SolveResult:
         return SolveResult(status=status, plan=plan, objective=objective, bound=bound,
@@ -363,7 +359,7 @@ def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
     # The objective is integral, so a bound below objective + 1 proves optimality.
     proven = all(p.solution.status == "optimal" for p in parts) or (
         bound is not None and math.floor(bound + 1e-6) <= objective)
-    plan = _plan(scenario, types, seats, citizen_x, politician_x, seed)
+    plan = _plan(scenario, types, seats, citizen_x, politician_x, seed, withdrawals)
     # What a relaxed plan breaks is read from the plan by the independent checker, so that
     # nothing broken goes unreported.
     broken = check_plan(scenario, plan) if relax else ()
@@ -389,10 +385,12 @@ def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
 
 
 def _plan(scenario: Scenario, types: CitizenTypes, seats: PoliticianVariables,
-          citizen_x: np.ndarray, politician_x: np.ndarray, seed: int) -> Plan:
+          citizen_x: np.ndarray, politician_x: np.ndarray, seed: int,
+          withdrawals: tuple[Withdrawal, ...]) -> Plan:
     counts = np.rint(citizen_x[: types.var_type.shape[0]]).astype(np.int64)
     on = draw_citizens(scenario, types, counts, seed)
-    return assemble_plan(scenario, on, politicians_on(scenario, seats, politician_x))
+    return assemble_plan(scenario, on, politicians_on(scenario, seats, politician_x),
+                         withdrawals)
 
 
 def politicians_on(scenario: Scenario, seats: PoliticianVariables,
@@ -406,8 +404,10 @@ def politicians_on(scenario: Scenario, seats: PoliticianVariables,
 
 
 def assemble_plan(scenario: Scenario, citizens_on: dict[int, list[int]],
-                  politicians_on: dict[int, list[int]]) -> Plan:
-    """A Plan from committee index -> citizen and politician indices; everyone else unseated.
+                  politicians_on: dict[int, list[int]],
+                  withdrawals: tuple[Withdrawal, ...] = ()) -> Plan:
+    """A Plan from committee index -> citizen and politician indices; everyone else unseated,
+    except those who withdrew (``withdrawals``, which the plan records).
 
     Seats are listed committee by committee in mandate order, citizens before politicians,
     each sorted by id, then the unseated sorted by id: equal plans give equal bytes whatever
@@ -421,10 +421,11 @@ def assemble_plan(scenario: Scenario, citizens_on: dict[int, list[int]],
         plan_seats += [Seat(committee_id=m.id, person_id=pid, role=Role.POLITICIAN)
                        for pid in sorted(scenario.politicians[i].id
                                          for i in politicians_on.get(k, ()))]
-    seated = {s.person_id for s in plan_seats}
+    away = {s.person_id for s in plan_seats} | {w.person_id for w in withdrawals}
     return Plan(
         seats=tuple(plan_seats),
-        unseated_citizens=tuple(sorted(c.id for c in scenario.citizens if c.id not in seated)),
+        unseated_citizens=tuple(sorted(c.id for c in scenario.citizens if c.id not in away)),
         unseated_politicians=tuple(sorted(p.id for p in scenario.politicians
-                                          if p.id not in seated)),
+                                          if p.id not in away)),
+        withdrawn=withdrawals,
     )
