@@ -25,7 +25,7 @@ from .lot import priority
 from .mandate import Mandate
 from .people import Citizen
 from .plan import Plan, Reserve
-from .rules import Rule, RuleKind
+from .rules import RuleKind
 from .scenario import Scenario
 
 __all__ = ["ReserveCover", "add_reserves", "reserve_cover"]
@@ -71,20 +71,13 @@ class _Swaps:
     def _swap_ok(self, m: Mandate, s: Citizen, r: Citizen) -> bool:
         if r.household is not None and r.household != s.household:
             have = self.members[r.household]
-            if _outside(self.households[r.household], have + 1) > _outside(
-                    self.households[r.household], have):
+            household = self.households[r.household]
+            if household.outside(have + 1) > household.outside(have):
                 return False
         counted = [*zip(self.rules[m.id], self.counts[m.id], strict=True),
                    *zip(self.global_rules, self.global_counts, strict=True)]
-        return all(_outside(rule, count - rule.counts(s) + rule.counts(r))
-                   <= _outside(rule, count) for rule, count in counted)
-
-
-def _outside(rule: Rule, count: int) -> int:
-    """How far ``count`` lies outside the rule's limits (0 when the rule holds)."""
-    if rule.holds(count):
-        return 0
-    return rule.low - count if count < rule.low else count - (rule.high or 0)
+        return all(rule.outside(count - rule.counts(s) + rule.counts(r))
+                   <= rule.outside(count) for rule, count in counted)
 
 
 def _check(scenario: object, plan: object, count: object = 0, seed: object = 0) -> None:

@@ -172,3 +172,16 @@ class Rule:
     def holds(self, count: int) -> bool:
         """Whether a count lies within the rule's limits."""
         return count >= self.low and (self.high is None or count <= self.high)
+
+    def outside(self, count: int) -> int:
+        """How far a count lies outside the rule's limits (0 when the rule holds).
+
+        Examples
+        --------
+        >>> rule = Rule(name="household/h", kind=RuleKind.HOUSEHOLD, key="h", high=1)
+        >>> rule.outside(1), rule.outside(3)
+        (0, 2)
+        """
+        if count < self.low:
+            return self.low - count
+        return 0 if self.high is None or count <= self.high else count - self.high
