@@ -36,6 +36,7 @@ from cocreate_match import (
     solve,
 )
 from oracle import valid_citizen_seatings
+from routes import ROUTES, route
 from strategies import feasible_scenarios, tiny_scenarios
 
 TOL = 1e-9
@@ -649,10 +650,11 @@ tiny_feasible = feasible_scenarios(**TINY).filter(_seats_citizens)
 tiny_random = tiny_scenarios().filter(_seats_citizens)  # about half cannot be met
 
 
-def assert_matches_oracle(scenario: Scenario) -> None:
+def assert_matches_oracle(scenario: Scenario, way: str = "relaxation") -> None:
     seatings = citizen_seatings(scenario)
     result = solve(scenario)
-    lot = lottery(scenario)
+    with route(way):
+        lot = lottery(scenario)
     if not seatings or result.status is Status.INFEASIBLE:
         assert lot.status is Status.INFEASIBLE
         assert list(lot.plans()) == []
@@ -669,7 +671,8 @@ def assert_matches_oracle(scenario: Scenario) -> None:
     assert in_support == can_sit
     assert_certified(lot, gap=1e-6)
     first = min((v for v in expected if v > 0), default=0.0)
-    maximin = lottery(scenario, method="maximin")
+    with route(way):
+        maximin = lottery(scenario, method="maximin")
     assert maximin.min_probability == pytest.approx(first, abs=1e-6)
     assert lot.min_probability == pytest.approx(first, abs=1e-6)
 
@@ -699,19 +702,23 @@ def uneven_scenarios(draw: st.DrawFn) -> Scenario:
 
 
 @given(scenario=uneven_scenarios())
+@pytest.mark.parametrize("way", ROUTES)
 def test_leximin_matches_a_brute_force_oracle_with_uneven_committees(
-        scenario: Scenario) -> None:
-    assert_matches_oracle(scenario)
+        scenario: Scenario, way: str) -> None:
+    assert_matches_oracle(scenario, way)
 
 
 @given(scenario=tiny_feasible)
-def test_leximin_matches_a_brute_force_oracle(scenario: Scenario) -> None:
-    assert_matches_oracle(scenario)
+@pytest.mark.parametrize("way", ROUTES)
+def test_leximin_matches_a_brute_force_oracle(scenario: Scenario, way: str) -> None:
+    assert_matches_oracle(scenario, way)
 
 
 @given(scenario=tiny_random)
-def test_leximin_matches_a_brute_force_oracle_under_random_rules(scenario: Scenario) -> None:
-    assert_matches_oracle(scenario)
+@pytest.mark.parametrize("way", ROUTES)
+def test_leximin_matches_a_brute_force_oracle_under_random_rules(scenario: Scenario,
+                                                                  way: str) -> None:
+    assert_matches_oracle(scenario, way)
 
 
 @given(scenario=small_scenarios, method=st.sampled_from(["leximin", "maximin", "legacy"]))

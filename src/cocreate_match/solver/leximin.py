@@ -25,7 +25,6 @@ master's own duals, with zero MIP gaps, proves a level.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +33,8 @@ from numpy.typing import NDArray
 
 from ..errors import SolverError
 from .citizens import CitizenTypes
+from .clock import Clock, Progress, Stopped, limit_time
+from .decompose import ACCURACY, Walk, relaxed_leximin
 from .highs import new_highs
 from .linear import FloatArray, LinearModel
 
@@ -55,20 +56,11 @@ DAMPING = 0.25
 # seats), so the first duals already see a spread of panels.
 INITIAL_PANELS = 150
 INITIAL_RATE = 2.0
-# Progress is reported at least this often (seconds), also inside a level.
-HEARTBEAT = 1.5
 # The master grows by columns, which keeps its last basis primal feasible: the primal simplex
 # goes on from there, where the dual simplex would repair many dual infeasibilities first
 # (about 4 times faster on the benchmarks' pools).
 _LP_OPTIONS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10,
                "simplex_strategy": 4}
-
-Progress = Callable[[str], None]
-
-
-class Stopped(Exception):
-    """The deadline came before the step finished (internal)."""
-
 
 @dataclass(frozen=True, slots=True)
 class LevelCertificate:
@@ -133,49 +125,11 @@ class PanelLottery:
     complete: bool = True  # False when the deadline stopped it (the levels proven are kept)
 
 
-class _Clock:
-    """The deadline, and progress lines at least every ``HEARTBEAT`` seconds."""
-
-    def __init__(self, deadline: float | None, progress: Progress) -> None:
-        self.deadline = deadline
-        self.progress = progress
-        self.last = time.perf_counter()
-        self.status = "starting"
-
-    def remaining(self) -> float | None:
-        if self.deadline is None:
-            return None
-        left = self.deadline - time.perf_counter()
-        if left <= 0:
-            raise Stopped
-        return left
-
-    def say(self, line: str) -> None:
-        self.status = line
-        self.last = time.perf_counter()
-        self.progress(line)
-
-    def tick(self, line: str | None = None) -> None:
-        """Report ``line`` (or the last status) if the last report is old."""
-        if line is not None:
-            self.status = line
-        if time.perf_counter() - self.last >= HEARTBEAT:
-            self.say(self.status)
-
-
-def _limit(h: Any, clock: _Clock) -> None:
-    # HiGHS compares its time limit with the instance's run time summed over every run, so a
-    # kept instance's limit is its run time so far plus what is left.
-    remaining = clock.remaining()
-    h.setOptionValue("time_limit", float("inf") if remaining is None else
-                     float(h.getRunTime()) + max(remaining, 1e-3))
-
-
 class _Pricer:
     """The feasible panel with the highest value for weights per group: one HiGHS MIP kept
     between calls, where only the objective changes."""
 
-    def __init__(self, model: LinearModel, types: CitizenTypes, clock: _Clock) -> None:
+    def __init__(self, model: LinearModel, types: CitizenTypes, clock: Clock) -> None:
         import highspy
         from scipy.sparse import csr_array
 
@@ -246,7 +200,7 @@ class _Pricer:
         h.setOptionValue("mip_abs_gap", 0.0)
         # A heuristic panel is not worth a long search; an exact one is searched to the end.
         h.setOptionValue("mip_max_nodes", HEURISTIC_NODES if rel_gap > 0 else 2**31 - 1)
-        _limit(h, self.clock)
+        limit_time(h, self.clock)
         began = time.perf_counter()
         h.run()
         self.seconds += time.perf_counter() - began
@@ -275,7 +229,7 @@ class _Pricer:
         """The panel and proof from the LP relaxation, when its optimal vertex is integral."""
         lp = self.lp
         lp.changeColsCost(self.n_vars, self._cols, per_var / scale)
-        _limit(lp, self.clock)
+        limit_time(lp, self.clock)
         began = time.perf_counter()
         lp.run()
         self.seconds += time.perf_counter() - began
@@ -324,7 +278,7 @@ class _Master:
     value. One HiGHS LP kept between solves; columns are added and it restarts from its last
     basis."""
 
-    def __init__(self, n_types: int, clock: _Clock) -> None:
+    def __init__(self, n_types: int, clock: Clock) -> None:
         import highspy
 
         self.n_types = n_types
@@ -363,7 +317,7 @@ class _Master:
             self.h.changeRowBounds(int(t), low, np.inf)
 
     def _run(self) -> Any:
-        _limit(self.h, self.clock)
+        limit_time(self.h, self.clock)
         began = time.perf_counter()
         self.h.run()
         self.seconds += time.perf_counter() - began
@@ -394,7 +348,7 @@ class _Master:
 
 
 def _cover(pricer: _Pricer,
-           clock: _Clock) -> tuple[list[NDArray[np.int64]], NDArray[np.bool_]]:
+           clock: Clock) -> tuple[list[NDArray[np.int64]], NDArray[np.bool_]]:
     """Panels that together seat every group that any feasible panel can seat.
 
     Each round asks for the panel seating the most not-yet-covered members; a round whose best
@@ -421,7 +375,7 @@ def _cover(pricer: _Pricer,
 
 
 def _spread(pricer: _Pricer, panels: list[NDArray[np.int64]], seatable: NDArray[np.bool_],
-            clock: _Clock) -> None:
+            clock: Clock) -> None:
     """Add up to ``INITIAL_PANELS`` panels by multiplicative weights (a heuristic start)."""
     if not seatable.any():
         return
@@ -447,7 +401,7 @@ def _seated(pricer: _Pricer, panels: list[NDArray[np.int64]]) -> NDArray[np.bool
 def seatable_groups(model: LinearModel, types: CitizenTypes, *, deadline: float | None,
                     progress: Progress) -> NDArray[np.bool_]:
     """Per group: whether some feasible panel of ``model`` seats a member of it."""
-    clock = _Clock(deadline, progress)
+    clock = Clock(deadline, progress)
     try:
         return _cover(_Pricer(model, types, clock), clock)[1]
     except Stopped:
@@ -463,12 +417,16 @@ def column_lottery(model: LinearModel, types: CitizenTypes, *, levels: int | Non
     it is feasible. A deadline before the first feasible panel raises ``TimeoutError``.
     """
     start = time.perf_counter()
-    clock = _Clock(deadline, progress)
+    clock = Clock(deadline, progress)
     n_types = len(types.members)
     panels: list[NDArray[np.int64]] = []
     try:
         pricer = _Pricer(model, types, clock)
+        relaxed = _by_relaxation(model, types, pricer, clock, levels, start)
+        if isinstance(relaxed, PanelLottery):
+            return relaxed
         panels, seatable = _cover(pricer, clock)
+        _add_new(panels, relaxed)  # the walk's panels are good starting columns
     except Stopped:
         if not panels:
             raise TimeoutError from None
@@ -502,6 +460,162 @@ def column_lottery(model: LinearModel, types: CitizenTypes, *, levels: int | Non
     return _finish(pricer, panels, weights, certificates, start, seatable, complete=True)
 
 
+def _add_new(panels: list[NDArray[np.int64]], more: list[NDArray[np.int64]]) -> None:
+    seen = {p.tobytes() for p in panels}
+    for p in more:
+        if p.tobytes() not in seen:
+            seen.add(p.tobytes())
+            panels.append(p)
+
+
+def _by_relaxation(model: LinearModel, types: CitizenTypes, pricer: _Pricer, clock: Clock,
+                   levels: int | None,
+                   start: float) -> PanelLottery | list[NDArray[np.int64]]:
+    """The LEXIMIN of the LP relaxation, when its point is a lottery of panels (see
+    :mod:`.decompose`), with a certificate per level from the relaxation's duals and an exact
+    pricing at them; otherwise the panels the walk found, for column generation to start
+    from. When the deadline stops the walk, the panels found so far are the lottery."""
+    if pricer.n_model == 0 or types.var_type.shape[0] == 0:
+        return []
+    clock.say("LEXIMIN of the LP relaxation")
+    relaxed = relaxed_leximin(model, types, clock)
+    if relaxed is None:
+        return []
+    walk = Walk(model, clock)
+    cols = types.first_var + np.arange(types.var_type.shape[0])
+
+    def found() -> tuple[list[NDArray[np.int64]], FloatArray]:
+        merged: dict[bytes, int] = {}
+        panels: list[NDArray[np.int64]] = []
+        weights: list[float] = []
+        for whole, weight in zip(walk.panels, walk.weights, strict=True):
+            counts = np.rint(whole[cols]).astype(np.int64)
+            k = merged.setdefault(counts.tobytes(), len(panels))
+            if k == len(panels):
+                panels.append(counts)
+                weights.append(0.0)
+            weights[k] += weight
+        return panels, np.asarray(weights)
+
+    try:
+        done = walk.run(relaxed.point)
+    except Stopped:
+        panels, weights = found()
+        if not panels:
+            raise
+        return _finish(pricer, panels, weights, [], start, _seated(pricer, panels),
+                       complete=False)
+    panels, weights = found()
+    if not panels:
+        return panels
+    if not done:
+        # The walk left the panels' hull (it steps to the relaxation's faces, which can lie
+        # beyond it); column generation decides whether the point is a lottery after all.
+        try:
+            completed = _complete(pricer, relaxed.type_probability, panels, clock)
+        except _Partial as stopped:
+            return _finish(pricer, panels, stopped.weights, [], start,
+                           _seated(pricer, panels), complete=False)
+        if completed is None:
+            return panels
+        weights = completed
+    weights = weights / weights.sum()
+    probability = np.column_stack([pricer.seats_by_type(p) for p in panels]) @ weights
+    if np.abs(probability - relaxed.type_probability).max() > ACCURACY:
+        return panels
+    certificates: list[LevelCertificate] = []
+    earlier = relaxed.unseatable.copy()
+    for number, level in enumerate(relaxed.levels[:levels], start=1):
+        # The exact pricing at the relaxation's duals (zero gaps): no panel is worth more
+        # than the relaxation's maximum, and the panels of the lottery reach it.
+        _, bound, counts = pricer.best(level.weights / pricer.sizes)
+        value = float(probability[~earlier].min())
+        # The LP's value is exact only to its tolerances: a lottery a rounding error above
+        # it is at the bound.
+        upper = max(level.value + max(bound - level.dual_value, 0.0), value)
+        if upper - value > PRICING_TOLERANCE:
+            return panels
+        certificates.append(LevelCertificate(
+            level=number, value=value, upper_bound=upper, pricing_bound=bound,
+            dual_value=level.dual_value,
+            fixed=int(sum(len(types.members[t]) for t in level.groups)),
+            columns=len(panels), group_weights=tuple(float(v) for v in level.weights),
+            best_panel=counts.copy()))
+        earlier[level.groups] = True
+        clock.say(f"level {number}: probability {value:.9f} fixed for "
+                  f"{certificates[-1].fixed} citizens (relaxation, {len(panels)} panels)")
+    return _finish(pricer, panels, weights, certificates, start, ~relaxed.unseatable,
+                   complete=True)
+
+
+class _Partial(Exception):
+    """The deadline stopped :func:`_complete`; ``weights`` is the master's last lottery."""
+
+    def __init__(self, weights: FloatArray) -> None:
+        super().__init__()
+        self.weights = weights
+
+
+def _complete(pricer: _Pricer, target: FloatArray, panels: list[NDArray[np.int64]],
+              clock: Clock) -> FloatArray | None:
+    """Weights on ``panels`` (which grows) whose lottery gives every group at least its
+    ``target`` share, or None when pricing proves that no lottery of panels does.
+
+    Column generation on ``min sum_g e_g`` subject to ``sum_p w_p share_p + e >= target``,
+    ``sum_p w_p = 1``: the target is a lottery exactly when the minimum is 0.
+    """
+    import highspy
+
+    n_types = target.shape[0]
+    h = new_highs()
+    for name, value in _LP_OPTIONS.items():
+        h.setOptionValue(name, value)
+    h.addVars(n_types, np.zeros(n_types), np.full(n_types, np.inf))
+    every = np.arange(n_types, dtype=np.int32)
+    h.changeColsCost(n_types, every, np.ones(n_types))
+    h.addRows(n_types, target, np.full(n_types, np.inf), n_types, every, every,
+              np.ones(n_types))
+    h.addRow(1.0, 1.0, 0, np.zeros(0, dtype=np.int32), np.zeros(0))
+
+    def add(counts: NDArray[np.int64]) -> None:
+        share = pricer.seats_by_type(counts)
+        rows = np.flatnonzero(share > 0)
+        h.addCol(0.0, 0.0, np.inf, len(rows) + 1, np.append(rows, n_types).astype(np.int32),
+                 np.append(share[rows], 1.0))
+
+    for p in panels:
+        add(p)
+    weights = np.ones(len(panels)) / len(panels)
+    while True:
+        try:
+            limit_time(h, clock)
+            h.run()
+            clock.remaining()
+        except Stopped:
+            raise _Partial(weights) from None
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        solution = h.getSolution()
+        weights = np.maximum(np.asarray(solution.col_value, dtype=np.float64)[n_types:], 0.0)
+        shortfall = float(h.getInfo().objective_function_value)
+        if shortfall <= PRICING_TOLERANCE:
+            return weights
+        duals = np.asarray(solution.row_dual)
+        y, mu = np.maximum(duals[:n_types], 0.0), float(duals[n_types])
+        clock.tick(f"completing the decomposition: {len(panels)} panels, shortfall "
+                   f"{shortfall:.1e}")
+        try:
+            value, bound, counts = pricer.best(y / pricer.sizes, rel_gap=HEURISTIC_GAP)
+            if value + mu <= PRICING_TOLERANCE and bound > value + PRICING_TOLERANCE:
+                value, bound, counts = pricer.best(y / pricer.sizes)
+        except Stopped:
+            raise _Partial(weights) from None
+        if value + mu <= PRICING_TOLERANCE:
+            return None  # no panel improves: the target is beyond every lottery
+        panels.append(counts)
+        add(counts)
+
+
 def _last_weights(master: _Master, n_panels: int, fallback: FloatArray) -> FloatArray:
     """The master's current distribution (its last solution that meets every proven level)."""
     values = np.asarray(master.h.getSolution().col_value)[1:]
@@ -515,7 +629,7 @@ def _last_weights(master: _Master, n_panels: int, fallback: FloatArray) -> Float
 
 
 def _level(master: _Master, pricer: _Pricer, panels: list[NDArray[np.int64]],
-           fixed_mask: NDArray[np.bool_], clock: _Clock, level: int
+           fixed_mask: NDArray[np.bool_], clock: Clock, level: int
            ) -> tuple[LevelCertificate, NDArray[np.bool_], FloatArray]:
     """Prove one level: price until no panel beats the master's dual value."""
     free = ~fixed_mask
@@ -588,7 +702,7 @@ def random_priority_lottery(model: LinearModel, types: CitizenTypes, *, samples:
     panel with the highest total priority; ``samples`` equally likely draws. When the deadline
     comes, the draws so far are the lottery (``complete=False``)."""
     start = time.perf_counter()
-    clock = _Clock(deadline, progress)
+    clock = Clock(deadline, progress)
     n_types = len(types.members)
     panels: list[NDArray[np.int64]] = []
     complete = True

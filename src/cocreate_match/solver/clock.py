@@ -1,0 +1,56 @@
+"""The deadline of a long computation, its progress lines, and HiGHS' time limit under it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+# Progress is reported at least this often (seconds), also inside a long step.
+HEARTBEAT = 1.5
+
+Progress = Callable[[str], None]
+
+
+class Stopped(Exception):
+    """The deadline came before the step finished (internal)."""
+
+
+class Clock:
+    """The deadline, and progress lines at least every ``HEARTBEAT`` seconds."""
+
+    def __init__(self, deadline: float | None, progress: Progress) -> None:
+        self.deadline = deadline
+        self.progress = progress
+        self.last = time.perf_counter()
+        self.status = "starting"
+
+    def remaining(self) -> float | None:
+        """Seconds left (None without a deadline); raises :class:`Stopped` when none are."""
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.perf_counter()
+        if left <= 0:
+            raise Stopped
+        return left
+
+    def say(self, line: str) -> None:
+        self.status = line
+        self.last = time.perf_counter()
+        self.progress(line)
+
+    def tick(self, line: str | None = None) -> None:
+        """Report ``line`` (or the last status) if the last report is old."""
+        if line is not None:
+            self.status = line
+        if time.perf_counter() - self.last >= HEARTBEAT:
+            self.say(self.status)
+
+
+def limit_time(h: Any, clock: Clock) -> None:
+    """Set a kept HiGHS instance's time limit to what is left of the clock's deadline."""
+    # HiGHS compares its time limit with the instance's run time summed over every run, so a
+    # kept instance's limit is its run time so far plus what is left.
+    remaining = clock.remaining()
+    h.setOptionValue("time_limit", float("inf") if remaining is None else
+                     float(h.getRunTime()) + max(remaining, 1e-3))
