@@ -176,6 +176,8 @@ class Walk:
         self.mip = _highs_from(model, integer=True)
         # Any panel on the face will do: the first one found is taken.
         self.mip.setOptionValue("mip_rel_gap", 1.0)
+        # Keeps progress alive inside a long search; never stops it.
+        self.mip.cbMipInterrupt.subscribe(lambda _: clock.tick())
         self.panels: list[FloatArray] = []
         self.weights: list[float] = []
         self.left = 1.0

@@ -7,6 +7,15 @@ and so on. Citizens of one group (see :mod:`.citizens`) are interchangeable, so 
 LEXIMIN vector gives them equal probabilities, and the whole computation runs over groups:
 a panel says how many of each group sit on each committee.
 
+The relaxation first (:mod:`.decompose`): the LEXIMIN of the LP relaxation of the panels takes a
+few compact LPs, and no lottery can beat it at any level. When its point is a lottery of
+feasible panels (a walk through the relaxation's faces finds them, and column generation
+towards the point finishes what the walk leaves), it is the LEXIMIN. Each level's proof is
+then the relaxation's dual weights with an exact pricing MIP at them (zero gaps): no panel is
+worth more than the relaxation's value there. When pricing shows that the point is beyond
+every lottery, the level-by-level column generation below runs, starting from the panels
+found so far.
+
 Each level is a linear programme over panels (the master), grown by pricing: given the
 master's dual weights y on the groups, the panel that maximises ``sum_t y_t X_t / n_t`` is
 found with the same MIP that :func:`~cocreate_match.solve` uses, only with another objective.
@@ -67,9 +76,10 @@ class LevelCertificate:
     """The proof of one LEXIMIN (or MAXIMIN) level, with its evidence.
 
     The evidence lets anyone check the proof with their own solver: ``group_weights`` are the
-    master's dual weights, one per group of interchangeable citizens (``Lottery.groups``); a
-    panel's *value* is ``sum_g group_weights[g] * seated_g / size_g``, that is, each citizen
-    of group g carries ``group_weights[g] / size_g``. No feasible panel has a value above
+    dual weights (of the master LP, or of the LP relaxation's level), one per group of
+    interchangeable citizens (``Lottery.groups``); a panel's *value* is
+    ``sum_g group_weights[g] * seated_g / size_g``, that is, each citizen of group g carries
+    ``group_weights[g] / size_g``. No feasible panel has a value above
     ``pricing_bound``, and ``best_panel`` is a feasible panel whose value is
     ``pricing_bound``.
 
@@ -85,11 +95,13 @@ class LevelCertificate:
     pricing_bound : float
         The proven maximum of the dual-weighted panel value over all feasible panels.
     dual_value : float
-        The master's dual value ``mu`` that no panel may exceed.
+        The dual value ``mu`` that no panel may exceed (the master's, or the largest weighted
+        value over the LP relaxation).
     fixed : int
         How many citizens this level fixed at ``value``.
     columns : int
-        Panels in the master when the level was proven.
+        Panels in the master when the level was proven (in the lottery, when the relaxation
+        proved it).
     group_weights : tuple of float
         The dual weight per group (scenario's group order) that the final pricing used.
     best_panel : numpy array of int
