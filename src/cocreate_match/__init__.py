@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .changes import Change, plan_changes
 from .check import Violation, check_plan, plan_score
+from .envy import Envy, EnvyAudit, envy_audit
 from .errors import CocreateMatchError, InputError, Problem, SolverError
 from .explanation import ExplainedRule, Explanation
 from .findings import Finding, precheck
@@ -33,6 +34,8 @@ __all__ = [
     "Committee",
     "CompetenceProfile",
     "CouncilRules",
+    "Envy",
+    "EnvyAudit",
     "ExplainedRule",
     "Explanation",
     "Finding",
@@ -60,6 +63,7 @@ __all__ = [
     "add_reserves",
     "adhoc_invitations",
     "check_plan",
+    "envy_audit",
     "generate_scenario",
     "load_scenario",
     "load_sortition",
