@@ -211,12 +211,12 @@ def slow_scenario() -> Scenario:
 @pytest.fixture(scope="module")
 def large_scenario() -> Scenario:
     # Thirty committees, 3,000 applicants: decomposing its relaxed LEXIMIN into some 300
-    # panels takes about 10 s.
+    # panels takes about 10 s (and its first plans come after 2 to 3 s).
     return generate_scenario(committees=30, citizens=3000, politicians=90, seed=3)
 
 
 @pytest.mark.parametrize(("method", "way", "limit"), [
-    ("leximin", "relaxation", 4.0), ("leximin", "columns", 2.0), ("legacy", "relaxation", 2.0)])
+    ("leximin", "relaxation", 6.0), ("leximin", "columns", 2.0), ("legacy", "relaxation", 2.0)])
 def test_time_limit_returns_a_valid_lottery_in_time(slow_scenario: Scenario,
                                                     large_scenario: Scenario, method: str,
                                                     way: str, limit: float) -> None:
