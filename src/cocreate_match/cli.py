@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from .errors import CocreateMatchError, InputError, Problem, SolverError
 from .lottery import LotteryMethod
@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--changes-out", metavar="CSV",
                        help="with --keep: write one row per changed seat (who left, who came "
                             "in, why)")
+    solve.add_argument("--report-html", metavar="HTML",
+                       help="also write a report of the plan (representation, rules, "
+                            "preferences, load) as one HTML page")
     _solve_options(solve)
 
     rep = sub.add_parser("replace", help="fill the seats of people who drop out of a plan "
@@ -180,6 +183,20 @@ def build_parser() -> argparse.ArgumentParser:
                      help="plans for --method legacy (200)")
     lot.add_argument("--seed", type=_count, default=0)
     lot.add_argument("--time-limit", type=_seconds, default=None, metavar="S")
+    lot.add_argument("--report-html", metavar="HTML",
+                     help="also write a report of the lottery and the plan it draws for --seed "
+                          "as one HTML page")
+
+    report = sub.add_parser("report", help="report on a plan (and a lottery): representation, "
+                            "rules, preferences, load, fairness")
+    report.add_argument("directory", metavar="DIR")
+    report.add_argument("--plan", metavar="PLAN_CSV", required=True)
+    report.add_argument("--lottery", metavar="PROBS_CSV",
+                        help="probabilities written by the lottery command")
+    report.add_argument("--targets", metavar="TARGETS_CSV",
+                        help="population shares: columns attribute, value, share")
+    report.add_argument("--html", metavar="HTML", help="write the report as one HTML page")
+    report.add_argument("--md", metavar="MD", help="write the report as Markdown")
 
     gen = sub.add_parser("generate", help="write a synthetic scenario (feasible by construction)")
     gen.add_argument("directory", metavar="DIR")
@@ -264,10 +281,11 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
     # Before a long solve, not after it; every unwritable path at once.
     keep_path = getattr(args, "keep", None)
     changes_out = getattr(args, "changes_out", None)
+    report_html = getattr(args, "report_html", None)
     problems = (_writable_problems(args.out) + _writable_problems(args.explain_out)
-                + _writable_problems(changes_out)
+                + _writable_problems(changes_out) + _writable_problems(report_html)
                 + _distinct_outputs(out=args.out, explain_out=args.explain_out,
-                                    changes_out=changes_out))
+                                    changes_out=changes_out, report_html=report_html))
     if args.fair and args.relax:
         problems.append(Problem(message="--fair and --relax cannot be used together",
                                 column="--fair"))
@@ -334,7 +352,81 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
             _write_changes(result, changes_out, out)
     if result.plan is not None and args.out:
         print(f"Plan written to {args.out}.", file=out)
+    if result.plan is not None and report_html:
+        from .report import report
+
+        _write_text(report_html, report(scenario, result, name=_name(args)).to_html())
+        print(f"Report written to {report_html}.", file=out)
     return _STATUS_EXIT[result.status]
+
+
+def _name(args: argparse.Namespace) -> str:
+    """What reports call the scenario: its directory's name (or the demo)."""
+    where = getattr(args, "directory", None) or getattr(args, "sortition", None)
+    return Path(where).resolve().name if where else "demo"
+
+
+def _write_text(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise InputError([Problem(message=f"cannot be written ({err.strerror})",
+                                  file=path)]) from None
+
+
+def _run_report(args: argparse.Namespace, out: TextIO) -> int:
+    from .plan import read_plan
+    from .report import read_chances, read_targets, report
+    from .scenario_files import load_scenario
+
+    problems: list[Problem] = []
+    if not args.html and not args.md:
+        problems.append(Problem(message="give --html REPORT_HTML, --md REPORT_MD or both",
+                                column="--html"))
+    problems += (_writable_problems(args.html) + _writable_problems(args.md)
+                 + _distinct_outputs(html=args.html, md=args.md))
+    scenario = plan = chances = targets = None
+    # Every file is read before anything is reported, so that all problems show at once.
+    for read, path in ((load_scenario, args.directory), (read_plan, args.plan),
+                       (read_chances, args.lottery), (read_targets, args.targets)):
+        if path is None:
+            continue
+        try:
+            value: Any = read(path)
+        except InputError as err:
+            problems += err.problems
+            continue
+        if read is load_scenario:
+            scenario = value
+        elif read is read_plan:
+            plan = value
+        elif read is read_chances:
+            chances = value
+        else:
+            targets = value
+    if problems:
+        raise InputError(problems)
+    assert scenario is not None and plan is not None
+    _print_notes(scenario)
+    optimum = None
+    if chances is not None:
+        from .solver import solve
+
+        optimum = solve(scenario, seed=0).objective  # for the price of fairness
+    try:
+        found = report(scenario, plan, chances, targets, name=_name(args), optimum=optimum)
+    except InputError as err:  # the probabilities are checked against the scenario
+        raise InputError([dataclasses.replace(p, file=args.lottery)
+                          if p.file == "lottery" else p for p in err.problems]) from None
+    for line in found.summary:
+        print(line, file=out)
+    if args.html:
+        _write_text(args.html, found.to_html())
+        print(f"Report written to {args.html}.", file=out)
+    if args.md:
+        _write_text(args.md, found.to_markdown())
+        print(f"Report written to {args.md}.", file=out)
+    return EXIT_OK
 
 
 def _print_changes(result: SolveResult, out: TextIO) -> None:
@@ -540,9 +632,12 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
                                 value=args.panels))
     if problems:
         raise InputError(problems)
-    for path in (args.out, args.panels_out, args.draw_out):
-        if path:
-            _check_writable(path)
+    problems = _distinct_outputs(out=args.out, panels_out=args.panels_out,
+                                 draw_out=args.draw_out, report_html=args.report_html)
+    for path in (args.out, args.panels_out, args.draw_out, args.report_html):
+        problems += _writable_problems(path)
+    if problems:
+        raise InputError(problems)
     if args.sortition is not None:
         from .sortition import load_sortition
 
@@ -608,6 +703,11 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
     if args.draw_out:
         found.draw(args.seed).to_csv(args.draw_out, scenario)
         print(f"Plan drawn with seed {args.seed} written to {args.draw_out}.", file=out)
+    if args.report_html:
+        from .report import report
+
+        _write_text(args.report_html, report(scenario, None, found, name=_name(args)).to_html())
+        print(f"Report written to {args.report_html}.", file=out)
     return EXIT_OK
 
 
@@ -643,6 +743,8 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_VIOLATIONS
     if args.command == "lottery":
         return _run_lottery(args, out)
+    if args.command == "report":
+        return _run_report(args, out)
     if args.command == "replace":
         return _run_replace(args, out)
     if args.command == "adhoc":

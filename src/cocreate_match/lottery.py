@@ -130,6 +130,16 @@ class Lottery:
     seed: int
 
     # -- probabilities --------------------------------------------------------------------
+    def __repr__(self) -> str:
+        from .display import lottery_text
+
+        return lottery_text(self)
+
+    def _repr_html_(self) -> str:
+        from .display import lottery_html
+
+        return lottery_html(self)
+
     def committee_probabilities(self) -> NDArray[np.float64]:
         """Citizens x committees: the chance of a seat on each committee (scenario order)."""
         n_c = len(self.scenario.mandates)

@@ -231,10 +231,12 @@ class Plan:
         ``committee_id`` is empty for people who are not seated. A plan with reserves writes
         them (role ``reserve``, the committee, and a ``reserve_rank`` column) after the seats,
         in place of their unseated rows. Given the scenario, also
-        ``rank`` (the committee's 1-based position in the person's list; empty when not listed)
-        and ``profiles`` (the competence profiles a seated citizen fits, ``;``-separated).
-        Given ``chances`` (person id -> probability, as a fair lottery computes them), a last
-        column ``chance`` with six decimals; empty for people it does not name.
+        ``rank`` (the committee's 1-based position in the person's list, a nullable integer;
+        missing when not listed) and ``profiles`` (the competence profiles a seated citizen
+        fits, ``;``-separated). Given ``chances`` (person id -> probability, as a fair
+        lottery computes them), a last column ``chance`` (a float; missing for people it does
+        not name). ``reserve_rank`` is a nullable integer too. :meth:`to_csv` writes the same
+        table as text.
 
         Examples
         --------
@@ -245,7 +247,14 @@ class Plan:
         import pandas as pd
 
         header, *rows = self._rows(scenario, chances)
-        return pd.DataFrame(rows, columns=header, dtype=str)
+        frame = pd.DataFrame(rows, columns=header, dtype=str)
+        # Numbers as numbers (empty cells missing); the CSV keeps its text.
+        for column in ("reserve_rank", "rank"):
+            if column in frame.columns:
+                frame[column] = pd.to_numeric(frame[column].replace("", None)).astype("Int64")
+        if "chance" in frame.columns:
+            frame["chance"] = pd.to_numeric(frame["chance"].replace("", None)).astype("float64")
+        return frame
 
     def to_csv(self, path: str | os.PathLike[str], scenario: Scenario | None = None, *,
                chances: Mapping[str, float] | None = None) -> None:

@@ -106,6 +106,16 @@ class SolveResult:
     moves: int | None = None
     changes: tuple[Change, ...] = ()
 
+    def __repr__(self) -> str:
+        from .display import result_text
+
+        return result_text(self)
+
+    def _repr_html_(self) -> str:
+        from .display import result_html
+
+        return result_html(self)
+
     @property
     def gap(self) -> float | None:
         """Relative distance between objective and bound (0.0 when optimal)."""

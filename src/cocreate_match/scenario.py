@@ -183,6 +183,65 @@ class Scenario:
         """L in the objective: the longest ``applied_to`` or ``preferences`` list."""
         return self._longest
 
+    def __repr__(self) -> str:
+        from .display import scenario_text
+
+        return scenario_text(self)
+
+    def _repr_html_(self) -> str:
+        from .display import scenario_html
+
+        return scenario_html(self)
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """The scenario as tidy DataFrames, numbers as numbers.
+
+        ``citizens`` and ``politicians`` have the columns of ``citizens.csv`` and
+        ``politicians.csv`` (lists ``;``-separated; an attribute per column, empty when
+        missing), so :meth:`from_frames` reads them back. ``committees`` has one row per
+        committee (``cancelled`` true for a cancelled one), ``profiles`` one per competence
+        profile and ``quotas`` one per quota (``committee_id`` ``*`` for a global quota);
+        ``max`` is empty where there is none.
+
+        Examples
+        --------
+        >>> from cocreate_match.demo import demo_scenario
+        >>> frames = demo_scenario().to_frames()
+        >>> sorted(frames)
+        ['citizens', 'committees', 'politicians', 'profiles', 'quotas']
+        >>> frames["committees"]["citizen_seats"].dtype.kind
+        'i'
+        """
+        import pandas as pd
+
+        from .scenario_files import people_rows
+
+        citizens, politicians = people_rows(self)
+        people = pd.DataFrame(politicians[1:], columns=politicians[0])
+        people["min_committees"] = people["min_committees"].astype("int64")
+        people["max_committees"] = pd.to_numeric(people["max_committees"]).astype("Int64")
+        every = [(m, False) for m in self.mandates] + [(m, True) for m in self.cancelled]
+        committees = pd.DataFrame(
+            [{"id": m.id, "title": m.title, "citizen_seats": m.citizen_seats,
+              "politician_seats": m.politician_seats, "cancelled": gone} for m, gone in every],
+            columns=["id", "title", "citizen_seats", "politician_seats", "cancelled"])
+        profiles = pd.DataFrame(
+            [{"committee_id": m.id, "name": p.name, "any_of": ";".join(sorted(p.any_of)),
+              "min": p.min, "max": p.max} for m, _ in every for p in m.profiles],
+            columns=["committee_id", "name", "any_of", "min", "max"])
+        quotas = pd.DataFrame(
+            [{"committee_id": cid, "attribute": q.attribute, "value": q.value, "min": q.min,
+              "max": q.max} for cid, q in [*(("*", q) for q in self.quotas),
+                                           *((m.id, q) for m, _ in every for q in m.quotas)]],
+            columns=["committee_id", "attribute", "value", "min", "max"])
+        return {
+            "committees": committees.astype({"citizen_seats": "int64",
+                                             "politician_seats": "int64", "cancelled": "bool"}),
+            "profiles": profiles.astype({"min": "int64", "max": "Int64"}),
+            "quotas": quotas.astype({"min": "int64", "max": "Int64"}),
+            "citizens": pd.DataFrame(citizens[1:], columns=citizens[0]),
+            "politicians": people}
+
     # -- cancelled committees -------------------------------------------------------------------
     def cancel(self, *committee_ids: str) -> Scenario:
         """The same scenario with these committees cancelled.

@@ -287,16 +287,30 @@ def save_scenario(scenario: Scenario, directory: str | os.PathLike[str]) -> None
     ...     load_scenario(d) == demo_scenario()
     True
     """
-    skipped: dict[str, list[str]] = {}
-    for pid, cid in scenario.skipped:
-        skipped.setdefault(pid, []).append(cid)
-    applied = {c.id: [*c.applied_to, *skipped.get(c.id, ())] for c in scenario.citizens}
-    empty = [c.id for c in scenario.citizens if not applied[c.id] and not c.open_to_any]
+    rows, politician_rows = people_rows(scenario)
+    empty = [row[0] for row in rows[1:] if not row[1]]
     if empty:
         raise InputError([Problem(
             message="names no committee and is not open to any; citizens.csv cannot hold such "
                     "a row (an empty applied_to is an input mistake there)",
             file=CITIZENS_FILE, column="id", value=pid) for pid in empty])
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / MANDATES_FILE).write_text(mandates_toml(scenario), encoding="utf-8")
+    write_csv(root / CITIZENS_FILE, rows)
+    write_csv(root / POLITICIANS_FILE, politician_rows)
+
+
+def people_rows(scenario: Scenario) -> tuple[list[list[str]], list[list[str]]]:
+    """The rows (header first) of ``citizens.csv`` and ``politicians.csv`` for a scenario.
+
+    Preferences skipped because they name a cancelled committee are written back after the
+    other choices, as a file of people that was never edited would have them.
+    """
+    skipped: dict[str, list[str]] = {}
+    for pid, cid in scenario.skipped:
+        skipped.setdefault(pid, []).append(cid)
+    applied = {c.id: [*c.applied_to, *skipped.get(c.id, ())] for c in scenario.citizens}
     # Every quota attribute gets a column, even one no citizen has a value for, because the
     # loader checks quota attributes against the columns.
     quotas = [*scenario.quotas, *(q for m in (*scenario.mandates, *scenario.cancelled)
@@ -314,11 +328,7 @@ def save_scenario(scenario: Scenario, directory: str | os.PathLike[str]) -> None
         politician_rows.append([
             p.id, p.party, LIST_SEPARATOR.join(preferences), str(p.min_committees),
             "" if p.max_committees is None else str(p.max_committees)])
-    root = Path(directory)
-    root.mkdir(parents=True, exist_ok=True)
-    (root / MANDATES_FILE).write_text(mandates_toml(scenario), encoding="utf-8")
-    write_csv(root / CITIZENS_FILE, rows)
-    write_csv(root / POLITICIANS_FILE, politician_rows)
+    return rows, politician_rows
 
 
 def _toml_string(text: str) -> str:

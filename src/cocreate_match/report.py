@@ -1,0 +1,703 @@
+"""A report on a plan and a lottery: representation, rules, preferences, load and fairness.
+
+:func:`report` gathers tidy DataFrames (one row per observation, numbers as numbers) that an
+analyst can filter and plot, and a short summary a council can read. :class:`Report` writes
+them as one self-contained HTML page (plots embedded as SVG when the ``plot`` extra is
+installed) or as Markdown, and shows itself in a notebook.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError, Problem
+from .plan import Plan, Role
+from .result import SolveResult
+from .rules import RuleKind
+from .scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .lottery import Lottery
+
+__all__ = ["Report", "read_targets", "report"]
+
+# Chances within this of 0 or 1 count as 0 or 1 (the lottery's own tolerance).
+_CERTAIN = 1e-9
+_COUNTED = (RuleKind.CITIZEN_SEATS, RuleKind.POLITICIAN_SEATS, RuleKind.PROFILE,
+            RuleKind.QUOTA, RuleKind.GLOBAL_QUOTA)
+OVERALL = "*"
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """What :func:`report` found, as tidy DataFrames.
+
+    Attributes
+    ----------
+    about : dict
+        What a reader needs to reproduce the figures: scenario, seed, library version, solver,
+        status, objective, lottery method (only what was given).
+    summary : tuple of str
+        A few plain sentences, the first thing a council reads.
+    representation : DataFrame
+        ``committee_id`` (``*`` for all committees together), ``attribute``, ``value``,
+        ``seated``, ``seated_share``, ``pool``, ``pool_share`` (the committee's applicants),
+        ``target_share`` (from the targets, else empty) and, with a lottery,
+        ``expected_share`` (the lottery's expected share of the seats).
+    rules : DataFrame
+        ``rule``, ``kind``, ``committee_id``, ``count``, ``min``, ``max``, ``holds``: seats,
+        competence profiles and quotas against their limits (counted as
+        :func:`~cocreate_match.check_plan` counts).
+    ranks : DataFrame
+        ``role``, ``committee_id``, ``rank`` (1 = first choice; empty for a citizen open to any
+        committee), ``people``.
+    load : DataFrame
+        ``politician_id``, ``party``, ``committees``, ``min_committees``, ``max_committees``,
+        ``within``.
+    parties : DataFrame
+        ``committee_id``, ``party``, ``politicians``.
+    chances : DataFrame or None
+        With a lottery: ``person_id``, ``probability`` (of a seat on any committee), sorted
+        from the smallest, with ``position`` (0-based).
+    fairness : dict or None
+        With a lottery: ``min``, ``max``, ``mean``, ``gini``, ``zero_chance``, ``certain``,
+        ``expected_score``, ``optimum``, ``price_of_fairness`` (``1 - expected_score /
+        optimum``). The expected score counts the politicians as the lottery seats them (as
+        in the optimal plan), or, for probabilities alone, as the plan given seats them.
+    """
+
+    about: dict[str, str]
+    summary: tuple[str, ...]
+    representation: pd.DataFrame = field(repr=False)
+    rules: pd.DataFrame = field(repr=False)
+    ranks: pd.DataFrame = field(repr=False)
+    load: pd.DataFrame = field(repr=False)
+    parties: pd.DataFrame = field(repr=False)
+    chances: pd.DataFrame | None = field(default=None, repr=False)
+    fairness: dict[str, float] | None = field(default=None, repr=False)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The report's tables by name, in the order the HTML page shows them."""
+        out = {"representation": self.representation, "rules": self.rules,
+               "ranks": self.ranks, "load": self.load, "parties": self.parties}
+        if self.chances is not None:
+            out["chances"] = self.chances
+        return out
+
+    def __repr__(self) -> str:
+        lines = [f"Report({self.about.get('scenario', 'scenario')})"]
+        lines += [f"  {line}" for line in self.summary]
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        """The report as Markdown: the summary, what it was made from, then every table.
+
+        Examples
+        --------
+        >>> from cocreate_match import solve
+        >>> from cocreate_match.demo import demo_scenario
+        >>> s = demo_scenario()
+        >>> text = report(s, solve(s), name="demo").to_markdown()
+        >>> text.splitlines()[0]
+        '# Committee report: demo'
+        """
+        parts = [f"# Committee report: {self.about.get('scenario', 'scenario')}", ""]
+        parts += [f"- {line}" for line in self.summary] + [""]
+        parts += ["## Made from", "", _markdown_rows(["item", "value"],
+                                                      [[k, v] for k, v in self.about.items()]),
+                  ""]
+        if self.fairness is not None:
+            parts += ["## Fairness of the lottery", "",
+                      _markdown_rows(["measure", "value"],
+                                     [[k, _number(v)] for k, v in self.fairness.items()]), ""]
+        for name, frame in self.tables().items():
+            parts += [f"## {_TITLES[name]}", "", _markdown_frame(frame), ""]
+        return "\n".join(parts)
+
+    def to_html(self, path: str | os.PathLike[str] | None = None) -> str:
+        """One self-contained HTML page (no network; plots as inline SVG); written to ``path``
+        when given, and returned.
+
+        The page starts with the summary and what the figures were made from (scenario, seed,
+        library version, solver, status), then the tables and plots. Plots need the ``plot``
+        extra (matplotlib); without it the page says so in their place.
+        """
+        from .plots import report_figures_svg
+
+        title = f"Committee report: {self.about.get('scenario', 'scenario')}"
+        body = [f"<h1>{html.escape(title)}</h1>", "<section id='summary'><h2>Summary</h2><ul>"]
+        body += [f"<li>{html.escape(line)}</li>" for line in self.summary]
+        body += ["</ul></section>", "<section id='about'><h2>Made from</h2>",
+                 _html_pairs(self.about.items()), "</section>"]
+        figures = report_figures_svg(self)
+        if self.fairness is not None:
+            body += ["<section id='fairness'><h2>Fairness of the lottery</h2>",
+                     _html_pairs((k, _number(v)) for k, v in self.fairness.items())]
+            body += [_figure(figures, "probabilities"), "</section>"]
+        for name, frame in self.tables().items():
+            body += [f"<section id='{name}'><h2>{html.escape(_TITLES[name])}</h2>"]
+            if name == "representation":
+                body.append(_figure(figures, "representation"))
+            if name == "ranks":
+                body.append(_figure(figures, "ranks"))
+            body += [frame.to_html(index=False, na_rep="", border=0,
+                                   classes="table", table_id=f"table-{name}"), "</section>"]
+        page = "\n".join([
+            "<!DOCTYPE html>", "<html lang='en'>", "<head>", "<meta charset='utf-8'>",
+            f"<title>{html.escape(title)}</title>", f"<style>{_STYLE}</style>", "</head>",
+            "<body>", *body, "</body>", "</html>", ""])
+        if path is not None:
+            Path(path).write_text(page, encoding="utf-8")
+        return page
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.summary)
+        about = _html_pairs(self.about.items())
+        return f"<div><strong>Committee report</strong><ul>{items}</ul>{about}</div>"
+
+
+_TITLES = {"representation": "Representation against the pool and targets",
+           "rules": "Profiles, quotas and seats against their limits",
+           "ranks": "Preference ranks obtained", "load": "Politicians' load against budgets",
+           "parties": "Party mix per committee",
+           "chances": "Chances of a seat, smallest first"}
+
+_STYLE = ("body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;"
+          "color:#222}table{border-collapse:collapse;margin:0.5rem 0 1.5rem}"
+          "th,td{padding:0.2rem 0.6rem;border-bottom:1px solid #ddd;text-align:left}"
+          "td{font-variant-numeric:tabular-nums}figure{margin:0.5rem 0}"
+          ".note{color:#666;font-style:italic}")
+
+
+def _figure(figures: dict[str, str] | None, name: str) -> str:
+    if figures is None:
+        return ("<p class='note'>Plots need the plot extra: pip install "
+                "'cocreate-match[plot]'.</p>")
+    svg = figures.get(name)
+    return f"<figure id='plot-{name}'>{svg}</figure>" if svg else ""
+
+
+def _html_pairs(pairs: Any) -> str:
+    rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in pairs)
+    return f"<table class='pairs'>{rows}</table>"
+
+
+def _number(value: float) -> str:
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()
+                                  and abs(value) >= 1):
+        return str(int(value))
+    return f"{value:.6f}"
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6f}"
+    text = str(value)
+    return "" if text in ("<NA>", "nan") else text.replace("|", "\\|")
+
+
+def _markdown_rows(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _markdown_frame(frame: pd.DataFrame) -> str:
+    return _markdown_rows([str(c) for c in frame.columns],
+                          [list(row) for row in frame.itertuples(index=False)])
+
+
+def read_targets(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read ``targets.csv`` (columns ``attribute``, ``value``, ``share``): the population's
+    share of each attribute value, to compare committees with.
+
+    Raises :class:`~cocreate_match.InputError` naming every bad row (file, line, column,
+    value): a missing column, an empty attribute or value, a share that is not a number in
+    [0, 1], a pair given twice.
+    """
+    from .tables import read_csv
+
+    name = os.fspath(path)
+    problems: list[Problem] = []
+    table = read_csv(Path(path), name, problems)
+    if table is None:
+        raise InputError(problems)
+    missing = [c for c in ("attribute", "value", "share") if c not in table.header]
+    if missing:
+        raise InputError([Problem(message=f"missing column {c!r}", file=name,
+                                  row=table.header_label, column=c) for c in missing])
+    rows = []
+    for label, raw in zip(table.labels, table.rows, strict=True):
+        cells = dict(zip(table.header, (c.strip() for c in raw), strict=False))
+        rows.append((cells.get("attribute", ""), cells.get("value", ""),
+                     cells.get("share", ""), label))
+    return _targets_frame(rows, name)
+
+
+def _targets_frame(rows: Sequence[tuple[object, object, object, int | str]],
+                   name: str) -> pd.DataFrame:
+    import pandas as pd
+
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for attribute, value, share, label in rows:
+        for column, cell in (("attribute", attribute), ("value", value)):
+            if not isinstance(cell, str) or not cell:
+                problems.append(Problem(message="must not be empty", file=name, row=label,
+                                        column=column, value=cell))
+        try:
+            number = float(share)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            number = math.nan
+        if not 0.0 <= number <= 1.0:
+            problems.append(Problem(message="must be a share between 0 and 1", file=name,
+                                    row=label, column="share", value=share))
+        key = (str(attribute), str(value))
+        if key in seen:
+            problems.append(Problem(message="this attribute and value are given twice",
+                                    file=name, row=label, column="value", value=value))
+        seen.add(key)
+        out.append((str(attribute), str(value), number))
+    if problems:
+        raise InputError(problems)
+    return pd.DataFrame(out, columns=["attribute", "value", "share"])
+
+
+def _as_targets(targets: object) -> pd.DataFrame | None:
+    import pandas as pd
+
+    if targets is None:
+        return None
+    if isinstance(targets, str | os.PathLike):
+        return read_targets(targets)
+    if isinstance(targets, pd.DataFrame):
+        missing = [c for c in ("attribute", "value", "share") if c not in targets.columns]
+        if missing:
+            raise InputError([Problem(message=f"missing column {c!r}", file="targets",
+                                      column=c) for c in missing])
+        return _targets_frame([(a, v, s, label) for label, a, v, s in zip(
+            targets.index, targets["attribute"], targets["value"], targets["share"],
+            strict=True)], "targets")
+    if isinstance(targets, Mapping):
+        return _targets_frame([(a, v, s, f"{a}={v}") for (a, v), s in targets.items()],
+                              "targets")
+    raise InputError([Problem(message="must be a path to targets.csv, a DataFrame with "
+                              "attribute, value and share, or a mapping (attribute, value) -> "
+                              "share", column="targets", value=type(targets).__name__)])
+
+
+def read_chances(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a ``probs.csv`` that ``cocreate-match lottery`` wrote (``person_id``,
+    ``committee_id``, ``probability``) as a DataFrame indexed by file line.
+
+    Raises :class:`~cocreate_match.InputError` when the file cannot be read as CSV or lacks a
+    column; the values are checked against the scenario by :func:`report`.
+    """
+    import pandas as pd
+
+    from .tables import read_csv
+
+    name = os.fspath(path)
+    problems: list[Problem] = []
+    table = read_csv(Path(path), name, problems)
+    if table is None:
+        raise InputError(problems)
+    missing = [c for c in ("person_id", "committee_id", "probability")
+               if c not in table.header]
+    if missing:
+        raise InputError([Problem(message=f"missing column {c!r}", file=name,
+                                  row=table.header_label, column=c) for c in missing])
+    width = len(table.header)
+    return pd.DataFrame([list(r)[:width] + [""] * (width - len(r)) for r in table.rows],
+                        columns=list(table.header), index=list(table.labels))
+
+
+def _as_chances(scenario: Scenario, lottery: object) -> tuple[pd.DataFrame | None,
+                                                              Lottery | None]:
+    """The lottery's probabilities as ``person_id, committee_id, probability`` rows."""
+    import pandas as pd
+
+    from .lottery import Lottery
+
+    if lottery is None:
+        return None, None
+    if isinstance(lottery, Lottery):
+        return lottery.to_frame(), lottery
+    file = "lottery"
+    if isinstance(lottery, str | os.PathLike):
+        file = os.fspath(lottery)
+        lottery = read_chances(lottery)
+    if isinstance(lottery, pd.DataFrame):
+        missing = [c for c in ("person_id", "committee_id", "probability")
+                   if c not in lottery.columns]
+        problems = [Problem(message=f"missing column {c!r}", file=file, column=c)
+                    for c in missing]
+        if not problems:
+            known = {c.id for c in scenario.citizens}
+            committees = set(scenario.committee_ids) | {OVERALL}
+            for label, pid, cid, p in zip(lottery.index, lottery["person_id"],
+                                          lottery["committee_id"], lottery["probability"],
+                                          strict=True):
+                if pid not in known:
+                    problems.append(Problem(message="is not a citizen of the scenario",
+                                            file=file, row=label, column="person_id",
+                                            value=pid))
+                if cid not in committees:
+                    problems.append(Problem(message="is not a committee of the scenario",
+                                            file=file, row=label, column="committee_id",
+                                            value=cid))
+                try:
+                    ok = 0.0 <= float(p) <= 1.0 + _CERTAIN
+                except (TypeError, ValueError):
+                    ok = False
+                if not ok:
+                    problems.append(Problem(message="must be a probability between 0 and 1",
+                                            file=file, row=label, column="probability",
+                                            value=p))
+        if problems:
+            raise InputError(problems)
+        frame = lottery[["person_id", "committee_id", "probability"]].copy()
+        frame["probability"] = frame["probability"].astype(float)
+        return frame, None
+    raise InputError([Problem(message="must be a Lottery, or probs.csv (a path or a DataFrame "
+                              "of person_id, committee_id and probability)", column="lottery",
+                              value=type(lottery).__name__)])
+
+
+def report(scenario: Scenario, plan: Plan | SolveResult | None = None,
+           lottery: Lottery | pd.DataFrame | str | os.PathLike[str] | None = None,
+           targets: pd.DataFrame | str | os.PathLike[str] | Mapping[tuple[str, str], float]
+           | None = None, *, name: str | None = None, optimum: int | None = None) -> Report:
+    """Representation, rules, preferences, politicians' load and, with a lottery, fairness.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    plan : Plan or SolveResult or None
+        The plan to report on; a :class:`~cocreate_match.SolveResult` also gives the seed,
+        solver, status and objective. Without one, a lottery's draw for its seed is used when
+        a :class:`~cocreate_match.Lottery` is given; otherwise the plan tables are empty.
+    lottery : Lottery, DataFrame, path or None
+        A lottery, or its probabilities as ``Lottery.to_frame()`` gives them (a DataFrame, or
+        the path of a ``probs.csv`` that ``cocreate-match lottery`` wrote).
+    targets : path, DataFrame or mapping, optional
+        Population shares (``attribute``, ``value``, ``share``), as :func:`read_targets`.
+    name : str, optional
+        What to call the scenario in the report (default ``"scenario"``).
+    optimum : int, optional
+        The optimal score, for the price of fairness when the lottery is given as
+        probabilities (a :class:`~cocreate_match.Lottery` carries its own; else a
+        :class:`~cocreate_match.SolveResult`'s objective is used).
+
+    Returns
+    -------
+    Report
+
+    Examples
+    --------
+    >>> from cocreate_match import lottery, solve
+    >>> from cocreate_match.demo import demo_scenario
+    >>> s = demo_scenario()
+    >>> r = report(s, solve(s), lottery(s), name="demo")
+    >>> bool(r.rules["holds"].all()), round(r.fairness["min"], 6)
+    (True, 0.333333)
+    >>> r.representation.columns.tolist()[:4]
+    ['committee_id', 'attribute', 'value', 'seated']
+    """
+    from . import __version__
+    from .lottery import Lottery
+
+    problems: list[Problem] = []
+    if not isinstance(scenario, Scenario):
+        problems.append(Problem(message="must be a Scenario", column="scenario",
+                                value=type(scenario).__name__))
+    if plan is not None and not isinstance(plan, Plan | SolveResult):
+        problems.append(Problem(message="must be a Plan or a SolveResult", column="plan",
+                                value=type(plan).__name__))
+    if problems:
+        raise InputError(problems)
+    about: dict[str, str] = {"scenario": name or "scenario",
+                             "library": f"cocreate_match {__version__}"}
+    result = plan if isinstance(plan, SolveResult) else None
+    the_plan = result.plan if result is not None else plan
+    if result is not None:
+        about.update({"solver": result.backend, "status": result.status.value,
+                      "seed": str(result.seed),
+                      "objective": "" if result.objective is None else str(result.objective)})
+    chances, lot = _as_chances(scenario, lottery)
+    if lot is not None:
+        about.update({"lottery": f"{lot.method.value} ({lot.status.value})",
+                      "lottery seed": str(lot.seed)})
+        if the_plan is None and list(lot.plans()):
+            the_plan = lot.draw(lot.seed)
+            about["plan"] = f"drawn from the lottery with seed {lot.seed}"
+    wanted = _as_targets(targets)
+    assert the_plan is None or isinstance(the_plan, Plan)
+    representation = _representation(scenario, the_plan, chances, wanted)
+    rules = _rules(scenario, the_plan)
+    ranks = _ranks(scenario, the_plan)
+    load, parties = _load(scenario, the_plan)
+    fairness = None
+    sorted_chances = None
+    if chances is not None:
+        if isinstance(lot, Lottery) and lot.optimum is not None:
+            optimum = lot.optimum
+        if optimum is None and result is not None:
+            optimum = result.objective
+        fairness, sorted_chances = _fairness(scenario, chances, lot, optimum, the_plan)
+    summary = _summary(scenario, the_plan, rules, ranks, fairness, representation)
+    return Report(about=about, summary=summary, representation=representation, rules=rules,
+                  ranks=ranks, load=load, parties=parties, chances=sorted_chances,
+                  fairness=fairness)
+
+
+def _pool(scenario: Scenario, committee_id: str | None, plan: Plan | None) -> list[Any]:
+    gone = plan.withdrawn_ids if plan is not None else frozenset()
+    return [c for c in scenario.citizens if c.id not in gone
+            and (committee_id is None or c.can_sit_on(committee_id))]
+
+
+def _representation(scenario: Scenario, plan: Plan | None, chances: pd.DataFrame | None,
+                    targets: pd.DataFrame | None) -> pd.DataFrame:
+    import pandas as pd
+
+    attributes = sorted({a for c in scenario.citizens for a in c.attributes})
+    values = {a: sorted({c.attributes[a] for c in scenario.citizens if a in c.attributes})
+              for a in attributes}
+    target = {} if targets is None else {(a, v): s for a, v, s in targets.itertuples(
+        index=False)}
+    for a, v in target:
+        if a in values and v not in values[a]:
+            values[a].append(v)
+        elif a not in values:
+            values[a] = [v]
+    expected: dict[str, dict[str, float]] = {}
+    if chances is not None:
+        for pid, cid, p in chances.itertuples(index=False):
+            expected.setdefault(cid, {})[pid] = float(p)
+    rows = []
+    by_id = {c.id: c for c in scenario.citizens}
+    in_plan = set() if plan is None else {c.id for c in plan.committees}
+    for cid in [*scenario.committee_ids, OVERALL]:
+        where = None if cid == OVERALL else cid
+        if plan is None:
+            seated = []
+        elif where is None:
+            seated = [by_id[p] for p in sorted(plan.seated_citizens) if p in by_id]
+        elif cid in in_plan:
+            seated = [by_id[p] for p in plan.committee(cid).citizens if p in by_id]
+        else:
+            seated = []
+        pool = _pool(scenario, where, plan)
+        seats = (sum(m.citizen_seats for m in scenario.mandates) if where is None
+                 else scenario.mandate(cid).citizen_seats)
+        chance = expected.get(cid, {})
+        for a in sorted(values):
+            for v in values[a]:
+                n_seated = sum(c.attributes.get(a) == v for c in seated)
+                n_pool = sum(c.attributes.get(a) == v for c in pool)
+                row: dict[str, object] = {
+                    "committee_id": cid, "attribute": a, "value": v, "seated": n_seated,
+                    "seated_share": n_seated / len(seated) if seated else math.nan,
+                    "pool": n_pool, "pool_share": n_pool / len(pool) if pool else math.nan,
+                    "target_share": target.get((a, v), math.nan)}
+                if chances is not None:
+                    mass = sum(p for pid, p in chance.items()
+                               if by_id[pid].attributes.get(a) == v)
+                    row["expected_share"] = mass / seats if seats else math.nan
+                rows.append(row)
+    columns = ["committee_id", "attribute", "value", "seated", "seated_share", "pool",
+               "pool_share", "target_share"] + (["expected_share"] if chances is not None
+                                                else [])
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype({"seated": "int64", "pool": "int64", "seated_share": "float64",
+                         "pool_share": "float64", "target_share": "float64"})
+
+
+def _rules(scenario: Scenario, plan: Plan | None) -> pd.DataFrame:
+    import pandas as pd
+
+    from .check import rule_counts
+
+    counts = rule_counts(scenario, plan) if plan is not None else {}
+    rows = []
+    for rule in scenario.rules().values():
+        if rule.kind not in _COUNTED or rule.name not in counts:
+            continue
+        count = counts[rule.name]
+        rows.append({"rule": rule.name, "kind": rule.kind.value,
+                     "committee_id": rule.committee or OVERALL, "count": count,
+                     "min": rule.low, "max": rule.high, "holds": rule.holds(count)})
+    frame = pd.DataFrame(rows, columns=["rule", "kind", "committee_id", "count", "min", "max",
+                                        "holds"])
+    return frame.astype({"count": "int64", "min": "int64", "max": "Int64", "holds": "bool"})
+
+
+def _ranks(scenario: Scenario, plan: Plan | None) -> pd.DataFrame:
+    import pandas as pd
+
+    tally: Counter[tuple[str, str, int | None]] = Counter()
+    if plan is not None:
+        citizens = {c.id: c for c in scenario.citizens}
+        politicians = {p.id: p for p in scenario.politicians}
+        for seat in plan.seats:
+            people: Mapping[str, Any] = citizens if seat.role is Role.CITIZEN else politicians
+            person = people.get(seat.person_id)
+            if person is not None:
+                tally[seat.role.value, seat.committee_id, person.rank(seat.committee_id)] += 1
+    order = {cid: k for k, cid in enumerate(scenario.committee_ids)}
+    rows = sorted(tally.items(), key=lambda item: (item[0][0], order.get(item[0][1], 10**9),
+                                                   item[0][2] is None, item[0][2] or 0))
+    frame = pd.DataFrame([{"role": role, "committee_id": cid, "rank": rank, "people": n}
+                          for (role, cid, rank), n in rows],
+                         columns=["role", "committee_id", "rank", "people"])
+    return frame.astype({"rank": "Int64", "people": "int64"})
+
+
+def _load(scenario: Scenario, plan: Plan | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    import pandas as pd
+
+    on: Counter[str] = Counter()
+    parties: Counter[tuple[str, str]] = Counter()
+    party = {p.id: p.party for p in scenario.politicians}
+    if plan is not None:
+        for seat in plan.seats:
+            if seat.role is Role.POLITICIAN and seat.person_id in party:
+                on[seat.person_id] += 1
+                parties[seat.committee_id, party[seat.person_id]] += 1
+    load = pd.DataFrame([{"politician_id": p.id, "party": p.party, "committees": on[p.id],
+                          "min_committees": p.min_committees,
+                          "max_committees": p.max_committees,
+                          "within": p.min_committees <= on[p.id] and (
+                              p.max_committees is None or on[p.id] <= p.max_committees)}
+                         for p in scenario.politicians],
+                        columns=["politician_id", "party", "committees", "min_committees",
+                                 "max_committees", "within"])
+    order = {cid: k for k, cid in enumerate(scenario.committee_ids)}
+    mix = pd.DataFrame([{"committee_id": cid, "party": name, "politicians": n}
+                        for (cid, name), n in sorted(parties.items(), key=lambda item: (
+                            order.get(item[0][0], 10**9), item[0][1]))],
+                       columns=["committee_id", "party", "politicians"])
+    return (load.astype({"committees": "int64", "min_committees": "int64",
+                         "max_committees": "Int64", "within": "bool"}),
+            mix.astype({"politicians": "int64"}))
+
+
+def gini(values: Sequence[float]) -> float:
+    """The Gini coefficient of non-negative values (0: all equal; near 1: one has all).
+
+    Examples
+    --------
+    >>> gini([0.5, 0.5, 0.5]), round(gini([0.0, 0.0, 1.0]), 6)
+    (0.0, 0.666667)
+    """
+    xs = sorted(float(v) for v in values)
+    n, total = len(xs), sum(xs)
+    if n == 0 or total <= 0.0:
+        return 0.0
+    weighted = sum((i + 1) * x for i, x in enumerate(xs))
+    return max(0.0, (2.0 * weighted) / (n * total) - (n + 1) / n)
+
+
+def _fairness(scenario: Scenario, chances: pd.DataFrame, lot: Lottery | None,
+              optimum: int | None, plan: Plan | None) -> tuple[dict[str, float], pd.DataFrame]:
+    import pandas as pd
+
+    totals = chances[chances["committee_id"] == OVERALL]
+    by_person = dict(zip(totals["person_id"], totals["probability"].astype(float), strict=True))
+    if not by_person:  # per-committee rows only: add them up
+        for pid, cid, p in chances.itertuples(index=False):
+            if cid != OVERALL:
+                by_person[pid] = by_person.get(pid, 0.0) + float(p)
+    ids = [c.id for c in scenario.citizens if c.id in by_person]
+    probabilities = [by_person[pid] for pid in ids]
+    citizens = {c.id: c for c in scenario.citizens}
+    expected = 0.0
+    for pid, cid, p in chances.itertuples(index=False):
+        if cid != OVERALL:
+            expected += float(p) * scenario.score(citizens[pid], cid)
+    if lot is not None:
+        # Politicians sit as in the optimal plan, the same in every plan of the lottery.
+        for k, seated in lot.politicians_on.items():
+            for i in seated:
+                expected += scenario.score(scenario.politicians[i], scenario.committee_ids[k])
+    elif plan is not None:  # probabilities only: the politicians sit as in the plan given
+        politicians = {p.id: p for p in scenario.politicians}
+        for seat in plan.seats:
+            if seat.role is Role.POLITICIAN and seat.person_id in politicians:
+                expected += scenario.score(politicians[seat.person_id], seat.committee_id)
+    fairness: dict[str, float] = {
+        "min": min(probabilities, default=0.0) if lot is None else lot.min_probability,
+        "max": max(probabilities, default=0.0),
+        "mean": sum(probabilities) / len(probabilities) if probabilities else 0.0,
+        "gini": gini(probabilities),
+        "zero_chance": sum(p <= _CERTAIN for p in probabilities),
+        "certain": sum(p >= 1.0 - _CERTAIN for p in probabilities),
+        "expected_score": expected}
+    if optimum is not None:
+        fairness["optimum"] = float(optimum)
+        fairness["price_of_fairness"] = 1.0 - expected / optimum if optimum else 0.0
+    order = sorted(zip(probabilities, ids, strict=True))
+    frame = pd.DataFrame({"position": range(len(order)),
+                          "person_id": [pid for _, pid in order],
+                          "probability": [p for p, _ in order]})
+    return fairness, frame
+
+
+def _summary(scenario: Scenario, plan: Plan | None, rules: pd.DataFrame, ranks: pd.DataFrame,
+             fairness: dict[str, float] | None,
+             representation: pd.DataFrame) -> tuple[str, ...]:
+    lines = []
+    if plan is None:
+        lines.append("No plan was given: the plan tables are empty.")
+    else:
+        from .check import check_plan
+
+        citizens = sum(1 for s in plan.seats if s.role is Role.CITIZEN)
+        politicians = sum(1 for s in plan.seats if s.role is Role.POLITICIAN)
+        broken = check_plan(scenario, plan)
+        lines.append(f"{len(scenario.mandates)} committees; {citizens} citizens and "
+                     f"{politicians} politicians seated; "
+                     + ("every rule is met." if not broken else
+                        f"{len(broken)} rule violation{'s' if len(broken) != 1 else ''}: "
+                        + "; ".join(v.rule for v in broken[:5])
+                        + (" and more." if len(broken) > 5 else ".")))
+        seated = ranks[ranks["role"] == Role.CITIZEN.value]
+        total = int(seated["people"].sum())
+        if total:
+            first = int(seated.loc[seated["rank"] == 1, "people"].sum())
+            lines.append(f"{first} of {total} seated citizens ({100 * first / total:.0f}%) sit "
+                         "on their first choice.")
+        gaps = representation[(representation["committee_id"] == OVERALL)
+                               & representation["target_share"].notna()]
+        if len(gaps):
+            worst = gaps.assign(gap=(gaps["seated_share"] - gaps["target_share"]).abs()
+                                ).sort_values(["gap", "attribute", "value"],
+                                              ascending=[False, True, True]).iloc[0]
+            lines.append(f"Largest distance from the population targets: {worst['attribute']}"
+                         f" = {worst['value']}, {worst['seated_share']:.1%} seated against "
+                         f"{worst['target_share']:.1%}.")
+    if fairness is not None:
+        line = (f"Lottery: the smallest chance of a seat is {fairness['min']:.6f}, the largest "
+                f"{fairness['max']:.6f} (Gini {fairness['gini']:.3f}); "
+                f"{int(fairness['zero_chance'])} citizens have chance 0 and "
+                f"{int(fairness['certain'])} are certain.")
+        lines.append(line)
+        if "optimum" in fairness:
+            lines.append(f"Expected score {fairness['expected_score']:.2f} against the optimum "
+                         f"{fairness['optimum']:.0f}: the price of fairness is "
+                         f"{fairness['price_of_fairness']:.2%}.")
+    return tuple(lines)
