@@ -24,6 +24,7 @@ from .scenario import CouncilRules, Scenario
 from .scenario_files import load_scenario, save_scenario
 from .solver import Backend, replace_dropouts, solve
 from .sortition import load_sortition
+from .sweep import sweep
 
 __all__ = [
     "Attributes",
@@ -76,6 +77,7 @@ __all__ = [
     "reserve_cover",
     "save_scenario",
     "solve",
+    "sweep",
 ]
 
 __version__ = "0.1.0"
