@@ -17,6 +17,13 @@ from .lottery import Lottery, LotteryMethod, UniformLottery, lottery
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import Attributes, Citizen, Politician
 from .plan import Committee, Plan, Reserve, Role, Seat, Withdrawal, read_plan
+from .plots import (
+    plot_price_of_fairness,
+    plot_probabilities,
+    plot_ranks,
+    plot_representation,
+)
+from .report import Report, read_chances, read_targets, report
 from .reserves import ReserveCover, add_reserves, reserve_cover
 from .result import SolveResult, Status
 from .rules import Rule, RuleKind
@@ -48,6 +55,7 @@ __all__ = [
     "Politician",
     "Problem",
     "Quota",
+    "Report",
     "Reserve",
     "ReserveCover",
     "Role",
@@ -71,9 +79,16 @@ __all__ = [
     "lottery",
     "plan_changes",
     "plan_score",
+    "plot_price_of_fairness",
+    "plot_probabilities",
+    "plot_ranks",
+    "plot_representation",
     "precheck",
+    "read_chances",
     "read_plan",
+    "read_targets",
     "replace_dropouts",
+    "report",
     "reserve_cover",
     "save_scenario",
     "solve",

@@ -333,6 +333,7 @@ def lottery(
     samples: int = 200,
     time_limit: float | None = None,
     progress: Callable[[str], None] | None = None,
+    max_probability: float | None = None,
 ) -> Lottery:
     """A fair lottery over plans that meet every rule.
 
@@ -362,6 +363,12 @@ def lottery(
     progress : callable or None
         Called with a line of text as levels are proven, and at least every 2 seconds while
         the computation runs (also inside a level).
+    max_probability : float in (0, 1] or None
+        A cap on everyone's chance of a seat (a "Goldilocks" lottery: no one's chance too
+        small, no one's too large). LEXIMIN and MAXIMIN then run over the lotteries that keep
+        every citizen at or below the cap. A cap below the smallest that any lottery of valid
+        plans keeps raises :class:`~cocreate_match.InputError`, which names that smallest cap
+        (a citizen whom every plan seats, ``certain``, makes it 1).
 
     Returns
     -------
@@ -379,6 +386,7 @@ def lottery(
     (True, True, 'maximin')
     """
     from .solver.leximin import (
+        CapTooLow,
         PanelLottery,
         column_lottery,
         random_priority_lottery,
@@ -396,6 +404,14 @@ def lottery(
             quality_floor, int | float) or not 0.0 <= quality_floor <= 1.0):
         problems.append(Problem(message="must be a number between 0 and 1, or None",
                                 column="quality_floor", value=quality_floor))
+    if max_probability is not None and (isinstance(max_probability, bool) or not isinstance(
+            max_probability, int | float) or not 0.0 < max_probability <= 1.0):
+        problems.append(Problem(message="must be a number above 0 and at most 1, or None",
+                                column="max_probability", value=max_probability))
+    elif max_probability is not None and chosen is LotteryMethod.LEGACY:
+        problems.append(Problem(message="caps LEXIMIN and MAXIMIN only; the legacy baseline "
+                                "cannot keep a cap", column="max_probability",
+                                value=max_probability))
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         problems.append(Problem(message="must be a whole number of at least 1",
                                 column="samples", value=samples))
@@ -434,8 +450,16 @@ def lottery(
                 deadline=deadline, progress=say)
         else:
             levels = 1 if chosen is LotteryMethod.MAXIMIN else None
-            found = column_lottery(model, types, levels=levels, deadline=deadline,
-                                   progress=say)
+            cap = None if max_probability is None or max_probability >= 1.0 else \
+                float(max_probability)
+            try:
+                found = column_lottery(model, types, levels=levels, deadline=deadline,
+                                       progress=say, cap=cap)
+            except CapTooLow as low:
+                raise InputError([Problem(
+                    message=f"is below the smallest cap that any lottery of plans meeting "
+                            f"every rule keeps: {low.smallest:.9f}", column="max_probability",
+                    value=max_probability)]) from None
     except TimeoutError:
         return _empty(chosen, Status.TIME_LIMIT, scenario, types, result.objective, start,
                       seed)

@@ -91,9 +91,15 @@ def _highs_from(model: LinearModel, *, integer: bool) -> Any:
     return h
 
 
-def relaxed_leximin(model: LinearModel, types: CitizenTypes,
-                    clock: Clock) -> RelaxedLeximin | None:
-    """The LEXIMIN point of the LP relaxation, level by level; None if an LP fails."""
+def relaxed_leximin(model: LinearModel, types: CitizenTypes, clock: Clock,
+                    cap: float | None = None) -> RelaxedLeximin | None:
+    """The LEXIMIN point of the LP relaxation, level by level (with ``cap``, among the points
+    that give no group more than it); None if an LP fails.
+
+    With a cap, a level's weights are the duals of the rows ``share_g >= z`` less those of
+    the rows ``share_g <= cap``, and ``dual_value`` drops ``cap`` times the latter's sum: the
+    proof is the same Lagrangian bound with the cap rows in it.
+    """
     import highspy
     from scipy.sparse import csr_array
 
@@ -116,6 +122,13 @@ def relaxed_leximin(model: LinearModel, types: CitizenTypes,
     first = model.n_rows
     h.addRows(n_types, np.zeros(n_types), np.full(n_types, np.inf), g.nnz,
               g.indptr.astype(np.int32), g.indices.astype(np.int32), g.data)
+    if cap is not None:  # rows first + n_types + t: share_t <= cap
+        c = csr_array((1.0 / sizes[types.var_type], (types.var_type, cols)),
+                      shape=(n_types, n + 1))
+        c.sum_duplicates()
+        c.sort_indices()
+        h.addRows(n_types, np.full(n_types, -np.inf), np.full(n_types, float(cap)), c.nnz,
+                  c.indptr.astype(np.int32), c.indices.astype(np.int32), c.data)
     fixed = np.zeros(n_types, dtype=bool)
     held = np.zeros(n_types)
     levels: list[RelaxedLevel] = []
@@ -133,7 +146,10 @@ def relaxed_leximin(model: LinearModel, types: CitizenTypes,
         values = np.asarray(solution.col_value)
         z, x = float(values[n]), values[:n]
         share = np.bincount(types.var_type, weights=x[cols], minlength=n_types) / sizes
-        y = np.maximum(-np.asarray(solution.row_dual)[first:first + n_types], 0.0)
+        duals = np.asarray(solution.row_dual)
+        y = np.maximum(-duals[first:first + n_types], 0.0)
+        held_down = (np.maximum(duals[first + n_types:first + 2 * n_types], 0.0)
+                     if cap is not None else np.zeros(n_types))
         free = ~fixed
         total = float(y[free].sum())
         if abs(total - 1.0) > 1e-6:
@@ -145,8 +161,10 @@ def relaxed_leximin(model: LinearModel, types: CitizenTypes,
         if z <= ACCURACY:
             unseatable |= newly
         else:
-            levels.append(RelaxedLevel(value=z, groups=np.flatnonzero(newly), weights=y,
-                                       dual_value=z + float(y[fixed] @ held[fixed])))
+            levels.append(RelaxedLevel(
+                value=z, groups=np.flatnonzero(newly), weights=y - held_down,
+                dual_value=z + float(y[fixed] @ held[fixed])
+                - (float(cap) * float(held_down.sum()) if cap is not None else 0.0)))
         for t in np.flatnonzero(newly):
             held[t] = min(z, float(share[t]))
             h.changeCoeff(first + int(t), n, 0.0)
@@ -154,6 +172,40 @@ def relaxed_leximin(model: LinearModel, types: CitizenTypes,
         fixed |= newly
         clock.tick(f"relaxation: level {len(levels)}, {int(fixed.sum())} of {n_types} groups")
     return RelaxedLeximin(tuple(levels), unseatable, share, x)
+
+
+def relaxed_smallest_cap(model: LinearModel, types: CitizenTypes,
+                         clock: Clock) -> tuple[float, FloatArray] | None:
+    """The least largest group share over the LP relaxation, and a point of P reaching it;
+    None if the LP fails. No lottery does better; when the point is a lottery of panels (a
+    :class:`Walk` finds them), it is the least cap exactly."""
+    import highspy
+    from scipy.sparse import csr_array
+
+    n_types = len(types.members)
+    sizes = np.array([len(m) for m in types.members], dtype=np.float64)
+    n = model.n_vars
+    cols = types.first_var + np.arange(types.var_type.shape[0])
+    h = _highs_from(model, integer=False)
+    for name, value in _LP_OPTIONS.items():
+        h.setOptionValue(name, value)
+    h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    h.addVars(1, np.array([0.0]), np.array([np.inf]))  # t
+    h.changeColsCost(1, np.array([n], dtype=np.int32), np.array([1.0]))
+    g = csr_array((np.append(1.0 / sizes[types.var_type], -np.ones(n_types)),
+                   (np.append(types.var_type, np.arange(n_types)),
+                    np.append(cols, np.full(n_types, n)))), shape=(n_types, n + 1))
+    g.sum_duplicates()
+    g.sort_indices()
+    h.addRows(n_types, np.full(n_types, -np.inf), np.zeros(n_types), g.nnz,
+              g.indptr.astype(np.int32), g.indices.astype(np.int32), g.data)
+    limit_time(h, clock)
+    h.run()
+    clock.remaining()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    values = np.asarray(h.getSolution().col_value)
+    return float(values[n]), values[:n]
 
 
 class Walk:

@@ -43,7 +43,7 @@ from numpy.typing import NDArray
 from ..errors import SolverError
 from .citizens import CitizenTypes
 from .clock import Clock, Progress, Stopped, limit_time
-from .decompose import ACCURACY, Walk, relaxed_leximin
+from .decompose import ACCURACY, Walk, relaxed_leximin, relaxed_smallest_cap
 from .highs import new_highs
 from .linear import FloatArray, LinearModel
 
@@ -290,11 +290,12 @@ class _Master:
     value. One HiGHS LP kept between solves; columns are added and it restarts from its last
     basis."""
 
-    def __init__(self, n_types: int, clock: Clock) -> None:
+    def __init__(self, n_types: int, clock: Clock, cap: float | None = None) -> None:
         import highspy
 
         self.n_types = n_types
         self.clock = clock
+        self.capped = cap is not None
         self.seconds = 0.0
         self.solves = 0
         h = new_highs()
@@ -307,6 +308,10 @@ class _Master:
         h.addRows(n_types, np.zeros(n_types), np.full(n_types, np.inf), n_types, starts[:-1],
                   np.zeros(n_types, dtype=np.int32), np.full(n_types, -1.0))
         h.addRow(1.0, 1.0, 0, np.zeros(0, dtype=np.int32), np.zeros(0))  # the lottery sums to 1
+        if cap is not None:  # no group above the cap: rows n_types + 1 + g
+            h.addRows(n_types, np.full(n_types, -np.inf), np.full(n_types, float(cap)), 0,
+                      np.zeros(n_types, dtype=np.int32), np.zeros(0, dtype=np.int32),
+                      np.zeros(0))
         self.h = h
         self._highspy = highspy
         self.columns: list[FloatArray] = []
@@ -315,6 +320,9 @@ class _Master:
         rows = np.flatnonzero(share > 0)
         idx = np.append(rows, self.n_types).astype(np.int32)
         vals = np.append(share[rows], 1.0)
+        if self.capped:
+            idx = np.append(idx, self.n_types + 1 + rows).astype(np.int32)
+            vals = np.append(vals, share[rows])
         self.h.addCol(0.0, 0.0, np.inf, len(idx), idx, vals)
         self.columns.append(share)
 
@@ -336,8 +344,11 @@ class _Master:
         self.solves += 1
         return self.h.getModelStatus()
 
-    def solve(self) -> tuple[float, FloatArray, FloatArray, float]:
-        """(z, lambda per panel, y per group, mu)."""
+    def solve(self) -> tuple[float, FloatArray, FloatArray, float, FloatArray]:
+        """(z, lambda per panel, y per group, mu, pricing weight per group).
+
+        The pricing weight is y less the cap rows' duals: with a cap, a panel seating a group
+        held at the cap is worth less."""
         h = self.h
         status = self._run()
         ms = self._highspy.HighsModelStatus
@@ -356,7 +367,8 @@ class _Master:
         x = np.asarray(solution.col_value)
         duals = np.asarray(solution.row_dual)
         y = np.maximum(-duals[: self.n_types], 0.0)
-        return float(x[0]), np.maximum(x[1:], 0.0), y, float(duals[self.n_types])
+        price = y - np.maximum(duals[self.n_types + 1:], 0.0) if self.capped else y
+        return float(x[0]), np.maximum(x[1:], 0.0), y, float(duals[self.n_types]), price
 
 
 def _cover(pricer: _Pricer,
@@ -421,24 +433,35 @@ def seatable_groups(model: LinearModel, types: CitizenTypes, *, deadline: float 
 
 
 def column_lottery(model: LinearModel, types: CitizenTypes, *, levels: int | None,
-                   deadline: float | None, progress: Progress) -> PanelLottery:
-    """LEXIMIN (``levels=None``) or its first ``levels`` levels (1 = MAXIMIN) over panels.
+                   deadline: float | None, progress: Progress,
+                   cap: float | None = None) -> PanelLottery:
+    """LEXIMIN (``levels=None``) or its first ``levels`` levels (1 = MAXIMIN) over panels;
+    with ``cap``, over the lotteries that give no group more than ``cap``.
 
     When the deadline comes, the lottery of the master's current distribution is returned
     with ``complete=False`` and the certificates of the levels proven so far; every panel in
-    it is feasible. A deadline before the first feasible panel raises ``TimeoutError``.
+    it is feasible. A deadline before the first feasible panel raises ``TimeoutError``. A cap
+    below the smallest one any lottery keeps raises :class:`CapTooLow`.
     """
     start = time.perf_counter()
     clock = Clock(deadline, progress)
     n_types = len(types.members)
     panels: list[NDArray[np.int64]] = []
+    capped: list[NDArray[np.int64]] = []
     try:
         pricer = _Pricer(model, types, clock)
-        relaxed = _by_relaxation(model, types, pricer, clock, levels, start)
+        relaxed = _by_relaxation(model, types, pricer, clock, levels, start, cap)
         if isinstance(relaxed, PanelLottery):
             return relaxed
         panels, seatable = _cover(pricer, clock)
         _add_new(panels, relaxed)  # the walk's panels are good starting columns
+        if cap is not None:
+            # Whether any lottery keeps the cap at all, and panels that do (the master must
+            # start feasible).
+            smallest = smallest_cap(model, types, pricer, capped, clock)
+            if smallest > cap + PRICING_TOLERANCE:
+                raise CapTooLow(smallest)
+            _add_new(panels, capped)
     except Stopped:
         if not panels:
             raise TimeoutError from None
@@ -450,7 +473,7 @@ def column_lottery(model: LinearModel, types: CitizenTypes, *, levels: int | Non
     except Stopped:
         weights = np.ones(len(panels)) / len(panels)
         return _finish(pricer, panels, weights, [], start, seatable, complete=False)
-    master = _Master(n_types, clock)
+    master = _Master(n_types, clock, cap)
     for p in panels:
         master.add(pricer.seats_by_type(p))
     fixed_mask = ~seatable  # groups no panel can seat stay at probability 0
@@ -481,8 +504,8 @@ def _add_new(panels: list[NDArray[np.int64]], more: list[NDArray[np.int64]]) -> 
 
 
 def _by_relaxation(model: LinearModel, types: CitizenTypes, pricer: _Pricer, clock: Clock,
-                   levels: int | None,
-                   start: float) -> PanelLottery | list[NDArray[np.int64]]:
+                   levels: int | None, start: float,
+                   cap: float | None = None) -> PanelLottery | list[NDArray[np.int64]]:
     """The LEXIMIN of the LP relaxation, when its point is a lottery of panels (see
     :mod:`.decompose`), with a certificate per level from the relaxation's duals and an exact
     pricing at them; otherwise the panels the walk found, for column generation to start
@@ -490,7 +513,7 @@ def _by_relaxation(model: LinearModel, types: CitizenTypes, pricer: _Pricer, clo
     if pricer.n_model == 0 or types.var_type.shape[0] == 0:
         return []
     clock.say("LEXIMIN of the LP relaxation")
-    relaxed = relaxed_leximin(model, types, clock)
+    relaxed = relaxed_leximin(model, types, clock, cap)
     if relaxed is None:
         return []
     walk = Walk(model, clock)
@@ -533,7 +556,8 @@ def _by_relaxation(model: LinearModel, types: CitizenTypes, pricer: _Pricer, clo
         weights = completed
     weights = weights / weights.sum()
     probability = np.column_stack([pricer.seats_by_type(p) for p in panels]) @ weights
-    if np.abs(probability - relaxed.type_probability).max() > ACCURACY:
+    if np.abs(probability - relaxed.type_probability).max() > ACCURACY or (
+            cap is not None and probability.max() > cap + ACCURACY):
         return panels
     certificates: list[LevelCertificate] = []
     earlier = relaxed.unseatable.copy()
@@ -558,6 +582,82 @@ def _by_relaxation(model: LinearModel, types: CitizenTypes, pricer: _Pricer, clo
                   f"{certificates[-1].fixed} citizens (relaxation, {len(panels)} panels)")
     return _finish(pricer, panels, weights, certificates, start, ~relaxed.unseatable,
                    complete=True)
+
+
+class CapTooLow(Exception):
+    """No lottery of feasible panels keeps every group at or below the cap asked for."""
+
+    def __init__(self, smallest: float) -> None:
+        super().__init__(f"the smallest cap any lottery keeps is {smallest}")
+        self.smallest = smallest
+
+
+def smallest_cap(model: LinearModel, types: CitizenTypes, pricer: _Pricer,
+                 panels: list[NDArray[np.int64]], clock: Clock) -> float:
+    """The least largest chance over every lottery of feasible panels (``panels`` grows to
+    hold a lottery that reaches it), proven to ``PRICING_TOLERANCE``.
+
+    The relaxation first: its least cap is a lower bound, and exact when a walk splits its
+    point into panels. Otherwise column generation on ``min t`` subject to
+    ``sum_p w_p share_p <= t``, ``sum_p w_p = 1``.
+    For weights ``pi >= 0`` summing to 1 (the master's duals), every lottery's largest chance
+    is at least its ``pi``-weighted mean, so at least the smallest ``pi``-value of a panel:
+    pricing finds that value, a lower bound; the master's value is an upper bound.
+    """
+    import highspy
+
+    relaxed = relaxed_smallest_cap(model, types, clock)
+    if relaxed is not None:
+        walk = Walk(model, clock)
+        done = walk.run(relaxed[1])
+        cols = types.first_var + np.arange(types.var_type.shape[0])
+        found = [np.rint(whole[cols]).astype(np.int64) for whole in walk.panels]
+        _add_new(panels, found)
+        if done and found:
+            weights = np.asarray(walk.weights) / sum(walk.weights)
+            shares = np.column_stack([pricer.seats_by_type(p) for p in found]) @ weights
+            if shares.max() <= relaxed[0] + ACCURACY:
+                return max(relaxed[0], float(shares.max()))
+    n_types = len(pricer.types.members)
+    h = new_highs()
+    for name, value in _LP_OPTIONS.items():
+        h.setOptionValue(name, value)
+    h.addVars(1, np.array([0.0]), np.array([1.0]))  # t
+    h.changeColsCost(1, np.array([0], dtype=np.int32), np.array([1.0]))
+    every = np.arange(n_types, dtype=np.int32)
+    h.addRows(n_types, np.zeros(n_types), np.full(n_types, np.inf), n_types, every,
+              np.zeros(n_types, dtype=np.int32), np.ones(n_types))
+    h.addRow(1.0, 1.0, 0, np.zeros(0, dtype=np.int32), np.zeros(0))
+
+    def add(counts: NDArray[np.int64]) -> None:
+        share = pricer.seats_by_type(counts)
+        rows = np.flatnonzero(share > 0)
+        h.addCol(0.0, 0.0, np.inf, len(rows) + 1, np.append(rows, n_types).astype(np.int32),
+                 np.append(-share[rows], 1.0))
+
+    for p in panels:
+        add(p)
+    while True:
+        limit_time(h, clock)
+        h.run()
+        clock.remaining()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise SolverError("the smallest cap's master LP stopped with status "
+                              f"{h.modelStatusToString(h.getModelStatus())}")
+        upper = float(h.getInfo().objective_function_value)
+        pi = np.abs(np.asarray(h.getSolution().row_dual)[:n_types])
+        pi = pi / pi.sum() if pi.sum() > 0 else np.full(n_types, 1.0 / n_types)
+        clock.tick(f"smallest cap: {upper:.9f} so far, {len(panels)} panels")
+        # The panel of least pi-value: the most of -pi (heuristic first, then exact).
+        value, bound, counts = pricer.best(-pi / pricer.sizes, rel_gap=HEURISTIC_GAP)
+        if -value >= upper - PRICING_TOLERANCE:
+            value, bound, counts = pricer.best(-pi / pricer.sizes)
+        if upper - (-bound) <= PRICING_TOLERANCE:
+            return upper
+        if -value >= upper - PRICING_TOLERANCE:
+            raise SolverError("pricing could not prove the smallest cap (MIP gap remained)")
+        panels.append(counts)
+        add(counts)
 
 
 class _Partial(Exception):
@@ -647,14 +747,14 @@ def _level(master: _Master, pricer: _Pricer, panels: list[NDArray[np.int64]],
     free = ~fixed_mask
     rounds = 0
     while True:
-        z, weights, y, mu = master.solve()
+        z, weights, y, mu, price = master.solve()
         rounds += 1
         clock.tick(f"level {level}: {z:.9f} so far, {len(panels)} panels, round {rounds}")
         # A panel within HEURISTIC_GAP of the best is enough to go on with; only when it
         # does not beat mu is the pricing redone exactly (zero gaps), for the proof.
-        value, bound, counts = pricer.best(y / pricer.sizes, rel_gap=HEURISTIC_GAP)
+        value, bound, counts = pricer.best(price / pricer.sizes, rel_gap=HEURISTIC_GAP)
         if value <= mu + PRICING_TOLERANCE and bound > value + PRICING_TOLERANCE:
-            value, bound, counts = pricer.best(y / pricer.sizes)
+            value, bound, counts = pricer.best(price / pricer.sizes)
         if bound <= mu + PRICING_TOLERANCE and bound <= value + PRICING_TOLERANCE:
             break
         if value <= mu + PRICING_TOLERANCE:
@@ -665,12 +765,12 @@ def _level(master: _Master, pricer: _Pricer, panels: list[NDArray[np.int64]],
         # More columns per master solve: price again with the weights of the groups just
         # seated damped, which finds other improving panels (the master LP is the costly
         # step, and its duals are highly degenerate).
-        damped = y.copy()
+        damped = price.copy()
         for _ in range(EXTRA_COLUMNS):
             damped = np.where(share > 0, damped * DAMPING, damped)
             _, _, extra = pricer.best(damped / pricer.sizes, rel_gap=HEURISTIC_GAP)
             share = pricer.seats_by_type(extra)
-            if float(y @ share) <= mu + PRICING_TOLERANCE:
+            if float(price @ share) <= mu + PRICING_TOLERANCE:
                 break
             master.add(share)
             panels.append(extra)
@@ -685,7 +785,7 @@ def _level(master: _Master, pricer: _Pricer, panels: list[NDArray[np.int64]],
     certificate = LevelCertificate(
         level=level, value=z, upper_bound=z + max(bound - mu, 0.0), pricing_bound=bound,
         dual_value=mu, fixed=members, columns=len(panels),
-        group_weights=tuple(float(v) for v in y), best_panel=counts.copy())
+        group_weights=tuple(float(v) for v in price), best_panel=counts.copy())
     return certificate, newly, weights
 
 
