@@ -173,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="how chances are shared (leximin)")
     lot.add_argument("--quality-floor", type=_share, default=None, metavar="F",
                      help="every plan reaches this fraction of the optimal objective")
+    lot.add_argument("--max-probability", type=_share, default=None, metavar="U",
+                     help="cap everyone's chance of a seat at U (leximin and maximin); a cap "
+                          "too low is refused with the smallest one any lottery keeps")
     lot.add_argument("--panels", type=_count, default=None, metavar="M",
                      help="also round the lottery to M equally likely plans")
     lot.add_argument("--panels-out", metavar="PANELS_CSV", help="write the M plans")
@@ -658,7 +661,8 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
 
     found = lottery(scenario, method=args.method, seed=args.seed,
                     quality_floor=args.quality_floor, samples=args.samples,
-                    time_limit=args.time_limit, progress=progress)
+                    time_limit=args.time_limit, progress=progress,
+                    max_probability=args.max_probability)
     if live:
         print(file=sys.stderr, flush=True)
     if not found.panels:  # a time limit with levels proven still writes its lottery
@@ -686,6 +690,10 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
               f"{gap:.1e}", file=out)
     if found.floor is not None:
         print(f"  every plan scores at least {found.floor} (optimum {found.optimum})", file=out)
+    if args.max_probability is not None:
+        print(f"  largest chance of a seat: {max(totals.values()):.6f} (cap "
+              f"{args.max_probability:g})", file=out)
+    base = None
     if args.method != "legacy" and args.baseline_samples:
         base = lottery(scenario, method="legacy", seed=args.seed, samples=args.baseline_samples,
                        quality_floor=args.quality_floor)
@@ -706,7 +714,8 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
     if args.report_html:
         from .report import report
 
-        _write_text(args.report_html, report(scenario, None, found, name=_name(args)).to_html())
+        _write_text(args.report_html, report(scenario, None, found, name=_name(args),
+                                             baseline=base).to_html())
         print(f"Report written to {args.report_html}.", file=out)
     return EXIT_OK
 

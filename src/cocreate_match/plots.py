@@ -163,7 +163,9 @@ def report_figures_svg(report: Report) -> dict[str, str] | None:
         return None
     figures: dict[str, str] = {}
     if report.chances is not None and len(report.chances):
-        figures["probabilities"] = figure_svg(plot_probabilities(report))
+        baseline = (None if report.baseline is None else
+                    [float(p) for p in report.baseline["probability"]])
+        figures["probabilities"] = figure_svg(plot_probabilities(report, baseline))
     overall = report.representation[report.representation["committee_id"] == "*"]
     if len(overall) and overall["pool"].sum() > 0:
         figures["representation"] = figure_svg(plot_representation(report))

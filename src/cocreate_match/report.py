@@ -68,6 +68,11 @@ class Report:
     chances : DataFrame or None
         With a lottery: ``person_id``, ``probability`` (of a seat on any committee), sorted
         from the smallest, with ``position`` (0-based).
+    extremes : DataFrame or None
+        With a lottery: ``person_id``, ``probability``, ``kind`` (``chance 0`` or ``certain``):
+        every citizen the lottery never seats, and every forced selection.
+    baseline : DataFrame or None
+        With a ``baseline`` lottery: its chances, as ``chances`` (for the plot).
     fairness : dict or None
         With a lottery: ``min``, ``max``, ``mean``, ``gini``, ``zero_chance``, ``certain``,
         ``expected_score``, ``optimum``, ``price_of_fairness`` (``1 - expected_score /
@@ -84,11 +89,15 @@ class Report:
     parties: pd.DataFrame = field(repr=False)
     chances: pd.DataFrame | None = field(default=None, repr=False)
     fairness: dict[str, float] | None = field(default=None, repr=False)
+    extremes: pd.DataFrame | None = field(default=None, repr=False)
+    baseline: pd.DataFrame | None = field(default=None, repr=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The report's tables by name, in the order the HTML page shows them."""
         out = {"representation": self.representation, "rules": self.rules,
                "ranks": self.ranks, "load": self.load, "parties": self.parties}
+        if self.extremes is not None:
+            out["extremes"] = self.extremes
         if self.chances is not None:
             out["chances"] = self.chances
         return out
@@ -169,6 +178,7 @@ _TITLES = {"representation": "Representation against the pool and targets",
            "rules": "Profiles, quotas and seats against their limits",
            "ranks": "Preference ranks obtained", "load": "Politicians' load against budgets",
            "parties": "Party mix per committee",
+           "extremes": "Citizens with chance 0 and forced selections (chance 1)",
            "chances": "Chances of a seat, smallest first"}
 
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;"
@@ -380,7 +390,8 @@ def _as_chances(scenario: Scenario, lottery: object) -> tuple[pd.DataFrame | Non
 def report(scenario: Scenario, plan: Plan | SolveResult | None = None,
            lottery: Lottery | pd.DataFrame | str | os.PathLike[str] | None = None,
            targets: pd.DataFrame | str | os.PathLike[str] | Mapping[tuple[str, str], float]
-           | None = None, *, name: str | None = None, optimum: int | None = None) -> Report:
+           | None = None, *, name: str | None = None, optimum: int | None = None,
+           baseline: Lottery | pd.DataFrame | str | os.PathLike[str] | None = None) -> Report:
     """Representation, rules, preferences, politicians' load and, with a lottery, fairness.
 
     Parameters
@@ -397,6 +408,9 @@ def report(scenario: Scenario, plan: Plan | SolveResult | None = None,
         Population shares (``attribute``, ``value``, ``share``), as :func:`read_targets`.
     name : str, optional
         What to call the scenario in the report (default ``"scenario"``).
+    baseline : Lottery, DataFrame, path or None
+        Another lottery to compare with (such as ``lottery(s, method="legacy")``, the
+        random-priority baseline): its sorted chances are drawn beside the lottery's.
     optimum : int, optional
         The optimal score, for the price of fairness when the lottery is given as
         probabilities (a :class:`~cocreate_match.Lottery` carries its own; else a
@@ -417,6 +431,8 @@ def report(scenario: Scenario, plan: Plan | SolveResult | None = None,
     >>> r.representation.columns.tolist()[:4]
     ['committee_id', 'attribute', 'value', 'seated']
     """
+    import pandas as pd
+
     from . import __version__
     from .lottery import Lottery
 
@@ -451,15 +467,25 @@ def report(scenario: Scenario, plan: Plan | SolveResult | None = None,
     ranks = _ranks(scenario, the_plan)
     load, parties = _load(scenario, the_plan)
     fairness = None
-    sorted_chances = None
+    sorted_chances = extremes = compared = None
     if chances is not None:
         if isinstance(lot, Lottery) and lot.optimum is not None:
             optimum = lot.optimum
         if optimum is None and result is not None:
             optimum = result.objective
         fairness, sorted_chances = _fairness(scenario, chances, lot, optimum, the_plan)
+        extremes = pd.DataFrame(
+            [(pid, p, "chance 0" if p <= _CERTAIN else "certain")
+             for pid, p in zip(sorted_chances["person_id"], sorted_chances["probability"],
+                               strict=True) if p <= _CERTAIN or p >= 1.0 - _CERTAIN],
+            columns=["person_id", "probability", "kind"])
+    if baseline is not None:
+        base, base_lot = _as_chances(scenario, baseline)
+        assert base is not None
+        _, compared = _fairness(scenario, base, base_lot, None, None)
     summary = _summary(scenario, the_plan, rules, ranks, fairness, representation)
     return Report(about=about, summary=summary, representation=representation, rules=rules,
+                  extremes=extremes, baseline=compared,
                   ranks=ranks, load=load, parties=parties, chances=sorted_chances,
                   fairness=fairness)
 
