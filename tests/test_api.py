@@ -46,6 +46,19 @@ def test_readme_lottery_example_runs() -> None:
     assert fair.certificates and max(c.gap for c in fair.certificates) < 1e-6
 
 
+def test_readme_report_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocks = _python_blocks(README.read_text(encoding="utf-8"), "Reports, sweeps and audits")
+    assert blocks, "the README has no python example under 'Reports, sweeps and audits'"
+    monkeypatch.chdir(tmp_path)  # the example writes report.html
+    namespace: dict[str, object] = {}
+    exec(compile(blocks[0], str(README), "exec"), namespace)
+    assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    capped = namespace["capped"]
+    assert isinstance(capped, cocreate_match.Lottery)
+    assert max(capped.probabilities().values()) <= 0.5 + 1e-9
+    assert list(namespace["quotas"]["status"]) == ["optimal"] * 3  # type: ignore[index]
+
+
 def test_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocks = _python_blocks(README.read_text(encoding="utf-8"), "Python API")
     assert blocks, "the README has no python example under 'Python API'"
