@@ -64,9 +64,11 @@ def assert_evidence_holds(lot: Lottery, best_seating_value: callable) -> None:  
         assert best <= cert.dual_value + TOLERANCE, (level, best, cert.dual_value)
         # The bound is attained: the library's pricing found the true maximum.
         assert best == pytest.approx(cert.pricing_bound, abs=TOLERANCE)
-        # And the level's proven upper bound follows from the independent maximum.
-        assert cert.value <= cert.value + max(best - cert.dual_value, 0.0) <= \
-            cert.value + TOLERANCE
+        # And the level's claimed upper bound is what the independent maximum proves.
+        assert cert.upper_bound >= cert.value
+        assert cert.upper_bound == pytest.approx(cert.value + max(best - cert.dual_value, 0.0),
+                                                 abs=TOLERANCE)
+        assert cert.gap <= 1e-9
 
 
 def brute_force(scenario: Scenario):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 # Progress is reported at least this often (seconds), also inside a long step.
-HEARTBEAT = 1.5
+HEARTBEAT = 1.0
 
 Progress = Callable[[str], None]
 
@@ -54,3 +54,10 @@ def limit_time(h: Any, clock: Clock) -> None:
     remaining = clock.remaining()
     h.setOptionValue("time_limit", float("inf") if remaining is None else
                      float(h.getRunTime()) + max(remaining, 1e-3))
+
+
+def watch(h: Any, clock: Clock) -> None:
+    """Keep progress alive inside a long HiGHS run (simplex, interior point or MIP): every
+    interrupt callback reports the last status if it is old. Never stops the run."""
+    for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
+        callback.subscribe(lambda _: clock.tick())

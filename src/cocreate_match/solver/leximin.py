@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 
 from ..errors import SolverError
 from .citizens import CitizenTypes
-from .clock import Clock, Progress, Stopped, limit_time
+from .clock import Clock, Progress, Stopped, limit_time, watch
 from .decompose import ACCURACY, Walk, relaxed_leximin, relaxed_smallest_cap
 from .highs import new_highs
 from .linear import FloatArray, LinearModel
@@ -184,11 +184,8 @@ class _Pricer:
         self._known_x: list[FloatArray] = []
         self._known_keys: set[bytes] = set()
         self._highspy = highspy
-        h.cbMipInterrupt.subscribe(self._interrupt)
-
-    def _interrupt(self, event: Any) -> None:
-        # Keeps progress alive inside a long MIP; never stops the solve.
-        self.clock.tick()
+        watch(h, clock)
+        watch(lp, clock)
 
     def best(self, type_weights: FloatArray,
              rel_gap: float = 0.0) -> tuple[float, float, NDArray[np.int64]]:
@@ -299,6 +296,7 @@ class _Master:
         self.seconds = 0.0
         self.solves = 0
         h = new_highs()
+        watch(h, clock)
         for name, value in _LP_OPTIONS.items():
             h.setOptionValue(name, value)
         h.addVars(1, np.array([0.0]), np.array([1.0]))  # z
@@ -443,6 +441,17 @@ def column_lottery(model: LinearModel, types: CitizenTypes, *, levels: int | Non
     it is feasible. A deadline before the first feasible panel raises ``TimeoutError``. A cap
     below the smallest one any lottery keeps raises :class:`CapTooLow`.
     """
+    found = _column_lottery(model, types, levels, deadline, progress, cap)
+    if cap is not None and not found.complete and \
+            found.type_probability.max(initial=0.0) > cap + ACCURACY:
+        # Stopped before any lottery that keeps the cap: there is none to return.
+        raise TimeoutError
+    return found
+
+
+def _column_lottery(model: LinearModel, types: CitizenTypes, levels: int | None,
+                    deadline: float | None, progress: Progress,
+                    cap: float | None) -> PanelLottery:
     start = time.perf_counter()
     clock = Clock(deadline, progress)
     n_types = len(types.members)
@@ -512,10 +521,16 @@ def _by_relaxation(model: LinearModel, types: CitizenTypes, pricer: _Pricer, clo
     from. When the deadline stops the walk, the panels found so far are the lottery."""
     if pricer.n_model == 0 or types.var_type.shape[0] == 0:
         return []
+    # One feasible panel first: what a deadline inside the relaxation leaves as the lottery.
+    _, _, first = pricer.best(np.ones(len(types.members)))
     clock.say("LEXIMIN of the LP relaxation")
-    relaxed = relaxed_leximin(model, types, clock, cap)
+    try:
+        relaxed = relaxed_leximin(model, types, clock, cap)
+    except Stopped:
+        return _finish(pricer, [first], np.ones(1), [], start, _seated(pricer, [first]),
+                       complete=False)
     if relaxed is None:
-        return []
+        return [first]
     walk = Walk(model, clock)
     cols = types.first_var + np.arange(types.var_type.shape[0])
 
@@ -537,7 +552,7 @@ def _by_relaxation(model: LinearModel, types: CitizenTypes, pricer: _Pricer, clo
     except Stopped:
         panels, weights = found()
         if not panels:
-            raise
+            panels, weights = [first], np.ones(1)
         return _finish(pricer, panels, weights, [], start, _seated(pricer, panels),
                        complete=False)
     panels, weights = found()
@@ -564,7 +579,11 @@ def _by_relaxation(model: LinearModel, types: CitizenTypes, pricer: _Pricer, clo
     for number, level in enumerate(relaxed.levels[:levels], start=1):
         # The exact pricing at the relaxation's duals (zero gaps): no panel is worth more
         # than the relaxation's maximum, and the panels of the lottery reach it.
-        _, bound, counts = pricer.best(level.weights / pricer.sizes)
+        try:
+            _, bound, counts = pricer.best(level.weights / pricer.sizes)
+        except Stopped:  # the lottery is whole; the levels priced so far are proven
+            return _finish(pricer, panels, weights, certificates, start,
+                           ~relaxed.unseatable, complete=False)
         value = float(probability[~earlier].min())
         # The LP's value is exact only to its tolerances: a lottery a rounding error above
         # it is at the bound.
@@ -620,6 +639,7 @@ def smallest_cap(model: LinearModel, types: CitizenTypes, pricer: _Pricer,
                 return max(relaxed[0], float(shares.max()))
     n_types = len(pricer.types.members)
     h = new_highs()
+    watch(h, clock)
     for name, value in _LP_OPTIONS.items():
         h.setOptionValue(name, value)
     h.addVars(1, np.array([0.0]), np.array([1.0]))  # t
@@ -680,6 +700,7 @@ def _complete(pricer: _Pricer, target: FloatArray, panels: list[NDArray[np.int64
 
     n_types = target.shape[0]
     h = new_highs()
+    watch(h, clock)
     for name, value in _LP_OPTIONS.items():
         h.setOptionValue(name, value)
     h.addVars(n_types, np.zeros(n_types), np.full(n_types, np.inf))
@@ -792,7 +813,9 @@ def _level(master: _Master, pricer: _Pricer, panels: list[NDArray[np.int64]],
 def _finish(pricer: _Pricer, panels: list[NDArray[np.int64]], weights: FloatArray,
             certificates: list[LevelCertificate], start: float, seatable: NDArray[np.bool_],
             *, complete: bool) -> PanelLottery:
+    # Weights of a master solved before its last panels were added: those panels get 0.
     weights = np.asarray(weights, dtype=np.float64)[: len(panels)]
+    weights = np.pad(weights, (0, len(panels) - weights.shape[0]))
     keep = weights > 1e-12
     if not keep.any():
         keep = np.zeros(len(panels), dtype=bool)
