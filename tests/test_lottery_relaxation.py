@@ -132,3 +132,51 @@ def test_where_the_walk_stops_short_column_generation_completes_the_decompositio
         slow = lottery(s)
     assert [c.value for c in slow.certificates] == pytest.approx(
         [c.value for c in lot.certificates], abs=1e-9)
+
+
+def stop_inside(function: str, after: int):  # type: ignore[no-untyped-def]
+    """Make the deadline come at the ``after``-th time check made inside ``function``: what a
+    real deadline does at that moment, without depending on the machine's speed."""
+    import sys
+    from unittest import mock
+
+    from cocreate_match.solver import clock
+
+    original = clock.Clock.remaining
+    seen = {"n": 0}
+
+    def remaining(self):  # type: ignore[no-untyped-def]
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_name != function:
+            frame = frame.f_back
+        if frame is not None:
+            seen["n"] += 1
+            if seen["n"] >= after:
+                raise clock.Stopped
+        return original(self)
+
+    return mock.patch.object(clock.Clock, "remaining", remaining)
+
+
+@pytest.mark.parametrize(("function", "after"), [
+    ("relaxed_leximin", 1), ("run", 5), ("_complete", 3), ("_complete", 6),
+    ("_by_relaxation", 40)])
+@pytest.mark.parametrize("cap", [None, 0.8])
+def test_a_deadline_anywhere_in_the_relaxation_leaves_a_valid_lottery(function: str,
+                                                                      after: int,
+                                                                      cap: float | None) -> None:
+    s = quota_pool(120, 12, 0)  # the walk stops short here, so the completion runs
+    with stop_inside(function, after):
+        lot = lottery(s, time_limit=1000, max_probability=cap)
+    assert lot.status is Status.TIME_LIMIT
+    if not lot.panels:
+        assert cap is not None  # only a capped lottery may have nothing that keeps its cap
+        return
+    chances = lot.probabilities()
+    assert sum(chances.values()) == pytest.approx(12)
+    if cap is not None:
+        assert max(chances.values()) <= cap + 1e-9
+    for cert in lot.certificates:
+        assert cert.gap <= 1e-9
+    for _, plan in lot.plans():
+        assert check_plan(s, plan) == ()

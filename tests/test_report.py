@@ -234,7 +234,7 @@ def test_report_without_a_plan_or_lottery() -> None:
                  citizens=[Citizen(id="x", applied_to=["a"])])
     r = report(s)
     assert r.chances is None and r.fairness is None
-    assert "No plan was given" in r.summary[0]
+    assert r.summary[0].startswith("No plan")
     Page().feed(r.to_html())
 
 
@@ -245,7 +245,9 @@ def test_bad_arguments_are_named_together(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_targets(bad)
     where = {(p.row, p.column) for p in err.value.problems}
-    assert where == {(2, "share"), (3, "attribute"), (3, "share"), (4, "value")}
+    # ...and gender's shares add up to more than 1.
+    assert where == {(2, "share"), (3, "attribute"), (3, "share"), (4, "value"),
+                     (None, "attribute")}
     s = Scenario(mandates=[Mandate(id="a", citizen_seats=1, politician_seats=0)],
                  citizens=[Citizen(id="x", applied_to=["a"])])
     with pytest.raises(InputError) as err:
@@ -311,3 +313,62 @@ def test_command_line_report(tmp_path: Path, capsys: pytest.CaptureFixture[str])
                  str(tmp_path / "x.html")]) == 2
     err = capsys.readouterr().err
     assert "none.csv" in err and "none2.csv" in err and "--md" in err
+
+
+def test_probabilities_alone_give_the_lotterys_own_figures(demo: Scenario,
+                                                           demo_report) -> None:  # type: ignore[no-untyped-def]
+    result, fair, r = demo_report
+    again = report(demo, result, fair.to_frame())
+    assert again.fairness["min"] == pytest.approx(fair.min_probability, abs=1e-12)
+    assert again.fairness["expected_score"] == pytest.approx(r.fairness["expected_score"])
+    assert again.representation["expected_share"].tolist() == pytest.approx(
+        r.representation["expected_share"].tolist())
+
+
+def test_a_floor_that_shuts_citizens_out_counts_them_in_the_smallest_chance() -> None:
+    # As Lottery.min_probability: y could sit in a plan, so y's chance 0 is the smallest;
+    # n can never sit and does not count.
+    s = Scenario(mandates=[Mandate(id="a", citizen_seats=1, politician_seats=0),
+                           Mandate(id="b", citizen_seats=0, politician_seats=0)],
+                 citizens=[Citizen(id="x", applied_to=["a"]),
+                           Citizen(id="y", applied_to=["b", "a"]),
+                           Citizen(id="n", applied_to=["b"])])
+    strict = lottery(s, quality_floor=1.0)
+    assert report(s, lottery=strict.to_frame()).fairness["min"] == 0.0
+    free = lottery(s)
+    assert report(s, lottery=free.to_frame()).fairness["min"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda f: f.assign(probability=1.0), "more than its"),
+    (lambda f: f.iloc[:0], "has no total row"),
+    (lambda f: pd.concat([f, f.iloc[:1]]), "given twice"),
+    (lambda f: f[f["committee_id"] == "*"], "add up to 0.000000, not to its total"),
+])
+def test_inconsistent_probabilities_are_refused(demo: Scenario, demo_report, change,  # type: ignore[no-untyped-def]
+                                                expected: str) -> None:
+    _, fair, _ = demo_report
+    frame = change(fair.to_frame()).reset_index(drop=True)
+    with pytest.raises(InputError) as err:
+        report(demo, lottery=frame)
+    assert any(expected in p.message for p in err.value.problems), err.value.problems
+
+
+def test_a_plan_for_another_scenario_and_unknown_targets_are_refused(demo: Scenario) -> None:
+    other = Scenario(mandates=[Mandate(id="a", citizen_seats=1, politician_seats=0)],
+                     citizens=[Citizen(id="x", applied_to=["a"])])
+    with pytest.raises(InputError):
+        report(other, solve(demo))
+    with pytest.raises(InputError) as err:
+        report(demo, targets={("Gender", "female"): 0.5, ("gender", "femal"): 0.2})
+    assert {p.value for p in err.value.problems} == {"Gender", "femal"}
+
+
+def test_markdown_keeps_each_row_on_one_line_and_text_as_text() -> None:
+    s = Scenario(mandates=[Mandate(id="a", citizen_seats=1, politician_seats=0)],
+                 citizens=[Citizen(id="x", applied_to=["a"],
+                                   attributes={"note": "<script>|two\nlines"})])
+    text = report(s, solve(s)).to_markdown()
+    assert "<script>" not in text
+    rows = [line for line in text.splitlines() if "&lt;script&gt;" in line]
+    assert rows and all(line.startswith("| ") and line.endswith(" |") for line in rows)

@@ -215,7 +215,10 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.6f}"
     text = str(value)
-    return "" if text in ("<NA>", "nan") else text.replace("|", "\\|")
+    if text in ("<NA>", "nan"):
+        return ""
+    # One table row per line, and text as text (Markdown renders raw HTML).
+    return html.escape(" ".join(text.splitlines()), quote=False).replace("|", "\\|")
 
 
 def _markdown_rows(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -249,11 +252,21 @@ def read_targets(path: str | os.PathLike[str]) -> pd.DataFrame:
         raise InputError([Problem(message=f"missing column {c!r}", file=name,
                                   row=table.header_label, column=c) for c in missing])
     rows = []
+    extra: list[Problem] = []
     for label, raw in zip(table.labels, table.rows, strict=True):
+        if len(raw) > len(table.header):
+            extra.append(Problem(message=f"has {len(raw)} cells; the header has "
+                                 f"{len(table.header)}", file=name, row=label))
         cells = dict(zip(table.header, (c.strip() for c in raw), strict=False))
         rows.append((cells.get("attribute", ""), cells.get("value", ""),
                      cells.get("share", ""), label))
-    return _targets_frame(rows, name)
+    try:
+        frame = _targets_frame(rows, name)
+    except InputError as err:
+        raise InputError([*extra, *err.problems]) from None
+    if extra:
+        raise InputError(extra)
+    return frame
 
 
 def _targets_frame(rows: Sequence[tuple[object, object, object, int | str]],
@@ -281,9 +294,34 @@ def _targets_frame(rows: Sequence[tuple[object, object, object, int | str]],
                                     file=name, row=label, column="value", value=value))
         seen.add(key)
         out.append((str(attribute), str(value), number))
+    totals: dict[str, float] = {}
+    for attribute, _, number in out:
+        totals[attribute] = totals.get(attribute, 0.0) + (0.0 if math.isnan(number) else number)
+    for attribute, total in totals.items():
+        if total > 1.0 + 1e-9:
+            problems.append(Problem(message=f"the shares of this attribute add up to "
+                                    f"{total:g}, more than 1", file=name, column="attribute",
+                                    value=attribute))
     if problems:
         raise InputError(problems)
     return pd.DataFrame(out, columns=["attribute", "value", "share"])
+
+
+def _target_problems(scenario: Scenario, targets: pd.DataFrame) -> list[Problem]:
+    """Targets naming an attribute or value no citizen has: a typo, not a target."""
+    values: dict[str, set[str]] = {}
+    for c in scenario.citizens:
+        for a, v in c.attributes.items():
+            values.setdefault(a, set()).add(v)
+    problems = []
+    for attribute, value, _ in targets.itertuples(index=False):
+        if attribute not in values:
+            problems.append(Problem(message="no citizen has this attribute", file="targets",
+                                    column="attribute", value=attribute))
+        elif value not in values[attribute]:
+            problems.append(Problem(message=f"no citizen has this value of {attribute}",
+                                    file="targets", column="value", value=value))
+    return problems
 
 
 def _as_targets(targets: object) -> pd.DataFrame | None:
@@ -377,6 +415,8 @@ def _as_chances(scenario: Scenario, lottery: object) -> tuple[pd.DataFrame | Non
                     problems.append(Problem(message="must be a probability between 0 and 1",
                                             file=file, row=label, column="probability",
                                             value=p))
+        if not problems:
+            problems += _chance_problems(scenario, lottery, file)
         if problems:
             raise InputError(problems)
         frame = lottery[["person_id", "committee_id", "probability"]].copy()
@@ -385,6 +425,54 @@ def _as_chances(scenario: Scenario, lottery: object) -> tuple[pd.DataFrame | Non
     raise InputError([Problem(message="must be a Lottery, or probs.csv (a path or a DataFrame "
                               "of person_id, committee_id and probability)", column="lottery",
                               value=type(lottery).__name__)])
+
+
+def _chance_problems(scenario: Scenario, frame: pd.DataFrame, file: str) -> list[Problem]:
+    """What makes well-formed probability rows inconsistent with the scenario: a pair given
+    twice, a committee the citizen cannot sit on, a citizen without a total (``*``) row or
+    whose committee rows do not add up to it, a committee whose chances add up to more than
+    its seats, and citizens' totals that do not add up to the seats."""
+    problems: list[Problem] = []
+    tolerance = 1e-6
+    seen: set[tuple[str, str]] = set()
+    totals: dict[str, float] = {}
+    parts: dict[str, float] = {}
+    per_committee: dict[str, float] = {}
+    citizens = {c.id: c for c in scenario.citizens}
+    for label, pid, cid, p in zip(frame.index, frame["person_id"], frame["committee_id"],
+                                  frame["probability"], strict=True):
+        if (pid, cid) in seen:
+            problems.append(Problem(message="this citizen and committee are given twice",
+                                    file=file, row=label, column="committee_id", value=cid))
+        seen.add((pid, cid))
+        if cid == OVERALL:
+            totals[pid] = float(p)
+            continue
+        if not citizens[pid].can_sit_on(cid) and float(p) > 0.0:
+            problems.append(Problem(message="the citizen cannot sit on this committee",
+                                    file=file, row=label, column="committee_id", value=cid))
+        parts[pid] = parts.get(pid, 0.0) + float(p)
+        per_committee[cid] = per_committee.get(cid, 0.0) + float(p)
+    for pid in citizens:
+        if pid not in totals:
+            problems.append(Problem(message="has no total row (committee_id *)", file=file,
+                                    column="person_id", value=pid))
+        elif abs(totals[pid] - parts.get(pid, 0.0)) > tolerance:
+            problems.append(Problem(
+                message=f"its committee rows add up to {parts.get(pid, 0.0):.6f}, not to its "
+                        f"total {totals[pid]:.6f}", file=file, column="person_id", value=pid))
+    for m in scenario.mandates:
+        if per_committee.get(m.id, 0.0) > m.citizen_seats + tolerance:
+            problems.append(Problem(
+                message=f"its chances add up to {per_committee[m.id]:.6f}, more than its "
+                        f"{m.citizen_seats} citizen seats", file=file, column="committee_id",
+                value=m.id))
+    seats = sum(m.citizen_seats for m in scenario.mandates)
+    if not problems and abs(sum(totals.values()) - seats) > tolerance * max(1, seats):
+        problems.append(Problem(
+            message=f"the chances add up to {sum(totals.values()):.6f}, not to the "
+                    f"{seats} citizen seats", file=file, column="probability"))
+    return problems
 
 
 def report(scenario: Scenario, plan: Plan | SolveResult | None = None,
@@ -461,7 +549,19 @@ def report(scenario: Scenario, plan: Plan | SolveResult | None = None,
             the_plan = lot.draw(lot.seed)
             about["plan"] = f"drawn from the lottery with seed {lot.seed}"
     wanted = _as_targets(targets)
+    if wanted is not None:
+        wrong = _target_problems(scenario, wanted)
+        if wrong:
+            raise InputError(wrong)
     assert the_plan is None or isinstance(the_plan, Plan)
+    if the_plan is not None:
+        from .check import plan_in_force_problems
+
+        # A plan may break rules (a relaxed plan), but not name people or seats that are not
+        # this scenario's.
+        wrong = plan_in_force_problems(scenario, the_plan)
+        if wrong:
+            raise InputError(wrong)
     representation = _representation(scenario, the_plan, chances, wanted)
     rules = _rules(scenario, the_plan)
     ranks = _ranks(scenario, the_plan)
@@ -665,8 +765,14 @@ def _fairness(scenario: Scenario, chances: pd.DataFrame, lot: Lottery | None,
         for seat in plan.seats:
             if seat.role is Role.POLITICIAN and seat.person_id in politicians:
                 expected += scenario.score(politicians[seat.person_id], seat.committee_id)
+    if lot is not None:
+        smallest = lot.min_probability
+    else:  # as Lottery.min_probability: over the citizens some plan meeting every rule seats
+        seatable = _seatable(scenario)
+        smallest = min((p for pid, p in zip(ids, probabilities, strict=True)
+                        if pid in seatable), default=0.0)
     fairness: dict[str, float] = {
-        "min": min(probabilities, default=0.0) if lot is None else lot.min_probability,
+        "min": smallest,
         "max": max(probabilities, default=0.0),
         "mean": sum(probabilities) / len(probabilities) if probabilities else 0.0,
         "gini": gini(probabilities),
@@ -683,12 +789,26 @@ def _fairness(scenario: Scenario, chances: pd.DataFrame, lot: Lottery | None,
     return fairness, frame
 
 
+def _seatable(scenario: Scenario) -> set[str]:
+    """The citizens whom some plan meeting every rule seats."""
+    from .lottery import _citizen_model
+    from .solver.leximin import seatable_groups
+
+    model, types = _citizen_model(scenario, grouped_by_rank=False)
+    if types.var_type.shape[0] == 0:
+        return set()
+    found = seatable_groups(model, types, deadline=None, progress=lambda _: None)
+    return {scenario.citizens[i].id for g, members in enumerate(types.members) if found[g]
+            for i in members}
+
+
 def _summary(scenario: Scenario, plan: Plan | None, rules: pd.DataFrame, ranks: pd.DataFrame,
              fairness: dict[str, float] | None,
              representation: pd.DataFrame) -> tuple[str, ...]:
     lines = []
     if plan is None:
-        lines.append("No plan was given: the plan tables are empty.")
+        lines.append("No plan (none was given, or the solve found none): the plan tables "
+                     "are empty.")
     else:
         from .check import check_plan
 
