@@ -4,6 +4,8 @@ HTML parser, Markdown, notebook views, the command line, and bad inputs named at
 from __future__ import annotations
 
 import math
+import os
+import sys
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -104,7 +106,16 @@ def test_tables_agree_with_the_plan_counted_by_hand(demo: Scenario, demo_report)
         assert row["seated"] == women
         assert row["seated_share"] == pytest.approx(women / len(seated))
         pool = [c for c in demo.citizens if c.can_sit_on(m.id)]
-        assert row["pool"] == sum(c.attributes.get("gender") == "female" for c in pool)
+        in_pool = sum(c.attributes.get("gender") == "female" for c in pool)
+        assert row["pool"] == in_pool
+        assert row["pool_share"] == pytest.approx(in_pool / len(pool))
+        # The lottery's expected share of the seats: chances of the committee's women.
+        _, fair, _ = demo_report
+        k = demo.committee_ids.index(m.id)
+        per = fair.committee_probabilities()
+        women = sum(per[i, k] for i, c in enumerate(demo.citizens)
+                    if c.attributes.get("gender") == "female")
+        assert row["expected_share"] == pytest.approx(women / m.citizen_seats)
     assert rep.loc[("*", "gender", "female"), "target_share"] == 0.5
     # Ranks: the same tally as counting seats.
     tally = Counter((s.role.value, s.committee_id,
@@ -174,10 +185,16 @@ def test_html_is_one_page_with_every_table_and_plot(demo_report) -> None:  # typ
         assert needle in text
 
 
-def test_html_is_the_same_bytes_each_time(demo_report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    _, _, r = demo_report
-    r.to_html(tmp_path / "a.html")
-    r.to_html(tmp_path / "b.html")
+def test_html_is_the_same_bytes_in_separate_processes(tmp_path: Path) -> None:
+    import subprocess
+
+    code = ("import sys\nfrom cocreate_match import lottery, report, solve\n"
+            "from cocreate_match.demo import demo_scenario\n"
+            "s = demo_scenario()\n"
+            "report(s, solve(s), lottery(s), name='demo').to_html(sys.argv[1])\n")
+    for name, seed in (("a.html", "1"), ("b.html", "2")):
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / name)], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
 
 
@@ -198,7 +215,8 @@ def test_short_reprs_and_notebook_views(demo: Scenario, demo_report) -> None:  #
         view = thing._repr_html_()
         page = Page()
         page.feed(view)
-        assert view.startswith("<div>")
+        assert view.startswith("<div>") and view.endswith("</div>")
+        assert "<table" in view  # a small table for the notebook
     assert "10 committees" in repr(demo) and "300 citizens" in repr(demo)
     assert "optimal" in repr(result) and "679" in repr(result)
     assert "leximin" in repr(fair)

@@ -66,6 +66,13 @@ def _count(text: str) -> int:
     return value
 
 
+def _cap(text: str) -> float:
+    value = _share(text)
+    if value <= 0.0:
+        raise argparse.ArgumentTypeError(f"must be above 0, got {text!r}")
+    return value
+
+
 def _share(text: str) -> float:
     try:
         value = float(text)
@@ -173,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="how chances are shared (leximin)")
     lot.add_argument("--quality-floor", type=_share, default=None, metavar="F",
                      help="every plan reaches this fraction of the optimal objective")
-    lot.add_argument("--max-probability", type=_share, default=None, metavar="U",
+    lot.add_argument("--max-probability", type=_cap, default=None, metavar="U",
                      help="cap everyone's chance of a seat at U (leximin and maximin); a cap "
                           "too low is refused with the smallest one any lottery keeps")
     lot.add_argument("--panels", type=_count, default=None, metavar="M",
@@ -727,6 +734,10 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
         from .demo import demo_scenario
 
         if args.export:
+            if args.out:
+                raise InputError([Problem(message="--export writes the scenario's files "
+                                          "and solves nothing; give --out without --export",
+                                          column="--out", value=args.out)])
             save_scenario(demo_scenario(), args.export)
             print(f"Demo scenario written to {args.export}.", file=out)
             return EXIT_OK

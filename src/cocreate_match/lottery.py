@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -404,8 +405,9 @@ def lottery(
             quality_floor, int | float) or not 0.0 <= quality_floor <= 1.0):
         problems.append(Problem(message="must be a number between 0 and 1, or None",
                                 column="quality_floor", value=quality_floor))
-    if max_probability is not None and (isinstance(max_probability, bool) or not isinstance(
-            max_probability, int | float) or not 0.0 < max_probability <= 1.0):
+    if max_probability is not None and (isinstance(max_probability, bool | np.bool_)
+                                        or not isinstance(max_probability, numbers.Real)
+                                        or not 0.0 < float(max_probability) <= 1.0):
         problems.append(Problem(message="must be a number above 0 and at most 1, or None",
                                 column="max_probability", value=max_probability))
     elif max_probability is not None and chosen is LotteryMethod.LEGACY:
@@ -450,7 +452,7 @@ def lottery(
                 deadline=deadline, progress=say)
         else:
             levels = 1 if chosen is LotteryMethod.MAXIMIN else None
-            cap = None if max_probability is None or max_probability >= 1.0 else \
+            cap = None if max_probability is None or float(max_probability) >= 1.0 else \
                 float(max_probability)
             try:
                 found = column_lottery(model, types, levels=levels, deadline=deadline,

@@ -424,6 +424,11 @@ def _frame(scenario: Scenario, seed: int, settings: Mapping[str, _Setting],
     types: dict[str, str] = {
         name: "float64" if name == QUALITY_FLOOR else "int64" if name == SEED else "Int64"
         for name in settings}
+    for name in settings:
+        # Python's whole numbers have no bound (a quota's min of 10**30 is valid and
+        # infeasible); a column holding one beyond 64 bits keeps them as Python ints.
+        if any(isinstance(v, int) and abs(v) >= 2**63 for v in frame[name]):
+            types[name] = "object"
     types.update({"status": "object", "objective": "Int64", "min_probability": "float64",
                   "expected_score": "float64", "seats_moved": "Int64", "seconds": "float64",
                   "explanation": "object"})
