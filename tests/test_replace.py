@@ -745,7 +745,9 @@ def test_solve_with_reserves_writes_and_counts_them(solved_dir: tuple[Path, Path
     assert f"Reserves: {cover.covered} of {cover.seated} seated citizens" in out
     assert cover.seated == 3
     lines = plan_csv.read_text(encoding="utf-8").splitlines()
-    assert lines[0].split(",")[:4] == ["committee_id", "person_id", "role", "reserve_rank"]
+    # The columns of a plan without reserves keep their places; reserve_rank comes last.
+    assert lines[0].split(",") == ["committee_id", "person_id", "role", "rank", "profiles",
+                                   "reserve_rank"]
     assert sum(1 for line in lines if ",reserve," in line) == 4
 
 

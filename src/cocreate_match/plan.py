@@ -229,7 +229,7 @@ class Plan:
 
         Columns ``committee_id``, ``person_id`` and ``role`` (``citizen`` or ``politician``);
         ``committee_id`` is empty for people who are not seated. A plan with reserves writes
-        them (role ``reserve``, the committee, and a ``reserve_rank`` column) after the seats,
+        them (role ``reserve``, the committee, and a last ``reserve_rank`` column) after the seats,
         in place of their unseated rows. Given the scenario, also
         ``rank`` (the committee's 1-based position in the person's list, a nullable integer;
         missing when not listed) and ``profiles`` (the competence profiles a seated citizen
@@ -265,10 +265,13 @@ class Plan:
 
     def _rows(self, scenario: Scenario | None,
               chances: Mapping[str, float] | None = None) -> list[list[str]]:
-        header = list(PLAN_COLUMNS) + (["reserve_rank"] if self.reserves else []) + (
-            ["withdrawn"] if self.withdrawn else []) + (
+        # The columns every plan of a scenario has come first, those only some plans have
+        # (reserves, withdrawals) last: a spreadsheet's columns stay where they were.
+        header = list(PLAN_COLUMNS) + (
             ["rank", "profiles"] if scenario is not None else []) + (
-            ["chance"] if chances is not None else [])
+            ["chance"] if chances is not None else []) + (
+            ["reserve_rank"] if self.reserves else []) + (
+            ["withdrawn"] if self.withdrawn else [])
         rows = [header]
         reserve_ids = {r.person_id for r in self.reserves}
         ordered = sorted(self.reserves, key=lambda r: (self._committee_order(r.committee_id),
@@ -283,14 +286,14 @@ class Plan:
         everyone += [(cid, w.person_id, WITHDRAWN, "", w.when) for w in self.withdrawn
                      for cid in (w.committee_ids or ("",))]
         for committee_id, person_id, role, rank, when in everyone:
-            row = [committee_id, person_id, role] + ([rank] if self.reserves else []) + (
-                [when] if self.withdrawn else [])
+            row = [committee_id, person_id, role]
             if scenario is not None:
                 role_of = Role.POLITICIAN if role == "politician" else Role.CITIZEN
                 row += (["", ""] if role == WITHDRAWN else
                         _annotations(scenario, committee_id, person_id, role_of))
             if chances is not None:
                 row.append(f"{chances[person_id]:.6f}" if person_id in chances else "")
+            row += ([rank] if self.reserves else []) + ([when] if self.withdrawn else [])
             rows.append(row)
         return rows
 
