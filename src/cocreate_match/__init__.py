@@ -29,6 +29,7 @@ from .result import SolveResult, Status
 from .rules import Rule, RuleKind
 from .scenario import CouncilRules, Scenario
 from .scenario_files import load_scenario, save_scenario
+from .serialize import json_schema
 from .solver import Backend, replace_dropouts, solve
 from .sortition import load_sortition
 from .sweep import sweep
@@ -74,6 +75,7 @@ __all__ = [
     "check_plan",
     "envy_audit",
     "generate_scenario",
+    "json_schema",
     "load_scenario",
     "load_sortition",
     "lottery",

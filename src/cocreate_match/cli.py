@@ -118,7 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     solve = sub.add_parser("solve", help="solve a scenario directory and write plan.csv")
     solve.add_argument("directory", metavar="DIR")
-    solve.add_argument("--out", metavar="PLAN_CSV", required=True)
+    solve.add_argument("--out", metavar="PLAN_CSV", help="write the plan (needed unless --json)")
+    solve.add_argument("--json", action="store_true",
+                       help="write the result (status, plan, explanation, ...) as JSON on "
+                            "stdout, and nothing else; the summary goes to stderr")
     solve.add_argument("--quiet", action="store_true", help="print only the outcome line")
     solve.add_argument("--keep", metavar="PLAN_CSV",
                        help="a plan in force: change as few of its seats as the rules allow "
@@ -282,7 +285,8 @@ def _outcome(result: SolveResult) -> str:
     return line
 
 
-def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: bool) -> int:
+def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: bool,
+               json_out: TextIO | None = None) -> int:
     from .scenario import Scenario
     from .solver import solve
     from .summary import format_summary
@@ -367,7 +371,23 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
 
         _write_text(report_html, report(scenario, result, name=_name(args)).to_html())
         print(f"Report written to {report_html}.", file=out)
+    if json_out is not None:
+        _print_json(result, json_out)
     return _STATUS_EXIT[result.status]
+
+
+def _print_json(result: SolveResult, out: TextIO) -> None:
+    """``result.to_dict()`` as UTF-8 JSON, whatever encoding the terminal has."""
+    import json
+
+    text = json.dumps(result.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    out.flush()
+    binary = getattr(out, "buffer", None)
+    if binary is None:  # a text-only stream (as some test harnesses give)
+        out.write(text)
+    else:
+        binary.write(text.encode("utf-8"))
+        binary.flush()
 
 
 def _name(args: argparse.Namespace) -> str:
@@ -743,8 +763,19 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_OK
         return _run_solve(demo_scenario(), args, out, quiet=False)
     if args.command == "solve":
-        scenario = load_scenario(args.directory)
+        # --out is optional only when the result goes to stdout as JSON; without either, the
+        # words argparse used when --out was required.
+        missing = [] if args.out or args.json else [
+            Problem(message="the following arguments are required: --out (or --json)")]
+        try:
+            scenario = load_scenario(args.directory)
+        except InputError as err:
+            raise InputError([*missing, *err.problems]) from None
+        if missing:
+            raise InputError(missing)
         _print_notes(scenario)
+        if args.json:  # stdout holds the JSON alone; every other line goes to stderr
+            return _run_solve(scenario, args, sys.stderr, quiet=args.quiet, json_out=out)
         return _run_solve(scenario, args, out, quiet=args.quiet)
     if args.command == "check":
         from .check import check_plan

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -175,6 +175,31 @@ class Lottery:
         for i, c in enumerate(self.scenario.citizens):
             rows.append((c.id, "*", float(per[i].sum())))
         return pd.DataFrame(rows, columns=["person_id", "committee_id", "probability"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The lottery as a plain dict that ``json.dumps`` takes.
+
+        Keys: ``method`` and ``status`` (their values), ``seed``, ``optimum``, ``floor``,
+        ``seconds``, ``min_probability``, ``zero_chance``, ``certain``, ``unseatable``;
+        ``probabilities`` (citizen id -> ``total`` and ``committees``: committee id ->
+        chance, for the committees the citizen can sit on, as :meth:`to_frame` lists them);
+        ``certificates`` (per level: ``level``, ``value``, ``upper_bound``, ``gap``,
+        ``fixed``); and ``plans``: every plan of the lottery (:meth:`plans`) as
+        ``probability`` and ``plan`` (:meth:`Plan.to_dict <cocreate_match.Plan.to_dict>`).
+        The JSON Schema is ``json_schema("lottery")``.
+
+        Examples
+        --------
+        >>> from cocreate_match import Citizen, Mandate, Scenario
+        >>> s = Scenario(mandates=[Mandate(id="a", citizen_seats=1, politician_seats=0)],
+        ...              citizens=[Citizen(id=c, applied_to=["a"]) for c in ("x", "y")])
+        >>> d = lottery(s).to_dict()
+        >>> d["method"], d["probabilities"]["x"], [p["probability"] for p in d["plans"]]
+        ('leximin', {'total': 0.5, 'committees': {'a': 0.5}}, [0.5, 0.5])
+        """
+        from .serialize import lottery_to_dict
+
+        return lottery_to_dict(self)
 
     def _can_sit(self) -> NDArray[np.bool_]:
         """Per citizen (scenario order): some plan meeting every rule seats them."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -111,9 +112,15 @@ class Mandate:
         The mandate text; only ``title`` is shown in summaries.
     citizen_seats : int, default 10
     politician_seats : int, default 5
-    profiles : iterable of CompetenceProfile
-    quotas : iterable of Quota
+    profiles : iterable of CompetenceProfile or dict
+    quotas : iterable of Quota or dict
         Diversity rules over this committee's seated citizens.
+
+    A profile or quota may be given as a dict of its fields (as JSON has it), so that
+    ``Mandate(**data)`` reads a mandate from :meth:`Scenario.to_dict
+    <cocreate_match.Scenario.to_dict>`. A dict with an unknown or missing key, or a bad value,
+    is an :class:`~cocreate_match.InputError` whose problem names its place (section
+    ``profiles[0]``) and key.
 
     Examples
     --------
@@ -121,6 +128,17 @@ class Mandate:
     ...             profiles=[CompetenceProfile(name="young", any_of=["student"], min=1)])
     >>> m.citizen_seats, m.politician_seats, m.profiles[0].name
     (10, 5, 'young')
+    >>> Mandate(id="climate", profiles=[{"name": "young", "any_of": ["student"], "min": 1}],
+    ...         quotas=[{"attribute": "gender", "value": "female", "max": 6}]) == Mandate(
+    ...     id="climate", profiles=[CompetenceProfile(name="young", any_of=["student"], min=1)],
+    ...     quotas=[Quota(attribute="gender", value="female", max=6)])
+    True
+    >>> from cocreate_match import InputError
+    >>> try:
+    ...     Mandate(id="climate", profiles=[{"name": "young", "any_of": ["student"], "mn": 1}])
+    ... except InputError as err:
+    ...     print(err.problems[0])
+    profiles[0], key mn: unknown key (known keys: name, any_of, min, max)
     """
 
     id: str
@@ -136,13 +154,32 @@ class Mandate:
     quotas: tuple[Quota, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "profiles", as_tuple(self.profiles))
-        object.__setattr__(self, "quotas", as_tuple(self.quotas))
         problems = check_id(self.id, "id")
         for key in ("title", "background", "purpose", "premises", "duration", "deliverable"):
             problems += check_text(getattr(self, key), key)
         problems += check_count(self.citizen_seats, "citizen_seats")
         problems += check_count(self.politician_seats, "politician_seats")
+        # A lone dict (one profile not in a list) or None is not a list of them.
+        lists = {}
+        for key, kind in (("profiles", "CompetenceProfile"), ("quotas", "Quota")):
+            value = getattr(self, key)
+            if isinstance(value, Mapping) or not isinstance(value, Iterable):
+                problems.append(Problem(message=f"must be a list of {kind} (or dicts)",
+                                        column=key, value=value))
+                value = ()
+            lists[key] = as_tuple(value)
+        profiles, quotas = lists["profiles"], lists["quotas"]
+        if any(isinstance(x, Mapping) for x in (*profiles, *quotas)):
+            # Profiles and quotas given as dicts (a mandate read from JSON, Mandate(**data))
+            # are built here; a dict that cannot be is reported at its place, and left out.
+            from .serialize import from_mappings
+
+            profiles, found = from_mappings(CompetenceProfile, profiles, "profiles")
+            problems += found
+            quotas, found = from_mappings(Quota, quotas, "quotas")
+            problems += found
+        object.__setattr__(self, "profiles", profiles)
+        object.__setattr__(self, "quotas", quotas)
         names: set[str] = set()
         for profile in self.profiles:
             if not isinstance(profile, CompetenceProfile):

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._validate import as_tuple
 from .errors import InputError, Problem
@@ -221,6 +221,45 @@ class Plan:
         ranked = sorted((r.rank, r.person_id) for r in self.reserves
                         if r.committee_id == committee_id)
         return tuple(pid for _, pid in ranked)
+
+    # -- dicts --------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as a plain dict that ``json.dumps`` takes and :meth:`from_dict` reads back:
+        ``Plan.from_dict(p.to_dict()) == p``.
+
+        Keys ``seats`` (each ``committee_id``, ``person_id``, ``role``: ``"citizen"`` or
+        ``"politician"``), ``unseated_citizens``, ``unseated_politicians``, ``reserves``
+        (each ``committee_id``, ``person_id``, ``rank``) and ``withdrawn`` (each
+        ``person_id``, ``committee_ids``, ``when``), in plan order.
+
+        Examples
+        --------
+        >>> plan = Plan(seats=[Seat(committee_id="climate", person_id="c1", role=Role.CITIZEN)],
+        ...             unseated_citizens=["c2"])
+        >>> plan.to_dict()["seats"]
+        [{'committee_id': 'climate', 'person_id': 'c1', 'role': 'citizen'}]
+        >>> Plan.from_dict(plan.to_dict()) == plan
+        True
+        """
+        from .serialize import plan_to_dict
+
+        return plan_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, file: str | None = None) -> Plan:
+        """Read a plan from a dict laid out as :meth:`to_dict` writes it (parsed JSON).
+
+        Only ``seats`` is required. Every problem is reported at once, placed by JSON path
+        (``section``, such as ``seats[3]``) and key (``column``), in ``file`` when given.
+
+        Raises
+        ------
+        InputError
+            For unknown or missing keys and bad values (an unknown role, a rank below 1).
+        """
+        from .serialize import plan_from_dict
+
+        return plan_from_dict(data, file=file)
 
     # -- tables -------------------------------------------------------------------------------
     def to_frame(self, scenario: Scenario | None = None, *,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .plan import Plan
 
@@ -115,6 +115,34 @@ class SolveResult:
         from .display import result_html
 
         return result_html(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as a plain dict that ``json.dumps`` takes.
+
+        Keys: ``status`` (its value, such as ``"optimal"``), ``message``, ``objective``,
+        ``bound``, ``gap``, ``seed``, ``backend``, ``build_time`` and ``solve_time``
+        (seconds), ``groups``, ``lot_complete``, ``plan`` (:meth:`Plan.to_dict
+        <cocreate_match.Plan.to_dict>`, or ``null``), ``relaxed`` (per broken rule: ``rule``,
+        ``message``, ``limit``, ``actual``, ``person_id``), ``explanation``
+        (:meth:`Explanation.to_dict <cocreate_match.Explanation.to_dict>`, or ``null``),
+        ``moves``, ``changes`` (per change its fields, ``role`` as a string, and ``reason``)
+        and ``chances`` (citizen id -> chance, or ``null``). A bound that is not finite is
+        ``null``. The JSON Schema is ``json_schema("result")``.
+
+        Examples
+        --------
+        >>> import json
+        >>> from cocreate_match import solve
+        >>> from cocreate_match.demo import demo_scenario
+        >>> d = solve(demo_scenario(), seed=0).to_dict()
+        >>> d["status"], len(d["plan"]["seats"]), d["explanation"]
+        ('optimal', 150, None)
+        >>> json.loads(json.dumps(d)) == d
+        True
+        """
+        from .serialize import result_to_dict
+
+        return result_to_dict(self)
 
     @property
     def gap(self) -> float | None:

@@ -242,6 +242,69 @@ class Scenario:
             "citizens": pd.DataFrame(citizens[1:], columns=citizens[0]),
             "politicians": people}
 
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as a plain dict that ``json.dumps`` takes and :meth:`from_dict` reads
+        back: ``Scenario.from_dict(s.to_dict()) == s``.
+
+        Keys ``mandates``, ``citizens``, ``politicians``, ``council``, ``quotas`` and
+        ``cancelled``; each mandate, citizen, politician and quota is a dict of its fields
+        (``Mandate(**d)`` reads a mandate back). ``None`` (no household, no maximum) is
+        ``null``; tags are sorted lists. The preferences a cancelled committee skipped are
+        written back into the lists, as :func:`~cocreate_match.save_scenario` writes them.
+        The JSON Schema is ``json_schema("scenario")``; :mod:`cocreate_match.serialize` has
+        the whole layout.
+
+        Examples
+        --------
+        >>> import json
+        >>> from cocreate_match import Mandate
+        >>> s = Scenario(mandates=[Mandate(id="a", citizen_seats=1, politician_seats=0)],
+        ...              citizens=[Citizen(id="c", applied_to=["a"], household="h")])
+        >>> d = s.to_dict()
+        >>> d["citizens"][0]
+        {'id': 'c', 'applied_to': ['a'], 'open_to_any': False, 'tags': [], 'household': 'h', \
+'attributes': {}}
+        >>> Scenario.from_dict(json.loads(json.dumps(d))) == s
+        True
+        """
+        from .serialize import scenario_to_dict
+
+        return scenario_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, file: str | None = None) -> Scenario:
+        """Read a scenario from a dict laid out as :meth:`to_dict` writes it (parsed JSON).
+
+        Only ``mandates`` is required; the other lists default to empty and ``council`` to no
+        rules. Every problem is reported at once; each names its place as a JSON path in
+        ``section`` (such as ``mandates[2].profiles[0]``, 0-based) and the key in ``column``,
+        and ``file`` when given.
+
+        Raises
+        ------
+        InputError
+            For unknown or missing keys, values of the wrong type, and everything the
+            constructors refuse (bad ids, ``min > max``, unknown committees, ...).
+
+        Examples
+        --------
+        >>> from cocreate_match import InputError
+        >>> data = {"mandates": [{"id": "a", "profiles": [{"name": "p", "any_of": ["t"],
+        ...                                               "min": 2, "max": 1}]}],
+        ...         "citizens": [{"id": "c", "applied_to": ["b"]}]}
+        >>> try:
+        ...     Scenario.from_dict(data, file="scenario.json")
+        ... except InputError as err:
+        ...     for problem in err.problems:
+        ...         print(problem)
+        scenario.json, mandates[0].profiles[0], key min, value 2: min (2) is greater than \
+max (1)
+        scenario.json, citizens[0], key applied_to, value 'b': unknown committee id
+        """
+        from .serialize import scenario_from_dict
+
+        return scenario_from_dict(data, file=file)
+
     # -- cancelled committees -------------------------------------------------------------------
     def cancel(self, *committee_ids: str) -> Scenario:
         """The same scenario with these committees cancelled.

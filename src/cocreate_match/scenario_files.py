@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -22,6 +23,7 @@ __all__ = ["load_scenario", "save_scenario"]
 MANDATES_FILE = "mandates.toml"
 CITIZENS_FILE = "citizens.csv"
 POLITICIANS_FILE = "politicians.csv"
+JSON_SUFFIX = ".json"  # a scenario in one file, as Scenario.to_dict lays it out
 
 _MANDATE_TEXT = ("title", "background", "purpose", "premises", "duration", "deliverable")
 _COMMITTEE_KEYS = ("id", *_MANDATE_TEXT, "citizen_seats", "politician_seats", "cancelled",
@@ -33,12 +35,14 @@ _TOP_KEYS = ("council", "quota", "committee")
 
 
 def load_scenario(directory: str | os.PathLike[str]) -> Scenario:
-    """Read a scenario directory.
+    """Read a scenario directory, or a scenario's ``.json`` file.
 
     Parameters
     ----------
     directory : path
-        Holds ``mandates.toml``, ``citizens.csv`` and ``politicians.csv`` (UTF-8).
+        A directory holding ``mandates.toml``, ``citizens.csv`` and ``politicians.csv``
+        (UTF-8); or a file whose name ends in ``.json``, holding
+        :meth:`Scenario.to_dict <cocreate_match.Scenario.to_dict>` as JSON (UTF-8).
 
     Returns
     -------
@@ -47,19 +51,24 @@ def load_scenario(directory: str | os.PathLike[str]) -> Scenario:
     Raises
     ------
     InputError
-        With every problem found in the three files, each naming file, row, column and value.
+        With every problem found in the three files, each naming file, row, column and value;
+        for a JSON file, each naming the file, the JSON path (``section``) and the key.
 
     Examples
     --------
     >>> import tempfile
+    >>> from pathlib import Path
     >>> from cocreate_match import load_scenario
     >>> from cocreate_match.demo import demo_scenario
     >>> with tempfile.TemporaryDirectory() as d:
     ...     save_scenario(demo_scenario(), d)
-    ...     len(load_scenario(d).mandates)
-    10
+    ...     save_scenario(demo_scenario(), Path(d) / "demo.json")
+    ...     len(load_scenario(d).mandates), load_scenario(Path(d) / "demo.json") == demo_scenario()
+    (10, True)
     """
     root = Path(directory)
+    if _is_json(root):
+        return _load_json(root)
     if not root.exists():
         raise InputError([Problem(message="directory not found", file=str(root))])
     if not root.is_dir():
@@ -85,6 +94,39 @@ def load_scenario(directory: str | os.PathLike[str]) -> Scenario:
                      CANCELLED: (MANDATES_FILE, parsed.cancelled_sections),
                      QUOTAS: (MANDATES_FILE, parsed.quota_sections)},
         problems=problems, attribute_columns=columns)
+
+
+def _is_json(path: Path) -> bool:
+    # A directory keeps the directory form whatever its name.
+    return path.suffix.lower() == JSON_SUFFIX and not path.is_dir()
+
+
+def _load_json(path: Path) -> Scenario:
+    name = str(path)
+    problems: list[Problem] = []
+    text = read_text(path, name, problems)
+    if text is None:
+        raise InputError(problems)
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        # JSON lets a key repeat, and the last one would silently win; TOML refuses it.
+        keys = [key for key, _ in items]
+        repeated.extend(dict.fromkeys(k for k in keys if keys.count(k) > 1))
+        return dict(items)
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as err:
+        raise InputError([Problem(message=f"is not valid JSON: {err.msg} (line {err.lineno}, "
+                                  f"column {err.colno})", file=name, row=err.lineno)]) from None
+    except RecursionError:
+        raise InputError([Problem(message="is not a scenario: its JSON is nested too deeply",
+                                  file=name)]) from None
+    if repeated:
+        raise InputError([Problem(message="key appears twice in one object", file=name,
+                                  column=key) for key in dict.fromkeys(repeated)])
+    return Scenario.from_dict(data, file=name)
 
 
 # -- mandates.toml ------------------------------------------------------------------------------
@@ -265,7 +307,9 @@ def _mandate(raw: Mapping[str, Any], where: str, found: list[Problem],
 
 # -- writing ------------------------------------------------------------------------------------
 def save_scenario(scenario: Scenario, directory: str | os.PathLike[str]) -> None:
-    """Write a scenario as a directory that :func:`load_scenario` reads back unchanged.
+    """Write a scenario as a directory that :func:`load_scenario` reads back unchanged; or,
+    when the path ends in ``.json``, as one JSON file of :meth:`Scenario.to_dict
+    <cocreate_match.Scenario.to_dict>` (UTF-8, indented), which has none of the limits below.
 
     A missing attribute is written as an empty cell. A cancelled committee is written with
     ``cancelled = true``, and the preferences that were skipped because they name it are
@@ -287,6 +331,12 @@ def save_scenario(scenario: Scenario, directory: str | os.PathLike[str]) -> None
     ...     load_scenario(d) == demo_scenario()
     True
     """
+    root = Path(directory)
+    if _is_json(root):
+        root.parent.mkdir(parents=True, exist_ok=True)
+        root.write_text(json.dumps(scenario.to_dict(), indent=2, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+        return
     rows, politician_rows = people_rows(scenario)
     empty = [row[0] for row in rows[1:] if not row[1]]
     if empty:
@@ -294,7 +344,6 @@ def save_scenario(scenario: Scenario, directory: str | os.PathLike[str]) -> None
             message="names no committee and is not open to any; citizens.csv cannot hold such "
                     "a row (an empty applied_to is an input mistake there)",
             file=CITIZENS_FILE, column="id", value=pid) for pid in empty])
-    root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     (root / MANDATES_FILE).write_text(mandates_toml(scenario), encoding="utf-8")
     write_csv(root / CITIZENS_FILE, rows)
