@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable
 from enum import Enum
 from typing import Any, TypeVar
@@ -43,11 +44,17 @@ def check_id(value: Any, column: str) -> list[Problem]:
     return []
 
 
+def is_whole(value: Any) -> bool:
+    """A whole number: a Python int or a numpy integer (a DataFrame's cells), not a bool."""
+    return not isinstance(value, bool) and type(value).__name__ != "bool_" and isinstance(
+        value, numbers.Integral)
+
+
 def check_count(value: Any, column: str, *, optional: bool = False) -> list[Problem]:
     """A whole number of at least 0 (``None`` allowed when optional)."""
     if value is None and optional:
         return []
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_whole(value):
         return [Problem(message="must be a whole number", column=column, value=value)]
     if value < 0:
         return [Problem(message="must not be negative", column=column, value=value)]
@@ -56,7 +63,7 @@ def check_count(value: Any, column: str, *, optional: bool = False) -> list[Prob
 
 def check_whole(value: Any, column: str) -> list[Problem]:
     """An argument that must be a whole number of at least 0 (a seed, a count)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if not is_whole(value) or value < 0:
         return [Problem(message="must be a whole number of at least 0", column=column,
                         value=value)]
     return []
@@ -97,8 +104,13 @@ def raise_if(problems: list[Problem]) -> None:
         raise InputError(problems)
 
 
-def as_tuple(values: Any) -> tuple[Any, ...]:
-    """A tuple of the given values; a lone string is one value, not its characters."""
+def as_tuple(values: Any, column: str | None = None) -> tuple[Any, ...]:
+    """A tuple of the given values; a lone string is one value, not its characters. A value
+    that is not a collection (None, a number) is an InputError naming ``column``."""
     if isinstance(values, str):
         return (values,)
-    return tuple(values)
+    try:
+        return tuple(values)
+    except TypeError:
+        raise InputError([Problem(message="must be a list", column=column,
+                                  value=values)]) from None

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import Problem
+from .errors import InputError, Problem
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import Citizen, Politician
 from .plan import Plan, Role
@@ -186,6 +186,12 @@ def check_plan(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
     >>> [v.rule for v in check_plan(s, Plan(seats=[], unseated_citizens=["c1"]))]
     ['climate/seats/citizens']
     """
+    wrong = [Problem(message=f"must be a {kind.__name__}", column=name,
+                     value=type(value).__name__)
+             for name, value, kind in (("scenario", scenario, Scenario), ("plan", plan, Plan))
+             if not isinstance(value, kind)]
+    if wrong:  # a path, None or a DataFrame: say which argument, not an AttributeError
+        raise InputError(wrong)
     citizens = {c.id: c for c in scenario.citizens}
     politicians = {p.id: p for p in scenario.politicians}
     seating = _Seating(scenario, plan, citizens, politicians)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -29,14 +30,19 @@ EXIT_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_TIME_LIMIT = 4
 EXIT_SOLVER = 5
+EXIT_RELAXED = 6
+EXIT_IO = 7
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130  # as a shell reports a process ended by Ctrl-C (128 + SIGINT)
 
 _STATUS_EXIT = {
     Status.OPTIMAL: EXIT_OK,
     Status.FEASIBLE: EXIT_OK,
     Status.INFEASIBLE: EXIT_INFEASIBLE,
     Status.TIME_LIMIT: EXIT_TIME_LIMIT,
-    Status.RELAXED: EXIT_OK,  # asked for with --relax; the broken rules are printed
+    # Asked for with --relax, and written, but it breaks rules: a script must not take it
+    # for a plan that meets every rule.
+    Status.RELAXED: EXIT_RELAXED,
 }
 
 
@@ -44,6 +50,9 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_INPUT, f"{self.prog}: invalid input: {message}\n")
+
+
+_DIR_HELP = "the scenario: a directory of mandates.toml, citizens.csv and politicians.csv"
 
 
 def _seconds(text: str) -> float:
@@ -103,12 +112,18 @@ def _solve_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = _Parser(prog="cocreate-match",
                      description="Seat citizens and politicians on task committees.",
                      epilog="Exit codes: 0 plan written or valid; 1 check found broken rules; "
                             "2 invalid input; 3 no plan meets every rule; 4 time limit without "
-                            "a plan; 5 solver failure.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+                            "a plan; 5 solver failure; 6 --relax wrote a plan that breaks "
+                            "rules; 7 a file could not be written; 130 interrupted.")
+    parser.add_argument("--version", action="version", version=f"cocreate-match {__version__}",
+                        help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="solve the built-in Gentofte-like scenario")
     demo.add_argument("--export", metavar="DIR", help="write the demo scenario files to DIR "
@@ -117,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     _solve_options(demo)
 
     solve = sub.add_parser("solve", help="solve a scenario directory and write plan.csv")
-    solve.add_argument("directory", metavar="DIR")
+    solve.add_argument("directory", metavar="DIR", help=_DIR_HELP)
     solve.add_argument("--out", metavar="PLAN_CSV", help="write the plan (needed unless --json)")
     solve.add_argument("--json", action="store_true",
                        help="write the result (status, plan, explanation, ...) as JSON on "
@@ -142,11 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("replace", help="fill the seats of people who drop out of a plan "
                          "(keeps every other seat; reserves by rank first, then preference, "
                          "then the lot)")
-    rep.add_argument("directory", metavar="DIR")
-    rep.add_argument("--plan", metavar="PLAN_CSV", required=True)
+    rep.add_argument("directory", metavar="DIR", help=_DIR_HELP)
+    rep.add_argument("--plan", metavar="PLAN_CSV", required=True, help="the plan in force")
     rep.add_argument("--dropouts", metavar="IDS_TXT", required=True,
                      help="ids of the people who leave, one per line")
-    rep.add_argument("--out", metavar="NEW_PLAN_CSV", required=True)
+    rep.add_argument("--out", metavar="NEW_PLAN_CSV", required=True,
+                     help="where to write the new plan")
     rep.add_argument("--explain-out", metavar="JSON",
                      help="write why the seats cannot be filled, as JSON")
     rep.add_argument("--changes-out", metavar="CSV",
@@ -154,23 +170,26 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--when", default="", metavar="TEXT",
                      help="the date or round of the drop-outs, recorded in the plan")
     rep.add_argument("--seed", type=_count, default=0, help="seed for the lot among equals (0)")
-    rep.add_argument("--time-limit", type=_seconds, default=None, metavar="S")
-    rep.add_argument("--backend", choices=["highs", "cpsat"], default="highs")
+    rep.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
+                     help="seconds for the solve (no limit)")
+    rep.add_argument("--backend", choices=["highs", "cpsat"], default="highs",
+                     help="solver backend (highs)")
 
     adhoc = sub.add_parser("adhoc", help="suggest citizens to invite to a single meeting")
-    adhoc.add_argument("directory", metavar="DIR")
-    adhoc.add_argument("--plan", metavar="PLAN_CSV", required=True)
-    adhoc.add_argument("--committee", required=True)
+    adhoc.add_argument("directory", metavar="DIR", help=_DIR_HELP)
+    adhoc.add_argument("--plan", metavar="PLAN_CSV", required=True, help="the plan in force")
+    adhoc.add_argument("--committee", required=True, help="the committee that meets")
     adhoc.add_argument("--profile", required=True, help="a competence profile of the committee")
-    adhoc.add_argument("--count", type=_count, required=True, metavar="K")
+    adhoc.add_argument("--count", type=_count, required=True, metavar="K",
+                       help="how many citizens to invite")
     adhoc.add_argument("--invited", metavar="IDS_TXT",
                        help="earlier invitations, one id per line; the new ones are appended "
                             "(the file is created if missing)")
     adhoc.add_argument("--seed", type=_count, default=0, help="seed for the lot among equals (0)")
 
     check = sub.add_parser("check", help="check a plan against every rule of a scenario")
-    check.add_argument("directory", metavar="DIR")
-    check.add_argument("plan", metavar="PLAN_CSV")
+    check.add_argument("directory", metavar="DIR", help=_DIR_HELP)
+    check.add_argument("plan", metavar="PLAN_CSV", help="the plan to check")
 
     lot = sub.add_parser("lottery", help="a fair lottery over plans: each citizen's chance")
     lot.add_argument("directory", metavar="DIR", nargs="?",
@@ -178,7 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     lot.add_argument("--sortition", metavar="DIR",
                      help="single-panel sortition data (categories.csv, respondents.csv)")
     lot.add_argument("--seats", type=_count, help="panel size, with --sortition")
-    lot.add_argument("--out", metavar="PROBS_CSV", required=True)
+    lot.add_argument("--out", metavar="PROBS_CSV", required=True,
+                     help="where to write each citizen's chance per committee and in total")
     lot.add_argument("--method", choices=[m.value for m in LotteryMethod], default="leximin",
                      help="how chances are shared (leximin)")
     lot.add_argument("--quality-floor", type=_share, default=None, metavar="F",
@@ -194,16 +214,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="random-priority plans for the baseline comparison (50; 0: skip)")
     lot.add_argument("--samples", type=_count, default=200,
                      help="plans for --method legacy (200)")
-    lot.add_argument("--seed", type=_count, default=0)
-    lot.add_argument("--time-limit", type=_seconds, default=None, metavar="S")
+    lot.add_argument("--seed", type=_count, default=0,
+                     help="seed of the baseline and of --draw-out (0)")
+    lot.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
+                     help="seconds for the lottery (no limit)")
     lot.add_argument("--report-html", metavar="HTML",
                      help="also write a report of the lottery and the plan it draws for --seed "
                           "as one HTML page")
 
     report = sub.add_parser("report", help="report on a plan (and a lottery): representation, "
                             "rules, preferences, load, fairness")
-    report.add_argument("directory", metavar="DIR")
-    report.add_argument("--plan", metavar="PLAN_CSV", required=True)
+    report.add_argument("directory", metavar="DIR", help=_DIR_HELP)
+    report.add_argument("--plan", metavar="PLAN_CSV", required=True,
+                        help="the plan to report on")
     report.add_argument("--lottery", metavar="PROBS_CSV",
                         help="probabilities written by the lottery command")
     report.add_argument("--targets", metavar="TARGETS_CSV",
@@ -212,15 +235,36 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--md", metavar="MD", help="write the report as Markdown")
 
     gen = sub.add_parser("generate", help="write a synthetic scenario (feasible by construction)")
-    gen.add_argument("directory", metavar="DIR")
-    gen.add_argument("--committees", type=_count, required=True)
-    gen.add_argument("--citizens", type=_count, required=True)
-    gen.add_argument("--politicians", type=_count, required=True)
-    gen.add_argument("--seed", type=_count, required=True)
+    gen.add_argument("directory", metavar="DIR", help="the directory to write the scenario to")
+    gen.add_argument("--committees", type=_count, required=True, help="how many committees")
+    gen.add_argument("--citizens", type=_count, required=True, help="how many applicants")
+    gen.add_argument("--politicians", type=_count, required=True, help="council size")
+    gen.add_argument("--seed", type=_count, required=True,
+                     help="seed of the generator (the same seed gives the same files)")
     gen.add_argument("--choices", type=_count, default=3, help="committees each applicant lists")
     gen.add_argument("--any-share", type=_share, default=0.1,
                      help="share of applicants open to any committee (0.1)")
+    for command in sub.choices.values():
+        _common_options(command)
     return parser
+
+
+def _common_options(p: argparse.ArgumentParser) -> None:
+    """Options every command takes: how files are read and written, and how much it says."""
+    files = p.add_argument_group("files and messages")
+    files.add_argument("--encoding", metavar="NAME",
+                       help="read input files in this encoding, such as cp1252 for files that "
+                            "Excel saved as 'CSV' on Danish or Norwegian Windows (UTF-8)")
+    files.add_argument("--delimiter", choices=[",", ";", "tab"],
+                       help="the cell separator of input CSV files (found from the header)")
+    files.add_argument("--excel", action="store_true",
+                       help="write CSV for Excel: UTF-8 with a byte-order mark, ';' between "
+                            "cells, and cells starting with =, +, - or @ written as text")
+    files.add_argument("-v", "--verbose", action="count", default=0,
+                       help="say more on stderr: progress (-v), and details with personal data "
+                            "(-vv)")
+    files.add_argument("-q", dest="silent", action="store_true",
+                       help="say nothing on stderr but errors")
 
 
 def _print_problems(err: InputError, out: TextIO) -> None:
@@ -234,11 +278,8 @@ def _write_plan(result: SolveResult, path: str, scenario: object) -> None:
     from .scenario import Scenario
 
     assert result.plan is not None and isinstance(scenario, Scenario)
-    try:
-        result.plan.to_csv(path, scenario, chances=result.chances)
-    except OSError as err:
-        raise InputError([Problem(message=f"cannot be written ({err.strerror})",
-                                  file=path)]) from None
+    # A write failure reaches main as OSError naming the file: exit code 7.
+    result.plan.to_csv(path, scenario, chances=result.chances)
 
 
 def _check_writable(path: str) -> None:
@@ -397,11 +438,9 @@ def _name(args: argparse.Namespace) -> str:
 
 
 def _write_text(path: str, text: str) -> None:
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise InputError([Problem(message=f"cannot be written ({err.strerror})",
-                                  file=path)]) from None
+    from .files import write_atomic
+
+    write_atomic(path, text.encode("utf-8"))
 
 
 def _run_report(args: argparse.Namespace, out: TextIO) -> int:
@@ -632,11 +671,7 @@ def _write_explanation(result: SolveResult, path: str) -> None:
                else {"rules": [], "findings": []})
     content["relaxed"] = [{"rule": v.rule, "limit": v.limit, "achieved": v.actual,
                            "message": v.message} for v in result.relaxed]
-    try:
-        Path(path).write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
-    except OSError as err:
-        raise InputError([Problem(message=f"cannot be written ({err.strerror})",
-                                  file=path)]) from None
+    _write_text(path, json.dumps(content, indent=2) + "\n")
 
 
 def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
@@ -679,6 +714,9 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
     live = sys.stderr.isatty()
 
     def progress(line: str) -> None:
+        # With -v the log shows each line; with -q nothing shows.
+        if args.verbose or args.silent:
+            return
         # On a terminal, one line rewritten in place; otherwise one line per report.
         text = f"[{args.method}] {line}"
         if live:
@@ -690,7 +728,7 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
                     quality_floor=args.quality_floor, samples=args.samples,
                     time_limit=args.time_limit, progress=progress,
                     max_probability=args.max_probability)
-    if live:
+    if live and not (args.verbose or args.silent):
         print(file=sys.stderr, flush=True)
     if not found.panels:  # a time limit with levels proven still writes its lottery
         print(f"{found.status.value}: no lottery"
@@ -826,23 +864,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:  # --help, or bad arguments (already explained on stderr)
         return exit_.code if isinstance(exit_.code, int) else EXIT_INPUT
+    from .files import reading, spreadsheet
+
+    handler = _log_to_stderr(args)
     try:
-        return _command(args, sys.stdout)
+        delimiter = "\t" if args.delimiter == "tab" else args.delimiter
+        with reading(encoding=args.encoding, delimiter=delimiter), spreadsheet(args.excel):
+            return _command(args, sys.stdout)
     except InputError as err:
         _print_problems(err, sys.stderr)
         return EXIT_INPUT
     except SolverError as err:
         print(f"cocreate-match: the solver failed: {err}", file=sys.stderr)
         return EXIT_SOLVER
+    except KeyboardInterrupt:
+        print("cocreate-match: interrupted; no output was left half-written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader of our output went away (`cocreate-match demo | head`); nothing is wrong
         # with the input, and any plan file was already written.
         _silence_stdout()
         return EXIT_OK
     except OSError as err:
-        print(f"cocreate-match: invalid input: {err.filename or ''}: {err.strerror}",
-              file=sys.stderr)
-        return EXIT_INPUT
+        print(f"cocreate-match: cannot read or write {err.filename or 'a file'}: "
+              f"{err.strerror}", file=sys.stderr)
+        return EXIT_IO
     except CocreateMatchError as err:  # pragma: no cover - every leaf is handled above
         print(f"cocreate-match: {err}", file=sys.stderr)
         return EXIT_INTERNAL
@@ -853,6 +899,25 @@ def main(argv: Sequence[str] | None = None) -> int:
               "please report it with the input that caused it (set COCREATE_MATCH_DEBUG=1 for "
               "the traceback).", file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        handler.close()
+        logging.getLogger("cocreate_match").removeHandler(handler)
+        logging.getLogger("cocreate_match").setLevel(handler.previous_level)
+
+
+def _log_to_stderr(args: argparse.Namespace) -> Any:
+    """Show the library's log on stderr for this command: warnings by default, progress with
+    -v, everything (with personal data) with -vv, errors only with -q."""
+    level = (logging.ERROR if args.silent else logging.DEBUG if args.verbose >= 2
+             else logging.INFO if args.verbose == 1 else logging.WARNING)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("cocreate-match: %(levelname)s: %(message)s"))
+    handler.setLevel(level)
+    logger = logging.getLogger("cocreate_match")
+    handler.previous_level = logger.level  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    return handler
 
 
 def _silence_stdout() -> None:

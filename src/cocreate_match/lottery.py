@@ -388,7 +388,8 @@ def lottery(
         far. Only when no plan was found yet is the lottery empty.
     progress : callable or None
         Called with a line of text as levels are proven, and at least every 2 seconds while
-        the computation runs (also inside a level).
+        the computation runs (also inside a level, and inside long solver calls: a helper
+        thread then repeats the last line; calls never overlap).
     max_probability : float in (0, 1] or None
         A cap on everyone's chance of a seat (a "Goldilocks" lottery: no one's chance too
         small, no one's too large). LEXIMIN and MAXIMIN then run over the lotteries that keep
@@ -411,14 +412,7 @@ def lottery(
     >>> found.method is LotteryMethod.MAXIMIN, found.method == "maximin", f"{found.method}"
     (True, True, 'maximin')
     """
-    from .solver.leximin import (
-        CapTooLow,
-        PanelLottery,
-        column_lottery,
-        random_priority_lottery,
-        seatable_groups,
-    )
-    from .solver.solve import argument_problems, politicians_on, solve_parts
+    from .solver.solve import argument_problems
 
     problems = argument_problems(scenario, seed, time_limit)
     chosen = LotteryMethod.LEXIMIN  # only until parsed; a bad method raises below
@@ -444,7 +438,28 @@ def lottery(
                                 column="samples", value=samples))
     if problems:
         raise InputError(problems)
-    say = progress or (lambda _: None)
+    if progress is None:
+        return _lottery(scenario, chosen, seed, quality_floor, samples, time_limit,
+                        lambda _: None, max_probability)
+    from .solver.clock import Heartbeat
+
+    with Heartbeat(progress, "solving for the optimal score") as beat:
+        return _lottery(scenario, chosen, seed, quality_floor, samples, time_limit, beat,
+                        max_probability)
+
+
+def _lottery(scenario: Scenario, chosen: LotteryMethod, seed: int,
+             quality_floor: float | None, samples: int, time_limit: float | None,
+             say: Callable[[str], None], max_probability: float | None) -> Lottery:
+    from .solver.leximin import (
+        CapTooLow,
+        PanelLottery,
+        column_lottery,
+        random_priority_lottery,
+        seatable_groups,
+    )
+    from .solver.solve import politicians_on, solve_parts
+
     start = time.perf_counter()
     deadline = None if time_limit is None else start + time_limit
 

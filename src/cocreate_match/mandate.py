@@ -44,7 +44,7 @@ class CompetenceProfile:
     max: int | None = None
 
     def __post_init__(self) -> None:
-        tags = frozenset(as_tuple(self.any_of))
+        tags = frozenset(as_tuple(self.any_of, "any_of"))
         object.__setattr__(self, "any_of", tags)
         problems = check_id(self.name, "name") + check_limits(self.min, self.max)
         if not tags:

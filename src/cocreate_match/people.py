@@ -118,8 +118,8 @@ class Citizen:
     attributes: Attributes = field(default_factory=Attributes)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "applied_to", as_tuple(self.applied_to))
-        object.__setattr__(self, "tags", frozenset(as_tuple(self.tags)))
+        object.__setattr__(self, "applied_to", as_tuple(self.applied_to, "applied_to"))
+        object.__setattr__(self, "tags", frozenset(as_tuple(self.tags, "tags")))
         problems = check_id(self.id, "id") + check_names(self.applied_to, "applied_to")
         if not isinstance(self.open_to_any, bool):
             problems.append(Problem(message="must be True or False", column="open_to_any",
@@ -184,7 +184,7 @@ class Politician:
     max_committees: int | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "preferences", as_tuple(self.preferences))
+        object.__setattr__(self, "preferences", as_tuple(self.preferences, "preferences"))
         problems = (
             check_id(self.id, "id")
             + check_id(self.party, "party")

@@ -113,7 +113,7 @@ class Scenario:
 
     def __post_init__(self) -> None:
         for name in ("mandates", "citizens", "politicians", "quotas", "cancelled", "skipped"):
-            object.__setattr__(self, name, as_tuple(getattr(self, name)))
+            object.__setattr__(self, name, as_tuple(getattr(self, name), name))
         problems = _type_problems(self)
         raise_if(problems)
         problems = _reference_problems(self)

@@ -47,43 +47,39 @@ class People:
     labels: tuple[int | str, ...]
 
 
-def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
-    """The UTF-8 text of a file (a leading BOM dropped), or None with the reason in problems."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.append(Problem(message="file not found", file=name))
-        return None
-    except OSError as err:
-        problems.append(Problem(message=f"cannot be read ({err.strerror})", file=name))
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        problems.append(Problem(
-            message=f"is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); "
-                    "save the file as UTF-8",
-            file=name, row=line))
-        return None
+def read_text(path: Path, name: str, problems: list[Problem], *,
+              spreadsheet: bool = False) -> str | None:
+    """The text of a regular file (UTF-8 with a BOM dropped; for a CSV file, ``spreadsheet``,
+    the encoding the command line gave), or None with the reason in problems (see
+    :mod:`.files`)."""
+    from .files import decode, read_bytes
+
+    data = read_bytes(path, name, problems)
+    return None if data is None else decode(data, name, problems, spreadsheet=spreadsheet)
 
 
 def read_csv(path: Path, name: str, problems: list[Problem]) -> Table | None:
     """A CSV file as a :class:`Table` labelled by line, or None with the reason in problems."""
-    text = read_text(path, name, problems)
+    text = read_text(path, name, problems, spreadsheet=True)
     if text is None:
         return None
     rows: list[tuple[str, ...]] = []
     labels: list[int] = []
     header: tuple[str, ...] | None = None
     header_line = 1
-    reader = csv.reader(io.StringIO(text, newline=""))
+    from .files import delimiter_of, formula_like
+
+    # Danish and Norwegian Excel separates cells with ";": detected from the header line.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
     start = 1  # a quoted cell may span lines; a record is reported at the line it starts on
     try:
         for row in reader:
             line, start = start, reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 continue  # blank lines carry nothing
+            # A cell --excel wrote as text ("'=...") reads back as it was.
+            row = [cell[1:] if cell.startswith("'") and formula_like(cell[1:]) else cell
+                   for cell in row]
             if header is None:
                 header = tuple(cell.strip() for cell in row)
                 header_line = line
@@ -103,17 +99,31 @@ def read_csv(path: Path, name: str, problems: list[Problem]) -> Table | None:
 
 def write_csv(path: str | os.PathLike[str], rows: Iterable[Sequence[object]]) -> None:
     """Write rows as UTF-8 CSV with ``\n`` line ends, the same bytes for the same rows, that
-    :func:`read_csv` reads back cell for cell: the one way the library writes CSV.
+    :func:`read_csv` reads back cell for cell: the one way the library writes CSV. Inside
+    :func:`~cocreate_match.files.spreadsheet`, for Excel: a BOM, ``;``, formulas as text.
+    The file is written whole or not at all.
 
     The csv module quotes a cell holding ``\n`` but not one holding a lone ``\r``, which a
     reader takes for a line end; a file with such a cell quotes every cell.
     """
+    from .files import for_spreadsheet, formula_like, log, neutralise, write_atomic
+
     cells = [[str(cell) for cell in row] for row in rows]
+    excel = for_spreadsheet()
+    if excel:
+        cells = [[neutralise(cell) for cell in row] for row in cells]
+    else:
+        risky = sum(formula_like(cell) for row in cells for cell in row)
+        if risky:
+            log.warning("%s: %d cell%s start with =, +, - or @ and would run as formulas in a "
+                        "spreadsheet; --excel writes them as text", os.fspath(path), risky,
+                        "" if risky == 1 else "s")
     quote_all = any("\r" in cell for row in cells for cell in row)
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n",
+    csv.writer(buffer, lineterminator="\n", delimiter=";" if excel else ",",
                quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL).writerows(cells)
-    Path(path).write_text(buffer.getvalue(), encoding="utf-8")
+    # Excel opens UTF-8 as such only behind a byte-order mark.
+    write_atomic(path, buffer.getvalue().encode("utf-8-sig" if excel else "utf-8"))
 
 
 def split_list(cell: str) -> list[str]:

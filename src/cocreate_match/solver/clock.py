@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
+
+log = logging.getLogger("cocreate_match.lottery")
 
 # Progress is reported at least this often (seconds), also inside a long step.
 HEARTBEAT = 1.0
@@ -37,6 +40,7 @@ class Clock:
     def say(self, line: str) -> None:
         self.status = line
         self.last = time.perf_counter()
+        log.info("%s", line)  # progress lines hold counts and values, never people
         self.progress(line)
 
     def tick(self, line: str | None = None) -> None:
@@ -61,3 +65,45 @@ def watch(h: Any, clock: Clock) -> None:
     interrupt callback reports the last status if it is old. Never stops the run."""
     for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
         callback.subscribe(lambda _: clock.tick())
+
+
+class Heartbeat:
+    """Calls ``progress`` at least every ``HEARTBEAT`` seconds while a computation runs, also
+    when it is inside a long call that reports nothing (building a model, a solver's presolve):
+    a helper thread repeats the last line. Lines never overlap: one lock guards the calls.
+
+    Use as a context manager; :meth:`__call__` is the progress function to hand on.
+    """
+
+    def __init__(self, progress: Progress, first: str) -> None:
+        import threading
+
+        self._progress = progress
+        self._line = first
+        self._last = time.perf_counter()
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="cocreate_match-progress",
+                                        daemon=True)
+
+    def __call__(self, line: str) -> None:
+        with self._lock:
+            self._line = line
+            self._last = time.perf_counter()
+            self._progress(line)
+
+    def _beat(self) -> None:
+        while not self._done.wait(HEARTBEAT / 4):
+            with self._lock:
+                if time.perf_counter() - self._last >= HEARTBEAT:
+                    self._last = time.perf_counter()
+                    self._progress(self._line)
+
+    def __enter__(self) -> Heartbeat:
+        self(self._line)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()

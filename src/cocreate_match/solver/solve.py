@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -36,6 +37,9 @@ class _Part:
     model: LinearModel
     solution: LinearSolution
 
+
+
+log = logging.getLogger("cocreate_match.solve")
 
 def argument_problems(scenario: object, seed: object, time_limit: object) -> list[Problem]:
     """Problems with the arguments every solving entry point shares."""
@@ -158,18 +162,25 @@ def solve(
     if problems:
         raise InputError(problems)
     started = time.perf_counter()
+    # Counts only above DEBUG: no names or attributes of people in the log.
+    if isinstance(scenario, Scenario):  # a wrong argument is reported by solve_parts
+        log.info("solving: %d committees, %d citizens, %d politicians (seed %s, %s%s)",
+                 len(scenario.mandates), len(scenario.citizens), len(scenario.politicians),
+                 seed, backend, ", relaxing" if relax else "")
     parts = solve_parts(scenario, seed=seed, time_limit=time_limit, backend=backend,
                         relax=relax, explain=explain, locks=locks)
     result = parts.result
     if keep is not None:
         result = with_changes(scenario, result, keep, parts.alike_unseated, locks)
-    if not fair:
-        return result
-    from ..fair import fair_result
+    if fair:
+        from ..fair import fair_result
 
-    spent = time.perf_counter() - started
-    left = None if time_limit is None else max(time_limit - spent, 0.01)
-    return fair_result(scenario, seed=seed, time_limit=left, fallback=result, spent=spent)
+        spent = time.perf_counter() - started
+        left = None if time_limit is None else max(time_limit - spent, 0.01)
+        result = fair_result(scenario, seed=seed, time_limit=left, fallback=result, spent=spent)
+    log.info("solved: %s, objective %s, %.2f s", result.status.value, result.objective,
+             time.perf_counter() - started)
+    return result
 
 
 def replan_locks(scenario: object, keep: object, force: object,

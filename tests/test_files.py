@@ -1,0 +1,163 @@
+"""Files as Danish and Norwegian offices have them, and files that are not files: ';' and
+Windows-1252 from Excel, --excel output, FIFOs and devices, atomic writes, exit codes, the
+log and Ctrl-C."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cocreate_match import InputError, load_scenario, read_plan, save_scenario, solve
+from cocreate_match.cli import main
+from cocreate_match.demo import demo_scenario
+from cocreate_match.files import write_atomic
+
+
+@pytest.fixture
+def demo_dir(tmp_path: Path) -> Path:
+    save_scenario(demo_scenario(), tmp_path / "demo")
+    return tmp_path / "demo"
+
+
+def test_windows_1252_gets_a_hint_and_reads_with_encoding(demo_dir: Path,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    text = (demo_dir / "citizens.csv").read_text(encoding="utf-8")
+    (demo_dir / "citizens.csv").write_bytes(text.encode("cp1252"))  # 'Jægersborg' etc.
+    with pytest.raises(InputError) as err:
+        load_scenario(demo_dir)
+    (problem,) = err.value.problems
+    assert problem.file.endswith("citizens.csv") and "--encoding cp1252" in problem.message
+    assert main(["solve", str(demo_dir), "--out", str(demo_dir / "p.csv"), "--quiet",
+                 "--encoding", "cp1252"]) == 0
+    assert "Jægersborg" in text
+
+
+def test_utf16_gets_a_hint(demo_dir: Path) -> None:
+    text = (demo_dir / "politicians.csv").read_text(encoding="utf-8")
+    (demo_dir / "politicians.csv").write_bytes(text.encode("utf-16"))
+    with pytest.raises(InputError) as err:
+        load_scenario(demo_dir)
+    assert "UTF-16" in err.value.problems[0].message
+
+
+def test_excel_output_has_a_bom_semicolons_and_reads_back(demo_dir: Path, tmp_path: Path
+                                                         ) -> None:
+    out = tmp_path / "plan.csv"
+    assert main(["solve", str(demo_dir), "--out", str(out), "--quiet", "--excel"]) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.splitlines()[0].count(b";") >= 2
+    assert read_plan(out) == solve(demo_scenario()).plan
+
+
+def test_formulas_are_neutralised_for_excel_and_warned_about_otherwise(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from cocreate_match import Citizen, Mandate, Scenario
+
+    ids = ["=HYPERLINK(\"x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-1", "plain"]
+    s = Scenario(mandates=[Mandate(id="a", citizen_seats=5, politician_seats=0)],
+                 citizens=[Citizen(id=i, applied_to=["a"]) for i in ids])
+    plan = solve(s).plan
+    with caplog.at_level(logging.WARNING, logger="cocreate_match"):
+        plan.to_csv(tmp_path / "plain.csv")
+    assert "3 cells start with =, +, - or @" in caplog.text
+    from cocreate_match.files import spreadsheet
+
+    with spreadsheet():
+        plan.to_csv(tmp_path / "excel.csv")
+    text = (tmp_path / "excel.csv").read_text(encoding="utf-8-sig")
+    for cell in ids[:3]:
+        assert f"'{cell}" in text.replace('""', '"')
+    assert ";-1;" in text or "\n;-1;" in text or "-1;" in text  # a number is left alone
+    assert read_plan(tmp_path / "excel.csv") == plan  # the apostrophes are Excel's, not data
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
+def test_a_fifo_or_a_device_is_refused_not_read(demo_dir: Path) -> None:
+    (demo_dir / "citizens.csv").unlink()
+    os.mkfifo(demo_dir / "citizens.csv")  # reading it would block for ever
+    (demo_dir / "politicians.csv").unlink()
+    (demo_dir / "politicians.csv").symlink_to("/dev/zero")  # reading it would never end
+    with pytest.raises(InputError) as err:
+        load_scenario(demo_dir)
+    messages = {Path(p.file or "").name: p.message for p in err.value.problems}
+    assert "not a regular file" in messages["citizens.csv"]
+    assert "not a regular file" in messages["politicians.csv"]
+
+
+def test_a_full_disk_names_the_file_and_exits_7(demo_dir: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    assert main(["solve", str(demo_dir), "--out", "/dev/full", "--quiet"]) == 7
+    assert "/dev/full" in capsys.readouterr().err
+
+
+def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "plan.csv"
+    target.write_text("old\n", encoding="utf-8")
+
+    def broken(src: str, dst: object) -> None:
+        raise OSError(28, "No space left on device", str(dst))
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new, half written")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.csv"]  # no temporary left
+
+
+def test_module_run_and_version() -> None:
+    done = subprocess.run([sys.executable, "-m", "cocreate_match", "--version"],
+                          capture_output=True, text=True, check=False)
+    from cocreate_match import __version__
+
+    assert done.returncode == 0 and done.stdout.strip() == f"cocreate-match {__version__}"
+
+
+def test_ctrl_c_exits_130_with_one_line(monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import cocreate_match.cli as cli
+
+    def interrupted(args: object, out: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_command", interrupted)
+    assert main(["demo"]) == 130
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_log_has_no_handlers_on_import_and_no_personal_data_above_debug(
+        demo_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    done = subprocess.run([sys.executable, "-c", "import logging, cocreate_match; "
+                           "print(logging.getLogger('cocreate_match').handlers)"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert main(["lottery", str(demo_dir), "--out", str(demo_dir / "p.csv"), "-v",
+                 "--baseline-samples", "0"]) == 0
+    err = capsys.readouterr().err
+    assert "INFO: level 1" in err
+    ids = {c.id for c in demo_scenario().citizens} | {p.id for p in demo_scenario().politicians}
+    words = set(err.replace(",", " ").replace(":", " ").split())
+    assert not ids & words
+    assert main(["lottery", str(demo_dir), "--out", str(demo_dir / "p.csv"), "-q",
+                 "--baseline-samples", "0"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_every_option_has_help_text() -> None:
+    from cocreate_match.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    missing = [f"{name} {action.option_strings or action.dest}"
+               for name, command in sub.choices.items() for action in command._actions
+               if not action.help]
+    assert missing == []
