@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -383,6 +384,7 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
     seats: list[Seat] = []
     reserves: list[Reserve] = []
     left: dict[str, tuple[list[str], str]] = {}
+    first_left: dict[str, int | str] = {}
     unseated: dict[Role, list[str]] = {Role.CITIZEN: [], Role.POLITICIAN: []}
     for row, label in zip(rows, labels, strict=True):
         if len(row) != len(header):
@@ -398,6 +400,7 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
                                         column="person_id", value=person_id))
                 continue
             committees, earlier = left.setdefault(person_id, ([], when))
+            first_left.setdefault(person_id, label)
             if earlier != when:
                 problems.append(Problem(message=f"{person_id} withdrew at {earlier!r} on an "
                                         "earlier row; one withdrawal has one date or round",
@@ -410,9 +413,11 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
             if not committee_id:
                 row_problems.append(Problem(message="a reserve needs a committee", file=file,
                                             row=label, column="committee_id"))
-            if not (rank_text.isascii() and rank_text.isdigit()) or int(rank_text) < 1:
+            if not (rank_text.isascii() and rank_text.isdigit()) or len(rank_text) > 18 \
+                    or int(rank_text) < 1:
                 row_problems.append(Problem(message="a reserve needs a reserve_rank of at "
-                                            "least 1", file=file, row=label,
+                                            "least 1 (and fewer than 19 digits)", file=file,
+                                            row=label,
                                             column="reserve_rank", value=rank_text))
             if not person_id:
                 row_problems.append(Problem(message="must not be empty", file=file, row=label,
@@ -441,8 +446,17 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
             unseated[role].append(person_id)
     if problems:
         raise InputError(problems)
-    withdrawn = tuple(Withdrawal(person_id=pid, committee_ids=tuple(committees), when=when)
-                      for pid, (committees, when) in left.items())
+    withdrawn_list = []
+    for pid, (committees, when) in left.items():
+        try:
+            withdrawn_list.append(Withdrawal(person_id=pid, committee_ids=tuple(committees),
+                                             when=when))
+        except InputError as err:  # a bad date or round: named at the person's first row
+            problems += [dataclasses.replace(p, file=file, row=first_left[pid])
+                         for p in err.problems]
+    if problems:
+        raise InputError(problems)
+    withdrawn = tuple(withdrawn_list)
     return Plan(seats=tuple(seats), unseated_citizens=tuple(unseated[Role.CITIZEN]),
                 unseated_politicians=tuple(unseated[Role.POLITICIAN]), reserves=tuple(reserves),
                 withdrawn=withdrawn)

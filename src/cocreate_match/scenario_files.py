@@ -161,6 +161,13 @@ def _parse_mandates(text: str, problems: list[Problem]) -> _Mandates | None:
         problems.append(Problem(message=f"is not valid TOML: {err}", file=MANDATES_FILE,
                                 row=int(line.group(1)) if line else None))
         return None
+    except ValueError as err:  # an integer of thousands of digits (Python's own limit)
+        problems.append(Problem(message=f"cannot be read: {err}", file=MANDATES_FILE))
+        return None
+    except RecursionError:
+        problems.append(Problem(message="nests arrays or tables too deeply to be read",
+                                file=MANDATES_FILE))
+        return None
     found: list[Problem] = []
     _unknown_keys(data, _TOP_KEYS, _TOP, found)
     council = _build(CouncilRules, _table(data, "council", found), _COUNCIL_KEYS, "[council]",
@@ -180,6 +187,10 @@ def _parse_mandates(text: str, problems: list[Problem]) -> _Mandates | None:
     if not raw_committees and isinstance(data.get("committee", []), list):
         found.append(_at(Problem(message="there is no [[committee]]; a scenario needs at least "
                                          "one", column="committee"), _TOP))
+    if raw_committees and all(isinstance(raw, dict) and raw.get("cancelled") is True
+                              for raw in raw_committees):
+        found.append(_at(Problem(message="every [[committee]] is cancelled; a scenario needs "
+                                         "at least one that is not", column="committee"), _TOP))
     for i, raw in enumerate(raw_committees):
         where = f"[[committee]] #{i + 1}"
         if isinstance(raw.get("id"), str):

@@ -17,7 +17,7 @@ from pathlib import Path
 from ._validate import LIST_SEPARATOR, check_count, check_id, check_limits, check_text
 from .errors import InputError, Problem
 from .mandate import Mandate, Quota
-from .people import Attributes, Citizen
+from .people import CITIZEN_COLUMNS, Attributes, Citizen
 from .scenario import CITIZENS, Scenario, relocate
 from .tables import Table, _header_problems, read_csv
 
@@ -188,7 +188,12 @@ def _whole(text: str, column: str, problems: list[Problem]) -> int | None:
     if not _WHOLE.fullmatch(text):
         problems.append(Problem(message="must be a whole number", column=column, value=text))
         return None
-    number = int(text)
+    try:
+        number = int(text)
+    except ValueError:  # thousands of digits: past Python's limit, and past any panel
+        problems.append(Problem(message="is too large a number", column=column,
+                                value=text[:20] + "..."))
+        return None
     if number < 0:
         problems.append(Problem(message="must not be negative", column=column, value=text))
         return None
@@ -218,6 +223,11 @@ def _read_respondents(table: Table, problems: list[Problem]) -> _Respondents | N
         header_problems += [Problem(message=f"column name {p.message}{hint}", file=table.file,
                                     row=table.header_label, column=column)
                             for p in check_id(column, column)]
+        if column in CITIZEN_COLUMNS:  # the respondents become citizens with attributes
+            header_problems.append(Problem(
+                message="is a reserved column name (citizens have a field of that name); "
+                        "rename the column", file=table.file, row=table.header_label,
+                column=column))
     problems += header_problems
     if header_problems:
         return None
