@@ -30,10 +30,10 @@ from cocreate_match import (
     read_plan,
 )
 
-# Identifiers as a scenario accepts them: not empty, no surrounding spaces, no ';', not '*'.
-# Commas, quotes, newlines and characters beyond ASCII are welcome; they are what CSV quoting
-# is for. A carriage return inside an id has a test of its own (below).
-ID_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters=";\r")
+# Identifiers as a scenario accepts them: not empty, no surrounding spaces, no ';', not '*',
+# no control characters. Commas, quotes and characters beyond ASCII are welcome; they are what
+# CSV quoting is for.
+ID_CHARS = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=";")
 IDS = st.text(ID_CHARS, min_size=1, max_size=8).filter(
     lambda v: v == v.strip() and v != "*")
 

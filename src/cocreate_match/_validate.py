@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import unicodedata
 from collections.abc import Iterable
 from enum import Enum
 from typing import Any, TypeVar
@@ -36,6 +37,10 @@ def check_id(value: Any, column: str) -> list[Problem]:
         return [Problem(message="must not be empty", column=column, value=value)]
     if value != value.strip():
         return [Problem(message="must not start or end with spaces", column=column, value=value)]
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        # A newline can never be named in a list of ids; an escape code rewrites the terminal.
+        return [Problem(message="must not contain control characters (newline, tab, NUL, "
+                        "escape)", column=column, value=value)]
     if LIST_SEPARATOR in value or value == ANY_COMMITTEE:
         return [
             Problem(message=f"must not contain {LIST_SEPARATOR!r} or be {ANY_COMMITTEE!r}",
@@ -114,3 +119,16 @@ def as_tuple(values: Any, column: str | None = None) -> tuple[Any, ...]:
     except TypeError:
         raise InputError([Problem(message="must be a list", column=column,
                                   value=values)]) from None
+
+
+def printable(text: str) -> str:
+    r"""Text safe to print on a terminal: control characters other than newline shown as
+    escapes (``\x1b``), so that a title holding an escape code cannot clear the screen.
+
+    Examples
+    --------
+    >>> printable("Climate\x1b[2J")
+    'Climate\\x1b[2J'
+    """
+    return "".join(ch if ch == "\n" or unicodedata.category(ch) != "Cc"
+                   else ch.encode("unicode_escape").decode("ascii") for ch in text)

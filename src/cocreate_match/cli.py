@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from .errors import CocreateMatchError, InputError, Problem, SolverError
 from .lottery import LotteryMethod
@@ -268,10 +268,12 @@ def _common_options(p: argparse.ArgumentParser) -> None:
 
 
 def _print_problems(err: InputError, out: TextIO) -> None:
+    from ._validate import printable
+
     print(f"cocreate-match: invalid input ({len(err.problems)} problem"
           f"{'s' if len(err.problems) != 1 else ''}):", file=out)
     for problem in err.problems:
-        print(f"  - {problem}", file=out)
+        print(f"  - {printable(str(problem))}", file=out)
 
 
 def _write_plan(result: SolveResult, path: str, scenario: object) -> None:
@@ -817,11 +819,13 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
         return _run_solve(scenario, args, out, quiet=args.quiet)
     if args.command == "check":
         from .check import check_plan
-        from .plan import read_plan
 
-        scenario = load_scenario(args.directory)
-        _print_notes(scenario)
-        violations = check_plan(scenario, read_plan(args.plan))
+        # A broken scenario and a broken plan are reported together.
+        checked, plan, problems = _scenario_and_plan(args)
+        if problems:
+            raise InputError(problems)
+        assert checked is not None and plan is not None
+        violations = check_plan(checked, plan)
         if not violations:
             print("The plan meets every rule.", file=out)
             return EXIT_OK
@@ -870,7 +874,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         delimiter = "\t" if args.delimiter == "tab" else args.delimiter
         with reading(encoding=args.encoding, delimiter=delimiter), spreadsheet(args.excel):
-            return _command(args, sys.stdout)
+            return _command(args, cast(TextIO, _Printable(sys.stdout)))
     except InputError as err:
         _print_problems(err, sys.stderr)
         return EXIT_INPUT
@@ -905,13 +909,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("cocreate_match").setLevel(handler.previous_level)
 
 
+class _PrintableFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        from ._validate import printable
+
+        return printable(super().format(record))
+
+
+class _Printable:
+    """Standard output with control characters in text shown as escapes (a committee title
+    holding an escape code must not clear the terminal); ``buffer`` is the raw stream for
+    JSON, which escapes them itself."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.buffer = getattr(stream, "buffer", None)
+
+    def write(self, text: str) -> int:
+        from ._validate import printable
+
+        return self._stream.write(printable(text))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+
 def _log_to_stderr(args: argparse.Namespace) -> Any:
     """Show the library's log on stderr for this command: warnings by default, progress with
     -v, everything (with personal data) with -vv, errors only with -q."""
     level = (logging.ERROR if args.silent else logging.DEBUG if args.verbose >= 2
              else logging.INFO if args.verbose == 1 else logging.WARNING)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("cocreate-match: %(levelname)s: %(message)s"))
+    handler.setFormatter(_PrintableFormatter("cocreate-match: %(levelname)s: %(message)s"))
     handler.setLevel(level)
     logger = logging.getLogger("cocreate_match")
     handler.previous_level = logger.level  # type: ignore[attr-defined]

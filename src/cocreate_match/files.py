@@ -132,7 +132,8 @@ def decode(data: bytes, name: str, problems: list[Problem], *,
                                 ", or give --encoding utf-16", file=name))
         return None
     try:
-        return data.decode("utf-8-sig")
+        # A CSV file keeps its byte-order mark: the reader takes it for a sign of --excel.
+        return data.decode("utf-8" if spreadsheet else "utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         problems.append(Problem(

@@ -63,6 +63,9 @@ def read_csv(path: Path, name: str, problems: list[Problem]) -> Table | None:
     text = read_text(path, name, problems, spreadsheet=True)
     if text is None:
         return None
+    # Only a file with a byte-order mark may be one --excel wrote, with formulas as text.
+    excel = text.startswith("\ufeff")
+    text = text.removeprefix("\ufeff")
     rows: list[tuple[str, ...]] = []
     labels: list[int] = []
     header: tuple[str, ...] | None = None
@@ -77,9 +80,9 @@ def read_csv(path: Path, name: str, problems: list[Problem]) -> Table | None:
             line, start = start, reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 continue  # blank lines carry nothing
-            # A cell --excel wrote as text ("'=...") reads back as it was.
-            row = [cell[1:] if cell.startswith("'") and formula_like(cell[1:]) else cell
-                   for cell in row]
+            if excel:  # a cell --excel wrote as text ("'=...") reads back as it was
+                row = [cell[1:] if cell.startswith("'") and formula_like(cell[1:]) else cell
+                       for cell in row]
             if header is None:
                 header = tuple(cell.strip() for cell in row)
                 header_line = line
@@ -115,9 +118,9 @@ def write_csv(path: str | os.PathLike[str], rows: Iterable[Sequence[object]]) ->
     else:
         risky = sum(formula_like(cell) for row in cells for cell in row)
         if risky:
-            log.warning("%s: %d cell%s start with =, +, - or @ and would run as formulas in a "
+            log.warning("%s: %d %s with =, +, - or @ and would run as formulas in a "
                         "spreadsheet; --excel writes them as text", os.fspath(path), risky,
-                        "" if risky == 1 else "s")
+                        "cell starts" if risky == 1 else "cells start")
     quote_all = any("\r" in cell for row in cells for cell in row)
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n", delimiter=";" if excel else ",",
