@@ -161,3 +161,27 @@ def test_every_option_has_help_text() -> None:
                for name, command in sub.choices.items() for action in command._actions
                if not action.help]
     assert missing == []
+
+
+def test_export_onto_a_file_says_what_is_wrong(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "taken"
+    target.write_text("mine\n", encoding="utf-8")
+    assert main(["demo", "--export", str(target)]) == 2
+    assert "is a file; a scenario is written to a directory" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_missing_key_does_not_hide_the_other_problems(demo_dir: Path) -> None:
+    text = (demo_dir / "mandates.toml").read_text(encoding="utf-8")
+    start = text.index("[[committee.profile]]")
+    block = text[start:text.index("\n\n", start)]
+    lines = [line for line in block.splitlines() if not line.strip().startswith("name")]
+    lines = [("  min = 9" if line.strip().startswith("min") else line) for line in lines]
+    broken = "\n".join([*(line for line in lines if not line.strip().startswith("max")),
+                        "  max = 1"])
+    (demo_dir / "mandates.toml").write_text(text.replace(block, broken), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_scenario(demo_dir)
+    keys = {p.column for p in err.value.problems}
+    assert {"name", "min"} <= keys  # the missing name, and min above max, together

@@ -269,6 +269,11 @@ def _required(kind: Callable[..., Any]) -> list[str]:
             if f.init and f.default is MISSING and f.default_factory is MISSING]
 
 
+# Values standing in for missing required keys, so that the keys given are still checked.
+_STAND_IN: dict[str, Any] = {"id": "x", "name": "x", "attribute": "x", "value": "x",
+                             "any_of": ("x",), "citizen_seats": 0, "politician_seats": 0}
+
+
 def _build(kind: Callable[..., Any], raw: Mapping[str, Any], keys: Sequence[str], where: str,
            found: list[Problem], **extra: Any) -> Any:
     _unknown_keys(raw, keys, where, found)
@@ -276,6 +281,15 @@ def _build(kind: Callable[..., Any], raw: Mapping[str, Any], keys: Sequence[str]
     if missing:
         found += [_at(Problem(message="required key is missing", column=k), where)
                   for k in missing]
+        # The other keys' problems too (a min above its max), all at once: built with a
+        # stand-in for each missing key, keeping only problems of keys that were given.
+        stand_in = {k: _STAND_IN.get(k, "x") for k in missing}
+        try:
+            kind(**{k: v for k, v in raw.items() if k in keys}, **stand_in, **extra)
+        except InputError as err:
+            found += [_at(p, where) for p in err.problems if p.column not in missing]
+        except TypeError:  # a stand-in of the wrong kind: the missing keys are reported
+            pass
         return None
     values = {k: v for k, v in raw.items() if k in keys}
     try:
@@ -342,12 +356,17 @@ def save_scenario(scenario: Scenario, directory: str | os.PathLike[str]) -> None
     ...     load_scenario(d) == demo_scenario()
     True
     """
+    from .files import write_atomic
+
     root = Path(directory)
     if _is_json(root):
         root.parent.mkdir(parents=True, exist_ok=True)
-        root.write_text(json.dumps(scenario.to_dict(), indent=2, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+        write_atomic(root, (json.dumps(scenario.to_dict(), indent=2, ensure_ascii=False)
+                            + "\n").encode("utf-8"))
         return
+    if root.exists() and not root.is_dir():
+        raise InputError([Problem(message="is a file; a scenario is written to a directory "
+                                  "(or to a path ending in .json)", file=str(root))])
     rows, politician_rows = people_rows(scenario)
     empty = [row[0] for row in rows[1:] if not row[1]]
     if empty:
@@ -356,7 +375,7 @@ def save_scenario(scenario: Scenario, directory: str | os.PathLike[str]) -> None
                     "a row (an empty applied_to is an input mistake there)",
             file=CITIZENS_FILE, column="id", value=pid) for pid in empty])
     root.mkdir(parents=True, exist_ok=True)
-    (root / MANDATES_FILE).write_text(mandates_toml(scenario), encoding="utf-8")
+    write_atomic(root / MANDATES_FILE, mandates_toml(scenario).encode("utf-8"))
     write_csv(root / CITIZENS_FILE, rows)
     write_csv(root / POLITICIANS_FILE, politician_rows)
 
