@@ -185,3 +185,18 @@ def test_a_missing_key_does_not_hide_the_other_problems(demo_dir: Path) -> None:
         load_scenario(demo_dir)
     keys = {p.column for p in err.value.problems}
     assert {"name", "min"} <= keys  # the missing name, and min above max, together
+
+
+def test_an_output_onto_an_input_is_refused_before_any_work(
+        demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    citizens = demo_dir / "citizens.csv"
+    before = citizens.read_bytes()
+    assert main(["solve", str(demo_dir), "--out", str(citizens), "--quiet"]) == 2
+    assert citizens.read_bytes() == before
+    assert "is the input citizens.csv" in capsys.readouterr().err
+    plan = tmp_path / "plan.csv"
+    assert main(["solve", str(demo_dir), "--out", str(plan), "--quiet"]) == 0
+    assert main(["report", str(demo_dir), "--plan", str(plan), "--html", str(plan)]) == 2
+    # A new plan may replace the plan in force it was made from.
+    assert main(["solve", str(demo_dir), "--keep", str(plan), "--out", str(plan),
+                 "--quiet"]) == 0

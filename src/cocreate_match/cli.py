@@ -306,6 +306,35 @@ def _distinct_outputs(**paths: str | None) -> list[Problem]:
     return problems
 
 
+_OUTPUTS = ("out", "explain_out", "changes_out", "report_html", "panels_out", "draw_out",
+            "html", "md")
+_INPUT_FILES = ("plan", "keep", "force", "forbid", "dropouts", "lottery", "targets")
+
+
+def _onto_inputs(args: argparse.Namespace) -> list[Problem]:
+    """Outputs that would overwrite one of the command's own input files, found before any
+    work (writing plan.csv over citizens.csv would destroy the scenario)."""
+    inputs: dict[str, str] = {}
+    for name in ("directory", "sortition"):
+        where = getattr(args, name, None)
+        if where and Path(where).suffix.lower() == ".json":
+            inputs[str(Path(where).resolve())] = name.upper() if name == "directory" else name
+        elif where:
+            for file in ("mandates.toml", "citizens.csv", "politicians.csv", "categories.csv",
+                         "respondents.csv"):
+                inputs[str((Path(where) / file).resolve())] = file
+    for name in _INPUT_FILES:
+        if isinstance(where := getattr(args, name, None), str):
+            inputs[str(Path(where).resolve())] = f"--{name}"
+    # A new plan may replace the plan in force it was made from (solve --keep, replace).
+    plan_over_plan = {("out", "--keep"), ("out", "--plan")}
+    return [Problem(message=f"is the input {inputs[key]}; an output must not overwrite an "
+                    "input", column=f"--{name.replace('_', '-')}", value=path)
+            for name in _OUTPUTS if isinstance(path := getattr(args, name, None), str)
+            and (key := str(Path(path).resolve())) in inputs
+            and (name, inputs[key]) not in plan_over_plan]
+
+
 def _writable_problems(path: str | None) -> list[Problem]:
     if not path:
         return []
@@ -789,6 +818,10 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
 
 def _command(args: argparse.Namespace, out: TextIO) -> int:
     from .scenario_files import load_scenario, save_scenario
+
+    clashes = _onto_inputs(args)
+    if clashes:
+        raise InputError(clashes)
 
     if args.command == "demo":
         from .demo import demo_scenario
