@@ -200,3 +200,89 @@ def test_an_output_onto_an_input_is_refused_before_any_work(
     # A new plan may replace the plan in force it was made from.
     assert main(["solve", str(demo_dir), "--keep", str(plan), "--out", str(plan),
                  "--quiet"]) == 0
+
+
+def test_excel_keeps_an_apostrophe_of_the_data(tmp_path: Path) -> None:
+    from cocreate_match import Citizen, Mandate, Scenario
+    from cocreate_match.files import spreadsheet
+
+    ids = ["'=x", "'+x", "'-x", "=y", "'plain", "''=z"]
+    s = Scenario(mandates=[Mandate(id="a", citizen_seats=6, politician_seats=0)],
+                 citizens=[Citizen(id=i, applied_to=["a"]) for i in ids])
+    plan = solve(s).plan
+    with spreadsheet():
+        plan.to_csv(tmp_path / "excel.csv")
+    assert read_plan(tmp_path / "excel.csv") == plan
+
+
+def test_a_semicolon_inside_a_column_name_does_not_change_the_separator(demo_dir: Path
+                                                                        ) -> None:
+    # ',' cuts every line alike, so it stays the separator and the bad name is named once.
+    (demo_dir / "citizens.csv").write_text(
+        "id,applied_to,heard via web;paper;radio\nc1,climate,web\nc2,youth,paper\n",
+        encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_scenario(demo_dir)
+    about_citizens = [p for p in err.value.problems if str(p.file).endswith("citizens.csv")]
+    assert len(about_citizens) == 1 and about_citizens[0].row == 1
+    assert about_citizens[0].column == "heard via web;paper;radio"
+
+
+def test_writing_through_a_symbolic_link_writes_the_file_it_names(tmp_path: Path) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    write_atomic(link, b"new\n")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new\n"
+
+
+def test_an_error_in_the_progress_callback_reaches_the_caller() -> None:
+    from cocreate_match import lottery
+
+    calls = []
+
+    def progress(line: str) -> None:
+        calls.append(line)
+        if len(calls) == 2:
+            raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        lottery(demo_scenario(), progress=progress)
+
+
+def test_numpy_counts_still_make_json(tmp_path: Path) -> None:
+    import json
+
+    import numpy as np
+
+    from cocreate_match import Citizen, Mandate, Scenario
+
+    s = Scenario(mandates=[Mandate(id="a", citizen_seats=np.int64(1), politician_seats=0)],
+                 citizens=[Citizen(id="c", applied_to=["a"])])
+    assert json.loads(json.dumps(s.to_dict()))["mandates"][0]["citizen_seats"] == 1
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps(s.to_dict()).replace('"citizen_seats": 1',
+                                                    '"citizen_seats": ' + "9" * 5000),
+                    encoding="utf-8")
+    with pytest.raises(InputError):
+        load_scenario(huge)
+
+
+def test_quiet_keeps_notes_off_and_stderr_shows_escapes(demo_dir: Path,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    text = (demo_dir / "mandates.toml").read_text(encoding="utf-8")
+    start = text.index("[[committee]]", text.index("[[committee]]") + 1)
+    (demo_dir / "mandates.toml").write_text(
+        text[:start] + text[start:].replace("\n", "\ncancelled = true\n", 1), encoding="utf-8")
+    out = demo_dir / "p.csv"
+    main(["solve", str(demo_dir), "--out", str(out), "--quiet"])
+    assert "cancelled" in capsys.readouterr().err
+    main(["solve", str(demo_dir), "--out", str(out), "--quiet", "-q"])
+    assert capsys.readouterr().err == ""
+    (demo_dir / "mandates.toml").write_text(text.replace('title = "', 'title = "\\u001b[2J', 1),
+                                            encoding="utf-8")
+    main(["solve", str(demo_dir), "--out", str(out)])
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.out + captured.err and "\\x1b[2J" in captured.out

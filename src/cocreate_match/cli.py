@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
+from ._validate import printable
 from .errors import CocreateMatchError, InputError, Problem, SolverError
 from .lottery import LotteryMethod
 from .result import SolveResult, Status
@@ -268,8 +269,6 @@ def _common_options(p: argparse.ArgumentParser) -> None:
 
 
 def _print_problems(err: InputError, out: TextIO) -> None:
-    from ._validate import printable
-
     print(f"cocreate-match: invalid input ({len(err.problems)} problem"
           f"{'s' if len(err.problems) != 1 else ''}):", file=out)
     for problem in err.problems:
@@ -539,11 +538,7 @@ def _print_changes(result: SolveResult, out: TextIO) -> None:
 def _write_changes(result: SolveResult, path: str, out: TextIO) -> None:
     from .changes import write_changes
 
-    try:
-        write_changes(result.changes, path)
-    except OSError as err:
-        raise InputError([Problem(message=f"cannot be written ({err.strerror})",
-                                  file=path)]) from None
+    write_changes(result.changes, path)  # a failure reaches main: exit 7, naming the file
     print(f"Changes written to {path}.", file=out)
 
 
@@ -751,7 +746,8 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
         # On a terminal, one line rewritten in place; otherwise one line per report.
         text = f"[{args.method}] {line}"
         if live:
-            print(f"\r{text}\x1b[K", end="", file=sys.stderr, flush=True)
+            # The one place that writes control codes on purpose: to the terminal itself.
+            print(f"\r{printable(text)}\x1b[K", end="", file=sys.__stderr__, flush=True)
         else:
             print(text, file=sys.stderr, flush=True)
 
@@ -890,9 +886,16 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _print_notes(scenario: Scenario) -> None:
-    """Say which committees are cancelled and which preferences that skipped (stderr)."""
+    """Say which committees are cancelled and which preferences that skipped (stderr; not
+    with -q)."""
+    if _SETTINGS.get("silent"):
+        return
     for note in scenario.cancellation_notes():
         print(note, file=sys.stderr)
+
+
+# What main was told for the command being run (-q), for the helpers that print notes.
+_SETTINGS: dict[str, bool] = {}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -904,6 +907,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .files import reading, spreadsheet
 
     handler = _log_to_stderr(args)
+    _SETTINGS["silent"] = bool(args.silent)
+    # Everything printed, on either stream, shows control characters as escapes.
+    err_stream = sys.stderr
+    sys.stderr = cast(TextIO, _Printable(err_stream))
     try:
         delimiter = "\t" if args.delimiter == "tab" else args.delimiter
         with reading(encoding=args.encoding, delimiter=delimiter), spreadsheet(args.excel):
@@ -937,6 +944,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               "the traceback).", file=sys.stderr)
         return EXIT_INTERNAL
     finally:
+        sys.stderr = err_stream
+        _SETTINGS.clear()
         handler.close()
         logging.getLogger("cocreate_match").removeHandler(handler)
         logging.getLogger("cocreate_match").setLevel(handler.previous_level)
@@ -944,8 +953,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 class _PrintableFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        from ._validate import printable
-
         return printable(super().format(record))
 
 
@@ -959,8 +966,6 @@ class _Printable:
         self.buffer = getattr(stream, "buffer", None)
 
     def write(self, text: str) -> int:
-        from ._validate import printable
-
         return self._stream.write(printable(text))
 
     def flush(self) -> None:

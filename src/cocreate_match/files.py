@@ -127,9 +127,12 @@ def decode(data: bytes, name: str, problems: list[Problem], *,
         except (UnicodeDecodeError, LookupError) as err:
             problems.append(Problem(message=f"cannot be read as {chosen} ({err})", file=name))
             return None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) >= 4 and data[1:4:2] == b"\0\0"):
-        problems.append(Problem(message="is UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8')"
-                                ", or give --encoding utf-16", file=name))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+            len(data) >= 4 and data[1:4:2] == b"\0\0" and data[0:4:2] != b"\0\0"):
+        problems.append(Problem(
+            message="is UTF-16 text; save it as UTF-8" + (
+                " (in Excel: 'CSV UTF-8'), or give --encoding utf-16" if spreadsheet else ""),
+            file=name))
         return None
     try:
         # A CSV file keeps its byte-order mark: the reader takes it for a sign of --excel.
@@ -137,9 +140,10 @@ def decode(data: bytes, name: str, problems: list[Problem], *,
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         problems.append(Problem(
-            message=f"is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); "
-                    "it looks like Windows-1252 or Latin-1, as Excel saves 'CSV' in Denmark "
-                    "and Norway: save it as 'CSV UTF-8', or give --encoding cp1252",
+            message=f"is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})"
+                    + ("; it looks like Windows-1252 or Latin-1, as Excel saves 'CSV' in "
+                       "Denmark and Norway: save it as 'CSV UTF-8', or give --encoding cp1252"
+                       if spreadsheet else "; save it as UTF-8"),
             file=name, row=line))
         return None
 
@@ -150,16 +154,24 @@ def delimiter_of(text: str) -> str:
     chosen = read_options().delimiter
     if chosen is not None:
         return chosen
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    counts = dict.fromkeys(DELIMITERS, 0)
-    quoted = False
-    for char in header:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    import csv
+    import io
+
+    # The separator that cuts the first lines into the same number of cells, the most cells
+    # first; ',' when none does better (a ';' inside a column name does not make ';' win
+    # when ',' splits every line alike).
+    lines = [line for line in text.splitlines()[:50] if line.strip()][:20]
+
+    def score(delimiter: str) -> tuple[bool, int, bool]:
+        try:
+            widths = [len(row) for row in csv.reader(io.StringIO("\n".join(lines)),
+                                                    delimiter=delimiter)]
+        except csv.Error:
+            return (False, 0, delimiter == ",")
+        alike = bool(widths) and len(set(widths)) == 1 and widths[0] > 1
+        return (alike, widths[0] if widths else 0, delimiter == ",")
+
+    return max(DELIMITERS, key=score)
 
 
 def formula_like(cell: str) -> bool:
@@ -180,9 +192,20 @@ def formula_like(cell: str) -> bool:
     return False
 
 
+def marked(cell: str) -> bool:
+    """Whether --excel output marks the cell with an apostrophe: it is formula-like once any
+    apostrophes in front are taken away (so ``'=x`` keeps its own apostrophe on the way back)."""
+    return formula_like(cell.lstrip("'"))
+
+
 def neutralise(cell: str) -> str:
     """A formula-like cell with a leading apostrophe (shown as text, not run)."""
-    return "'" + cell if formula_like(cell) else cell
+    return "'" + cell if marked(cell) else cell
+
+
+def unneutralise(cell: str) -> str:
+    """The cell :func:`neutralise` was given."""
+    return cell[1:] if cell.startswith("'") and marked(cell[1:]) else cell
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
@@ -191,11 +214,14 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     A path that exists and is not a regular file (a device such as ``/dev/full``, a pipe) is
     written in place, as renaming over it would replace the device.
     """
-    target = Path(path)
+    # Through a symbolic link to the file it names; a file we may not write stays unwritten.
+    target = Path(path).resolve() if Path(path).is_symlink() else Path(path)
     try:
         info = target.stat()
     except FileNotFoundError:
         info = None
+    if info is not None and stat.S_ISREG(info.st_mode) and not os.access(target, os.W_OK):
+        raise PermissionError(13, "Permission denied", os.fspath(path))
     try:
         _write(target, info, data)
     except OSError as err:  # name the file, whatever step failed

@@ -123,6 +123,8 @@ def _load_json(path: Path) -> Scenario:
     except RecursionError:
         raise InputError([Problem(message="is not a scenario: its JSON is nested too deeply",
                                   file=name)]) from None
+    except ValueError as err:  # an integer of thousands of digits (Python's own limit)
+        raise InputError([Problem(message=f"cannot be read: {err}", file=name)]) from None
     if repeated:
         raise InputError([Problem(message="key appears twice in one object", file=name,
                                   column=key) for key in dict.fromkeys(repeated)])

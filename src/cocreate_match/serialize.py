@@ -215,7 +215,7 @@ def mandate_to_dict(m: Mandate) -> dict[str, Any]:
     }
 
 
-def scenario_to_dict(s: Scenario) -> dict[str, Any]:
+def _scenario_to_dict(s: Scenario) -> dict[str, Any]:
     """See :meth:`Scenario.to_dict <cocreate_match.Scenario.to_dict>`."""
     skipped: dict[str, list[str]] = {}
     for pid, cid in s.skipped:
@@ -337,7 +337,7 @@ def _placed(err: InputError, at: Mapping[str, Sequence[int]], failed: set[str],
 
 
 # -- plans ----------------------------------------------------------------------------------
-def plan_to_dict(plan: Plan) -> dict[str, Any]:
+def _plan_to_dict(plan: Plan) -> dict[str, Any]:
     """See :meth:`Plan.to_dict <cocreate_match.Plan.to_dict>`."""
     return {
         "seats": [{"committee_id": s.committee_id, "person_id": s.person_id,
@@ -396,7 +396,7 @@ def change_to_dict(c: Change) -> dict[str, Any]:
             "by_lot": c.by_lot, "reason": c.reason}
 
 
-def result_to_dict(r: SolveResult) -> dict[str, Any]:
+def _result_to_dict(r: SolveResult) -> dict[str, Any]:
     """See :meth:`SolveResult.to_dict <cocreate_match.SolveResult.to_dict>`."""
     out: dict[str, Any] = plain({
         "status": r.status.value, "message": r.message, "objective": r.objective,
@@ -413,7 +413,7 @@ def result_to_dict(r: SolveResult) -> dict[str, Any]:
     return out
 
 
-def lottery_to_dict(lot: Lottery) -> dict[str, Any]:
+def _lottery_to_dict(lot: Lottery) -> dict[str, Any]:
     """See :meth:`Lottery.to_dict <cocreate_match.Lottery.to_dict>`."""
     s = lot.scenario
     per = lot.committee_probabilities()
@@ -495,3 +495,43 @@ def json_schema(name: str) -> dict[str, Any]:
         encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+def scenario_to_dict(value: Any) -> dict[str, Any]:
+    """See ``_scenario_to_dict``; numpy scalars a caller gave (an ``np.int64`` count)
+    become Python numbers, so that ``json.dumps`` takes the dict as it is."""
+    plain: dict[str, Any] = _plain(_scenario_to_dict(value))
+    return plain
+
+
+def plan_to_dict(value: Any) -> dict[str, Any]:
+    """See ``_plan_to_dict``; numpy scalars a caller gave (an ``np.int64`` count)
+    become Python numbers, so that ``json.dumps`` takes the dict as it is."""
+    plain: dict[str, Any] = _plain(_plan_to_dict(value))
+    return plain
+
+
+def result_to_dict(value: Any) -> dict[str, Any]:
+    """See ``_result_to_dict``; numpy scalars a caller gave (an ``np.int64`` count)
+    become Python numbers, so that ``json.dumps`` takes the dict as it is."""
+    plain: dict[str, Any] = _plain(_result_to_dict(value))
+    return plain
+
+
+def lottery_to_dict(value: Any) -> dict[str, Any]:
+    """See ``_lottery_to_dict``; numpy scalars a caller gave (an ``np.int64`` count)
+    become Python numbers, so that ``json.dumps`` takes the dict as it is."""
+    plain: dict[str, Any] = _plain(_lottery_to_dict(value))
+    return plain
+
+
+def _plain(value: Any) -> Any:
+    """The same structure with numpy scalars (an ``np.int64`` count) as Python numbers."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    item = getattr(value, "item", None)
+    if item is not None and type(value).__module__ == "numpy":
+        return item()
+    return value

@@ -219,10 +219,7 @@ def _read_respondents(table: Table, problems: list[Problem]) -> _Respondents | N
     hint = " (columns must be separated by ',')" if separated else ""
     header_problems = _header_problems(table, (), None)
     attribute_columns = tuple(c for c in table.header if c and c != ID_COLUMN)
-    for column in attribute_columns:
-        header_problems += [Problem(message=f"column name {p.message}{hint}", file=table.file,
-                                    row=table.header_label, column=column)
-                            for p in check_id(column, column)]
+    for column in attribute_columns:  # (names are checked with the header, once)
         if column in CITIZEN_COLUMNS:  # the respondents become citizens with attributes
             header_problems.append(Problem(
                 message="is a reserved column name (citizens have a field of that name); "

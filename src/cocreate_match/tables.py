@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._validate import ANY_COMMITTEE, LIST_SEPARATOR
+from ._validate import ANY_COMMITTEE, LIST_SEPARATOR, check_id
 from .errors import InputError, Problem
 from .people import CITIZEN_COLUMNS, Attributes, Citizen, Politician
 
@@ -70,7 +70,7 @@ def read_csv(path: Path, name: str, problems: list[Problem]) -> Table | None:
     labels: list[int] = []
     header: tuple[str, ...] | None = None
     header_line = 1
-    from .files import delimiter_of, formula_like
+    from .files import delimiter_of, unneutralise
 
     # Danish and Norwegian Excel separates cells with ";": detected from the header line.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
@@ -81,8 +81,7 @@ def read_csv(path: Path, name: str, problems: list[Problem]) -> Table | None:
             if not any(cell.strip() for cell in row):
                 continue  # blank lines carry nothing
             if excel:  # a cell --excel wrote as text ("'=...") reads back as it was
-                row = [cell[1:] if cell.startswith("'") and formula_like(cell[1:]) else cell
-                       for cell in row]
+                row = [unneutralise(cell) for cell in row]
             if header is None:
                 header = tuple(cell.strip() for cell in row)
                 header_line = line
@@ -185,6 +184,11 @@ def _header_problems(table: Table, required: Sequence[str],
             problems.append(Problem(
                 message=f"unknown column (known columns: {', '.join(allowed)})",
                 file=table.file, row=table.header_label, column=column))
+        elif allowed is None and column not in CITIZEN_COLUMNS:
+            # An attribute column: its name is checked once here, not once per row.
+            problems += [Problem(message=f"column name {p.message}", file=table.file,
+                                 row=table.header_label, column=column)
+                         for p in check_id(column, column)]
     # A file saved with ';' or tabs between columns reads as one long column name.
     hint = ""
     if any(sep in column for column in table.header for sep in (LIST_SEPARATOR, "\t")):

@@ -60,19 +60,17 @@ def limit_time(h: Any, clock: Clock) -> None:
                      float(h.getRunTime()) + max(remaining, 1e-3))
 
 
-def watch(h: Any, clock: Clock) -> None:
-    """Keep progress alive inside a long HiGHS run (simplex, interior point or MIP): every
-    interrupt callback reports the last status if it is old. Never stops the run."""
-    for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
-        callback.subscribe(lambda _: clock.tick())
-
-
 class Heartbeat:
     """Calls ``progress`` at least every ``HEARTBEAT`` seconds while a computation runs, also
     when it is inside a long call that reports nothing (building a model, a solver's presolve):
     a helper thread repeats the last line. Lines never overlap: one lock guards the calls.
 
     Use as a context manager; :meth:`__call__` is the progress function to hand on.
+
+    No Python code runs inside the solver: HiGHS releases the interpreter while it runs, so
+    the thread keeps beating, and an exception (Ctrl-C, or one raised by ``progress``) never
+    has to cross the solver's C++ code. One that ``progress`` raises in the thread is raised
+    again in the caller's thread at its next report, or when the block ends.
     """
 
     def __init__(self, progress: Progress, first: str) -> None:
@@ -85,25 +83,38 @@ class Heartbeat:
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._beat, name="cocreate_match-progress",
                                         daemon=True)
+        self._error: Exception | None = None
 
     def __call__(self, line: str) -> None:
         with self._lock:
+            self._raise_pending()
             self._line = line
             self._last = time.perf_counter()
             self._progress(line)
+
+    def _raise_pending(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
     def _beat(self) -> None:
         while not self._done.wait(HEARTBEAT / 4):
             with self._lock:
                 if time.perf_counter() - self._last >= HEARTBEAT:
                     self._last = time.perf_counter()
-                    self._progress(self._line)
+                    try:
+                        self._progress(self._line)
+                    except Exception as error:  # raised in the caller's thread instead
+                        self._error = error
+                        return
 
     def __enter__(self) -> Heartbeat:
         self(self._line)
         self._thread.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *rest: object) -> None:
         self._done.set()
         self._thread.join()
+        if kind is None:
+            self._raise_pending()

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .citizens import CitizenTypes
-from .clock import Clock, limit_time, watch
+from .clock import Clock, limit_time
 from .highs import new_highs
 from .linear import FloatArray, IntArray, LinearModel
 
@@ -108,7 +108,6 @@ def relaxed_leximin(model: LinearModel, types: CitizenTypes, clock: Clock,
     n = model.n_vars
     cols = types.first_var + np.arange(types.var_type.shape[0])
     h = _highs_from(model, integer=False)
-    watch(h, clock)
     for name, value in _LP_OPTIONS.items():
         h.setOptionValue(name, value)
     # z is free: then the duals of the rows "share_g >= z" sum to exactly 1 over free groups.
@@ -188,7 +187,6 @@ def relaxed_smallest_cap(model: LinearModel, types: CitizenTypes,
     n = model.n_vars
     cols = types.first_var + np.arange(types.var_type.shape[0])
     h = _highs_from(model, integer=False)
-    watch(h, clock)
     for name, value in _LP_OPTIONS.items():
         h.setOptionValue(name, value)
     h.changeObjectiveSense(highspy.ObjSense.kMinimize)
@@ -230,8 +228,6 @@ class Walk:
         self.mip = _highs_from(model, integer=True)
         # Any panel on the face will do: the first one found is taken.
         self.mip.setOptionValue("mip_rel_gap", 1.0)
-        watch(self.lp, clock)
-        watch(self.mip, clock)
         self.panels: list[FloatArray] = []
         self.weights: list[float] = []
         self.left = 1.0

@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 
 from ..errors import SolverError
 from .citizens import CitizenTypes
-from .clock import Clock, Progress, Stopped, limit_time, watch
+from .clock import Clock, Progress, Stopped, limit_time
 from .decompose import ACCURACY, Walk, relaxed_leximin, relaxed_smallest_cap
 from .highs import new_highs
 from .linear import FloatArray, LinearModel
@@ -184,8 +184,6 @@ class _Pricer:
         self._known_x: list[FloatArray] = []
         self._known_keys: set[bytes] = set()
         self._highspy = highspy
-        watch(h, clock)
-        watch(lp, clock)
 
     def best(self, type_weights: FloatArray,
              rel_gap: float = 0.0) -> tuple[float, float, NDArray[np.int64]]:
@@ -296,7 +294,6 @@ class _Master:
         self.seconds = 0.0
         self.solves = 0
         h = new_highs()
-        watch(h, clock)
         for name, value in _LP_OPTIONS.items():
             h.setOptionValue(name, value)
         h.addVars(1, np.array([0.0]), np.array([1.0]))  # z
@@ -639,7 +636,6 @@ def smallest_cap(model: LinearModel, types: CitizenTypes, pricer: _Pricer,
                 return max(relaxed[0], float(shares.max()))
     n_types = len(pricer.types.members)
     h = new_highs()
-    watch(h, clock)
     for name, value in _LP_OPTIONS.items():
         h.setOptionValue(name, value)
     h.addVars(1, np.array([0.0]), np.array([1.0]))  # t
@@ -700,7 +696,6 @@ def _complete(pricer: _Pricer, target: FloatArray, panels: list[NDArray[np.int64
 
     n_types = target.shape[0]
     h = new_highs()
-    watch(h, clock)
     for name, value in _LP_OPTIONS.items():
         h.setOptionValue(name, value)
     h.addVars(n_types, np.zeros(n_types), np.full(n_types, np.inf))
