@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -80,3 +81,15 @@ def test_readme_rules_example_runs_and_prints_what_the_readme_shows(
     section = text.split(f"## {heading}", 1)[1]
     shown = section.split("```python\n", 1)[1].split("```\n\n```\n", 1)[1].split("```", 1)[0]
     assert capsys.readouterr().out == shown
+
+
+def test_readme_python_example_type_checks(tmp_path: Path) -> None:
+    # The constructors take lists and dicts; the README's example says so to mypy --strict.
+    from mypy import api
+
+    blocks = _python_blocks(README.read_text(encoding="utf-8"), "Python API")
+    snippet = tmp_path / "readme_api.py"
+    snippet.write_text("\n".join(blocks), encoding="utf-8")
+    out, err, status = api.run(["--strict", "--no-incremental", "--cache-dir", os.devnull,
+                                str(snippet)])
+    assert status == 0, out + err

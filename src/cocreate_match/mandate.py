@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._validate import as_tuple, check_count, check_id, check_limits, check_text, raise_if
 from .errors import Problem
@@ -42,6 +42,10 @@ class CompetenceProfile:
     any_of: frozenset[str]
     min: int = 0
     max: int | None = None
+
+    if TYPE_CHECKING:  # what the constructor takes: a list of tags becomes a set
+        def __init__(self, *, name: str, any_of: Iterable[str], min: int = 0,
+                     max: int | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         tags = frozenset(as_tuple(self.any_of, "any_of"))
@@ -152,6 +156,13 @@ class Mandate:
     politician_seats: int = 5
     profiles: tuple[CompetenceProfile, ...] = field(default=())
     quotas: tuple[Quota, ...] = field(default=())
+
+    if TYPE_CHECKING:  # what the constructor takes: lists, and dicts for nested rules
+        def __init__(self, *, id: str, title: str = "", background: str = "",
+                     purpose: str = "", premises: str = "", duration: str = "",
+                     deliverable: str = "", citizen_seats: int = 10, politician_seats: int = 5,
+                     profiles: Iterable[CompetenceProfile | Mapping[str, Any]] = (),
+                     quotas: Iterable[Quota | Mapping[str, Any]] = ()) -> None: ...
 
     def __post_init__(self) -> None:
         problems = check_id(self.id, "id")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ._validate import (
     as_tuple,
@@ -117,6 +118,12 @@ class Citizen:
     household: str | None = None
     attributes: Attributes = field(default_factory=Attributes)
 
+    if TYPE_CHECKING:  # what the constructor takes: lists and dicts become tuples and sets
+        def __init__(self, *, id: str, applied_to: Iterable[str] = (),
+                     open_to_any: bool = False, tags: Iterable[str] = frozenset(),
+                     household: str | None = None,
+                     attributes: Mapping[str, str] | None = None) -> None: ...
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "applied_to", as_tuple(self.applied_to, "applied_to"))
         object.__setattr__(self, "tags", frozenset(as_tuple(self.tags, "tags")))
@@ -182,6 +189,10 @@ class Politician:
     preferences: tuple[str, ...] = ()
     min_committees: int = 0
     max_committees: int | None = None
+
+    if TYPE_CHECKING:  # what the constructor takes: a list of preferences becomes a tuple
+        def __init__(self, *, id: str, party: str, preferences: Iterable[str] = (),
+                     min_committees: int = 0, max_committees: int | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "preferences", as_tuple(self.preferences, "preferences"))
