@@ -111,6 +111,13 @@ class Scenario:
     )
     _longest: int = field(init=False, repr=False, compare=False, hash=False, default=0)
 
+    if TYPE_CHECKING:  # what the constructor takes: any iterable becomes a tuple
+        def __init__(self, *, mandates: Iterable[Mandate], citizens: Iterable[Citizen] = (),
+                     politicians: Iterable[Politician] = (),
+                     council: CouncilRules = CouncilRules(), quotas: Iterable[Quota] = (),
+                     cancelled: Iterable[Mandate] = (),
+                     skipped: Iterable[tuple[str, str]] = ()) -> None: ...
+
     def __post_init__(self) -> None:
         for name in ("mandates", "citizens", "politicians", "quotas", "cancelled", "skipped"):
             object.__setattr__(self, name, as_tuple(getattr(self, name), name))
