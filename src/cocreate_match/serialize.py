@@ -30,9 +30,10 @@ languages; they check the shape, ``from_dict`` checks everything.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, fields, replace
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -215,7 +216,30 @@ def mandate_to_dict(m: Mandate) -> dict[str, Any]:
     }
 
 
-def _scenario_to_dict(s: Scenario) -> dict[str, Any]:
+def _json_ready(build: Callable[[T], dict[str, Any]]) -> Callable[[T], dict[str, Any]]:
+    """``build`` with numpy scalars a caller gave (an ``np.int64`` count) turned into Python
+    numbers, so that ``json.dumps`` takes the dict as it is."""
+    @functools.wraps(build)
+    def plain(value: T) -> dict[str, Any]:
+        result: dict[str, Any] = _plain(build(value))
+        return result
+    return plain
+
+
+def _plain(value: Any) -> Any:
+    """The same structure with numpy scalars (an ``np.int64`` count) as Python numbers."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    item = getattr(value, "item", None)
+    if item is not None and type(value).__module__ == "numpy":
+        return item()
+    return value
+
+
+@_json_ready
+def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     """See :meth:`Scenario.to_dict <cocreate_match.Scenario.to_dict>`."""
     skipped: dict[str, list[str]] = {}
     for pid, cid in s.skipped:
@@ -337,7 +361,8 @@ def _placed(err: InputError, at: Mapping[str, Sequence[int]], failed: set[str],
 
 
 # -- plans ----------------------------------------------------------------------------------
-def _plan_to_dict(plan: Plan) -> dict[str, Any]:
+@_json_ready
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """See :meth:`Plan.to_dict <cocreate_match.Plan.to_dict>`."""
     return {
         "seats": [{"committee_id": s.committee_id, "person_id": s.person_id,
@@ -396,7 +421,8 @@ def change_to_dict(c: Change) -> dict[str, Any]:
             "by_lot": c.by_lot, "reason": c.reason}
 
 
-def _result_to_dict(r: SolveResult) -> dict[str, Any]:
+@_json_ready
+def result_to_dict(r: SolveResult) -> dict[str, Any]:
     """See :meth:`SolveResult.to_dict <cocreate_match.SolveResult.to_dict>`."""
     out: dict[str, Any] = plain({
         "status": r.status.value, "message": r.message, "objective": r.objective,
@@ -413,7 +439,8 @@ def _result_to_dict(r: SolveResult) -> dict[str, Any]:
     return out
 
 
-def _lottery_to_dict(lot: Lottery) -> dict[str, Any]:
+@_json_ready
+def lottery_to_dict(lot: Lottery) -> dict[str, Any]:
     """See :meth:`Lottery.to_dict <cocreate_match.Lottery.to_dict>`."""
     s = lot.scenario
     per = lot.committee_probabilities()
@@ -495,43 +522,3 @@ def json_schema(name: str) -> dict[str, Any]:
         encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
-
-
-def scenario_to_dict(value: Any) -> dict[str, Any]:
-    """See ``_scenario_to_dict``; numpy scalars a caller gave (an ``np.int64`` count)
-    become Python numbers, so that ``json.dumps`` takes the dict as it is."""
-    plain: dict[str, Any] = _plain(_scenario_to_dict(value))
-    return plain
-
-
-def plan_to_dict(value: Any) -> dict[str, Any]:
-    """See ``_plan_to_dict``; numpy scalars a caller gave (an ``np.int64`` count)
-    become Python numbers, so that ``json.dumps`` takes the dict as it is."""
-    plain: dict[str, Any] = _plain(_plan_to_dict(value))
-    return plain
-
-
-def result_to_dict(value: Any) -> dict[str, Any]:
-    """See ``_result_to_dict``; numpy scalars a caller gave (an ``np.int64`` count)
-    become Python numbers, so that ``json.dumps`` takes the dict as it is."""
-    plain: dict[str, Any] = _plain(_result_to_dict(value))
-    return plain
-
-
-def lottery_to_dict(value: Any) -> dict[str, Any]:
-    """See ``_lottery_to_dict``; numpy scalars a caller gave (an ``np.int64`` count)
-    become Python numbers, so that ``json.dumps`` takes the dict as it is."""
-    plain: dict[str, Any] = _plain(_lottery_to_dict(value))
-    return plain
-
-
-def _plain(value: Any) -> Any:
-    """The same structure with numpy scalars (an ``np.int64`` count) as Python numbers."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    item = getattr(value, "item", None)
-    if item is not None and type(value).__module__ == "numpy":
-        return item()
-    return value

@@ -19,14 +19,13 @@ is then not a lottery of panels, and column generation takes over).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .citizens import CitizenTypes
 from .clock import Clock, limit_time
-from .highs import new_highs
+from .highs import highs_model
 from .linear import FloatArray, IntArray, LinearModel
 
 # A group is fixed at a level when its dual weight exceeds this (as in column generation).
@@ -71,26 +70,6 @@ class RelaxedLeximin:
     point: FloatArray  # a point of P (every model variable) with those group shares
 
 
-def _highs_from(model: LinearModel, *, integer: bool) -> Any:
-    import highspy
-    from scipy.sparse import csr_array
-
-    lb, ub, _, rows, cols, vals, row_lb, row_ub = model.arrays()
-    h = new_highs()
-    h.addVars(model.n_vars, lb, ub)
-    if integer and model.n_vars:
-        h.changeColsIntegrality(model.n_vars, np.arange(model.n_vars, dtype=np.int32),
-                                np.full(model.n_vars, int(highspy.HighsVarType.kInteger),
-                                        dtype=np.uint8))
-    a = csr_array((vals, (rows, cols)), shape=(model.n_rows, model.n_vars))
-    a.sum_duplicates()
-    if model.n_rows:
-        h.addRows(model.n_rows, row_lb, row_ub, a.nnz, a.indptr.astype(np.int32),
-                  a.indices.astype(np.int32), a.data.astype(np.float64))
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    return h
-
-
 def relaxed_leximin(model: LinearModel, types: CitizenTypes, clock: Clock,
                     cap: float | None = None) -> RelaxedLeximin | None:
     """The LEXIMIN point of the LP relaxation, level by level (with ``cap``, among the points
@@ -107,7 +86,7 @@ def relaxed_leximin(model: LinearModel, types: CitizenTypes, clock: Clock,
     sizes = np.array([len(m) for m in types.members], dtype=np.float64)
     n = model.n_vars
     cols = types.first_var + np.arange(types.var_type.shape[0])
-    h = _highs_from(model, integer=False)
+    h = highs_model(model, integer=False)
     for name, value in _LP_OPTIONS.items():
         h.setOptionValue(name, value)
     # z is free: then the duals of the rows "share_g >= z" sum to exactly 1 over free groups.
@@ -186,7 +165,7 @@ def relaxed_smallest_cap(model: LinearModel, types: CitizenTypes,
     sizes = np.array([len(m) for m in types.members], dtype=np.float64)
     n = model.n_vars
     cols = types.first_var + np.arange(types.var_type.shape[0])
-    h = _highs_from(model, integer=False)
+    h = highs_model(model, integer=False)
     for name, value in _LP_OPTIONS.items():
         h.setOptionValue(name, value)
     h.changeObjectiveSense(highspy.ObjSense.kMinimize)
@@ -224,8 +203,8 @@ class Walk:
         a = csr_array((vals, (rows, cols)), shape=(model.n_rows, model.n_vars))
         a.sum_duplicates()
         self.a, self.lb, self.ub, self.row_lb, self.row_ub = a, lb, ub, row_lb, row_ub
-        self.lp = _highs_from(model, integer=False)
-        self.mip = _highs_from(model, integer=True)
+        self.lp = highs_model(model, integer=False)
+        self.mip = highs_model(model, integer=True)
         # Any panel on the face will do: the first one found is taken.
         self.mip.setOptionValue("mip_rel_gap", 1.0)
         self.panels: list[FloatArray] = []

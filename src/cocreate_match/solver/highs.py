@@ -11,7 +11,10 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .linear import LinearModel
 
 _LOCK = threading.Lock()
 _BANNER_SHOWN = False
@@ -40,6 +43,29 @@ def new_highs(time_limit: float | None = None) -> Any:
         h.setOptionValue(name, value)
     if time_limit is not None:
         h.setOptionValue("time_limit", max(float(time_limit), 0.001))
+    return h
+
+
+def highs_model(model: LinearModel, *, integer: bool) -> Any:
+    """A HiGHS instance holding ``model``'s variables, bounds and rows, maximising (the
+    objective is left to the caller); its variables integer when ``integer``."""
+    import highspy
+    import numpy as np
+    from scipy.sparse import csr_array
+
+    lb, ub, _, rows, cols, vals, row_lb, row_ub = model.arrays()
+    h = new_highs()
+    h.addVars(model.n_vars, lb, ub)
+    if integer and model.n_vars:
+        h.changeColsIntegrality(model.n_vars, np.arange(model.n_vars, dtype=np.int32),
+                                np.full(model.n_vars, int(highspy.HighsVarType.kInteger),
+                                        dtype=np.uint8))
+    a = csr_array((vals, (rows, cols)), shape=(model.n_rows, model.n_vars))
+    a.sum_duplicates()
+    if model.n_rows:
+        h.addRows(model.n_rows, row_lb, row_ub, a.nnz, a.indptr.astype(np.int32),
+                  a.indices.astype(np.int32), a.data.astype(np.float64))
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     return h
 
 

@@ -44,7 +44,7 @@ from ..errors import SolverError
 from .citizens import CitizenTypes
 from .clock import Clock, Progress, Stopped, limit_time
 from .decompose import ACCURACY, Walk, relaxed_leximin, relaxed_smallest_cap
-from .highs import new_highs
+from .highs import highs_model, new_highs
 from .linear import FloatArray, LinearModel
 
 # Columns are priced until no panel improves a level by more than this (probabilities are
@@ -153,29 +153,14 @@ class _Pricer:
         self.seconds = 0.0
         lb, ub, _, rows, cols, vals, row_lb, row_ub = model.arrays()
         self.n_model = model.n_vars
-        h = new_highs()
-        h.addVars(model.n_vars, lb, ub)
-        if model.n_vars:
-            h.changeColsIntegrality(model.n_vars, np.arange(model.n_vars, dtype=np.int32),
-                                    np.full(model.n_vars, int(highspy.HighsVarType.kInteger),
-                                            dtype=np.uint8))
-        a = csr_array((vals, (rows, cols)), shape=(model.n_rows, model.n_vars))
-        a.sum_duplicates()
-        if model.n_rows:
-            h.addRows(model.n_rows, row_lb, row_ub, a.nnz, a.indptr.astype(np.int32),
-                      a.indices.astype(np.int32), a.data.astype(np.float64))
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        h = highs_model(model, integer=True)
         self._cols = (types.first_var + np.arange(self.n_vars)).astype(np.int32)
         self.h = h
         # The LP relaxation, kept apart: these models are close to network flows, and its
         # simplex vertex is usually integral, which proves the MIP's optimum at once.
-        lp = new_highs()
-        lp.addVars(model.n_vars, lb, ub)
-        if model.n_rows:
-            lp.addRows(model.n_rows, row_lb, row_ub, a.nnz, a.indptr.astype(np.int32),
-                       a.indices.astype(np.int32), a.data.astype(np.float64))
-        lp.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        self.lp = lp
+        self.lp = highs_model(model, integer=False)
+        a = csr_array((vals, (rows, cols)), shape=(model.n_rows, model.n_vars))
+        a.sum_duplicates()
         self._rows = (a, row_lb, row_ub, lb, ub) if model.n_rows else None
         self.lp_hits = 0
         # Every panel found so far, whole (all model variables): the best of them for new
