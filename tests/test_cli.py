@@ -279,7 +279,7 @@ def test_an_input_error_from_the_solver_exits_2(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     def refuses(*args: object, **kwargs: object) -> SolveResult:
-        raise InputError([Problem(message="must be positive", column="time_limit", value=0)])
+        raise InputError([Problem(legacy="must be positive", column="time_limit", value=0)])
 
     monkeypatch.setattr("cocreate_match.solver.solve", refuses)
     scenario_dir = write_scenario(tmp_path / "scenario")

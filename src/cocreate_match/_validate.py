@@ -25,25 +25,25 @@ def parse_choice(kind: type[E], value: object, column: str) -> E:
         return kind(value)
     except ValueError:
         names = ", ".join(repr(m.value) for m in kind)
-        raise InputError([Problem(message=f"must be one of {names}", column=column,
+        raise InputError([Problem(legacy=f"must be one of {names}", column=column,
                                   value=value)]) from None
 
 
 def check_id(value: Any, column: str) -> list[Problem]:
     """An identifier: a non-empty string without surrounding spaces, ``;`` or ``*``."""
     if not isinstance(value, str):
-        return [Problem(message="must be a string", column=column, value=value)]
+        return [Problem(legacy="must be a string", column=column, value=value)]
     if not value:
-        return [Problem(message="must not be empty", column=column, value=value)]
+        return [Problem(legacy="must not be empty", column=column, value=value)]
     if value != value.strip():
-        return [Problem(message="must not start or end with spaces", column=column, value=value)]
+        return [Problem(legacy="must not start or end with spaces", column=column, value=value)]
     if any(unicodedata.category(ch) == "Cc" for ch in value):
         # A newline can never be named in a list of ids; an escape code rewrites the terminal.
-        return [Problem(message="must not contain control characters (newline, tab, NUL, "
+        return [Problem(legacy="must not contain control characters (newline, tab, NUL, "
                         "escape)", column=column, value=value)]
     if LIST_SEPARATOR in value or value == ANY_COMMITTEE:
         return [
-            Problem(message=f"must not contain {LIST_SEPARATOR!r} or be {ANY_COMMITTEE!r}",
+            Problem(legacy=f"must not contain {LIST_SEPARATOR!r} or be {ANY_COMMITTEE!r}",
                     column=column, value=value)
         ]
     return []
@@ -60,16 +60,16 @@ def check_count(value: Any, column: str, *, optional: bool = False) -> list[Prob
     if value is None and optional:
         return []
     if not is_whole(value):
-        return [Problem(message="must be a whole number", column=column, value=value)]
+        return [Problem(legacy="must be a whole number", column=column, value=value)]
     if value < 0:
-        return [Problem(message="must not be negative", column=column, value=value)]
+        return [Problem(legacy="must not be negative", column=column, value=value)]
     return []
 
 
 def check_whole(value: Any, column: str) -> list[Problem]:
     """An argument that must be a whole number of at least 0 (a seed, a count)."""
     if not is_whole(value) or value < 0:
-        return [Problem(message="must be a whole number of at least 0", column=column,
+        return [Problem(legacy="must be a whole number of at least 0", column=column,
                         value=value)]
     return []
 
@@ -80,15 +80,16 @@ def check_limits(low: Any, high: Any, low_name: str = "min",
     problems = check_count(low, low_name) + check_count(high, high_name, optional=True)
     if not problems and high is not None and low > high:
         problems.append(
-            Problem(message=f"{low_name} ({low}) is greater than {high_name} ({high})",
-                    column=low_name, value=low)
+            Problem(code="CM-E001", column=low_name, value=low,
+                    params={"low_name": low_name, "low": low, "high_name": high_name,
+                            "high": high})
         )
     return problems
 
 
 def check_text(value: Any, column: str) -> list[Problem]:
     if not isinstance(value, str):
-        return [Problem(message="must be a string", column=column, value=value)]
+        return [Problem(legacy="must be a string", column=column, value=value)]
     return []
 
 
@@ -99,7 +100,7 @@ def check_names(values: Iterable[Any], column: str) -> list[Problem]:
     for value in values:
         problems += check_id(value, column)
         if isinstance(value, str) and value in seen:
-            problems.append(Problem(message="is listed twice", column=column, value=value))
+            problems.append(Problem(legacy="is listed twice", column=column, value=value))
         seen.add(value)
     return problems
 
@@ -117,7 +118,7 @@ def as_tuple(values: Any, column: str | None = None) -> tuple[Any, ...]:
     try:
         return tuple(values)
     except TypeError:
-        raise InputError([Problem(message="must be a list", column=column,
+        raise InputError([Problem(legacy="must be a list", column=column,
                                   value=values)]) from None
 
 

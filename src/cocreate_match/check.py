@@ -186,7 +186,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
     >>> [v.rule for v in check_plan(s, Plan(seats=[], unseated_citizens=["c1"]))]
     ['climate/seats/citizens']
     """
-    wrong = [Problem(message=f"must be a {kind.__name__}", column=name,
+    wrong = [Problem(legacy=f"must be a {kind.__name__}", column=name,
                      value=type(value).__name__)
              for name, value, kind in (("scenario", scenario, Scenario), ("plan", plan, Plan))
              if not isinstance(value, kind)]
@@ -244,15 +244,15 @@ def plan_in_force_problems(scenario: object, plan: object) -> list[Problem]:
     """
     problems = []
     if not isinstance(scenario, Scenario):
-        problems.append(Problem(message="must be a Scenario", column="scenario",
+        problems.append(Problem(legacy="must be a Scenario", column="scenario",
                                 value=type(scenario).__name__))
     if not isinstance(plan, Plan):
-        problems.append(Problem(message="must be a Plan", column="plan",
+        problems.append(Problem(legacy="must be a Plan", column="plan",
                                 value=type(plan).__name__))
     if problems:
         return problems
     assert isinstance(scenario, Scenario) and isinstance(plan, Plan)
-    return [Problem(message=f"the plan is not a plan for this scenario: {v.message}",
+    return [Problem(legacy=f"the plan is not a plan for this scenario: {v.message}",
                     column="plan", value=v.person_id)
             for v in check_plan(scenario, plan)
             if v.rule.startswith(("plan/", "citizen/"))

@@ -298,7 +298,7 @@ def _distinct_outputs(**paths: str | None) -> list[Problem]:
             continue
         key = str(Path(path).resolve())
         if key in seen:
-            problems.append(Problem(message=f"is also given as --{seen[key]}; each output "
+            problems.append(Problem(legacy=f"is also given as --{seen[key]}; each output "
                                     "needs a file of its own",
                                     column=f"--{option.replace('_', '-')}", value=path))
         seen.setdefault(key, option.replace("_", "-"))
@@ -327,7 +327,7 @@ def _onto_inputs(args: argparse.Namespace) -> list[Problem]:
             inputs[str(Path(where).resolve())] = f"--{name}"
     # A new plan may replace the plan in force it was made from (solve --keep, replace).
     plan_over_plan = {("out", "--keep"), ("out", "--plan")}
-    return [Problem(message=f"is the input {inputs[key]}; an output must not overwrite an "
+    return [Problem(legacy=f"is the input {inputs[key]}; an output must not overwrite an "
                     "input", column=f"--{name.replace('_', '-')}", value=path)
             for name in _OUTPUTS if isinstance(path := getattr(args, name, None), str)
             and (key := str(Path(path).resolve())) in inputs
@@ -339,10 +339,10 @@ def _writable_problems(path: str | None) -> list[Problem]:
         return []
     parent = Path(path).resolve().parent
     if not parent.is_dir():
-        return [Problem(message=f"cannot be written: directory {str(parent)!r} does not exist",
+        return [Problem(legacy=f"cannot be written: directory {str(parent)!r} does not exist",
                         file=path)]
     if Path(path).is_dir():
-        return [Problem(message="cannot be written: it is a directory", file=path)]
+        return [Problem(legacy="cannot be written: it is a directory", file=path)]
     return []
 
 
@@ -372,7 +372,7 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
                 + _distinct_outputs(out=args.out, explain_out=args.explain_out,
                                     changes_out=changes_out, report_html=report_html))
     if args.fair and args.relax:
-        problems.append(Problem(message="--fair and --relax cannot be used together",
+        problems.append(Problem(legacy="--fair and --relax cannot be used together",
                                 column="--fair"))
     keep = None
     if keep_path:
@@ -383,12 +383,12 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
         except InputError as err:
             problems += err.problems
     if changes_out and not keep_path:
-        problems.append(Problem(message="needs --keep (the plan to compare with)",
+        problems.append(Problem(legacy="needs --keep (the plan to compare with)",
                                 column="--changes-out"))
     locks = {name: _read_pairs(path, problems) for name in ("force", "forbid")
              if (path := getattr(args, name, None))}
     if args.fair and (keep_path or locks):
-        problems.append(Problem(message="--fair cannot be used with --keep, --force or "
+        problems.append(Problem(legacy="--fair cannot be used with --keep, --force or "
                                 "--forbid", column="--fair"))
     if not problems:
         from .solver.solve import replan_locks
@@ -480,7 +480,7 @@ def _run_report(args: argparse.Namespace, out: TextIO) -> int:
 
     problems: list[Problem] = []
     if not args.html and not args.md:
-        problems.append(Problem(message="give --html REPORT_HTML, --md REPORT_MD or both",
+        problems.append(Problem(legacy="give --html REPORT_HTML, --md REPORT_MD or both",
                                 column="--html"))
     problems += (_writable_problems(args.html) + _writable_problems(args.md)
                  + _distinct_outputs(html=args.html, md=args.md))
@@ -551,19 +551,19 @@ def _read_pairs(path: str, problems: list[Problem]) -> list[tuple[str, str]]:
         return []
     missing = [c for c in ("person_id", "committee_id") if c not in table.header]
     if missing:
-        problems += [Problem(message="required column is missing", file=path,
+        problems += [Problem(legacy="required column is missing", file=path,
                              row=table.header_label, column=c) for c in missing]
         return []
     at = [table.header.index(c) for c in ("person_id", "committee_id")]
     pairs = []
     for row, label in zip(table.rows, table.labels, strict=True):
         if len(row) != len(table.header):
-            problems.append(Problem(message=f"has {len(row)} fields, the header has "
+            problems.append(Problem(legacy=f"has {len(row)} fields, the header has "
                                     f"{len(table.header)}", file=path, row=label))
             continue
         person, committee = (row[i].strip() for i in at)
         if not person or not committee:
-            problems.append(Problem(message="needs a person_id and a committee_id", file=path,
+            problems.append(Problem(legacy="needs a person_id and a committee_id", file=path,
                                     row=label))
             continue
         pairs.append((person, committee))
@@ -624,7 +624,7 @@ def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
         problems += err.problems
     if scenario is not None:
         known = {c.id for c in scenario.citizens} | {p.id for p in scenario.politicians}
-        problems += [Problem(message="is not a citizen or politician of the scenario",
+        problems += [Problem(legacy="is not a citizen or politician of the scenario",
                              file=args.dropouts, row=n, value=pid) for n, pid in lines
                      if pid not in known]
         if plan is not None:  # the plan against the scenario (drop-outs are checked above)
@@ -681,7 +681,7 @@ def _run_adhoc(args: argparse.Namespace, out: TextIO) -> int:
             with open(args.invited, "a", encoding="utf-8") as handle:
                 handle.writelines(f"{pid}\n" for pid in chosen)
         except OSError as err:
-            raise InputError([Problem(message=f"cannot be written ({err.strerror})",
+            raise InputError([Problem(legacy=f"cannot be written ({err.strerror})",
                                       file=args.invited)]) from None
     if len(chosen) < args.count:
         print(f"Only {len(chosen)} of {args.count} invitations: no other unseated citizen who "
@@ -707,19 +707,19 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
 
     problems = []
     if (args.directory is None) == (args.sortition is None):
-        problems.append(Problem(message="give either a scenario DIR or --sortition DIR",
+        problems.append(Problem(legacy="give either a scenario DIR or --sortition DIR",
                                 column="DIR"))
     if args.sortition is not None and args.seats is None:
-        problems.append(Problem(message="--sortition needs --seats K", column="--seats"))
+        problems.append(Problem(legacy="--sortition needs --seats K", column="--seats"))
     if args.sortition is None and args.seats is not None:
-        problems.append(Problem(message="--seats is for --sortition only (a scenario "
+        problems.append(Problem(legacy="--seats is for --sortition only (a scenario "
                                 "directory sets its seats in mandates.toml)", column="--seats",
                                 value=args.seats))
     if (args.panels is None) != (args.panels_out is None):
-        problems.append(Problem(message="--panels M and --panels-out go together",
+        problems.append(Problem(legacy="--panels M and --panels-out go together",
                                 column="--panels"))
     if args.panels is not None and args.panels < 1:
-        problems.append(Problem(message="must be at least 1", column="--panels",
+        problems.append(Problem(legacy="must be at least 1", column="--panels",
                                 value=args.panels))
     if problems:
         raise InputError(problems)
@@ -824,7 +824,7 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
 
         if args.export:
             if args.out:
-                raise InputError([Problem(message="--export writes the scenario's files "
+                raise InputError([Problem(legacy="--export writes the scenario's files "
                                           "and solves nothing; give --out without --export",
                                           column="--out", value=args.out)])
             save_scenario(demo_scenario(), args.export)
@@ -835,7 +835,7 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
         # --out is optional only when the result goes to stdout as JSON; without either, the
         # words argparse used when --out was required.
         missing = [] if args.out or args.json else [
-            Problem(message="the following arguments are required: --out (or --json)")]
+            Problem(legacy="the following arguments are required: --out (or --json)")]
         try:
             scenario = load_scenario(args.directory)
         except InputError as err:

@@ -117,7 +117,7 @@ class EnvyAudit:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cases", as_tuple(self.cases))
-        bad = [Problem(message="must be an Envy", column="cases", value=case)
+        bad = [Problem(legacy="must be an Envy", column="cases", value=case)
                for case in self.cases if not isinstance(case, Envy)]
         if bad:
             raise InputError(bad)

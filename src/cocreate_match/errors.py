@@ -12,9 +12,11 @@ The hierarchy::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+from .messages import text
 
 __all__ = ["CocreateMatchError", "InputError", "Problem", "SolverError"]
 
@@ -27,8 +29,10 @@ class Problem:
 
     Parameters
     ----------
-    message : str
-        What is wrong, in plain words.
+    code : str
+        The problem's stable code, such as ``"CM-E001"`` (see :mod:`cocreate_match.messages`).
+    params : mapping
+        The fields its text is filled in with.
     file : str or None
         The file (or table) the problem is in, such as ``"citizens.csv"``.
     section : str or None
@@ -39,9 +43,20 @@ class Problem:
         The CSV column, or the TOML key when ``section`` is given.
     value : object
         The offending value, when there is one.
+
+    Examples
+    --------
+    >>> p = Problem(code="CM-E001", column="min",
+    ...             params={"low_name": "min", "low": 3, "high_name": "max", "high": 1})
+    >>> str(p)
+    'column min: min (3) is greater than max (1)'
+    >>> p.text("da")
+    'min (3) er større end max (1)'
     """
 
-    message: str
+    code: str = "CM-E999"
+    legacy: str | None = None  # TRANSITION: removed once every site has a code
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
     file: str | None = None
     section: str | None = None
     row: int | str | None = None
@@ -52,7 +67,19 @@ class Problem:
     def has_value(self) -> bool:
         return self.value is not _MISSING
 
-    def __str__(self) -> str:
+    @property
+    def message(self) -> str:
+        """What is wrong, in plain words, in the current language."""
+        return self.text()
+
+    def text(self, lang: str | None = None) -> str:
+        """What is wrong in ``lang`` (the current language when None), without the place."""
+        if self.legacy is not None:
+            return self.legacy
+        return text(self.code, lang, **self.params)
+
+    def where(self) -> str:
+        """The place: file, section, row, column and value, as one line."""
         parts = []
         if self.file is not None:
             parts.append(self.file)
@@ -64,7 +91,10 @@ class Problem:
             parts.append(f"{'key' if self.section is not None else 'column'} {self.column}")
         if self.has_value:
             parts.append(f"value {self.value!r}")
-        where = ", ".join(parts)
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
         return f"{where}: {self.message}" if where else self.message
 
 
@@ -87,13 +117,16 @@ class InputError(CocreateMatchError, ValueError):
 
     def __init__(self, problems: Iterable[Problem | str]) -> None:
         self.problems: tuple[Problem, ...] = tuple(
-            p if isinstance(p, Problem) else Problem(message=p) for p in problems
+            p if isinstance(p, Problem) else Problem(legacy=p) for p in problems
         )
         if not self.problems:
             raise ValueError("InputError needs at least one problem")
-        count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the input:"
-        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+        super().__init__(*self.problems)
+
+    def __str__(self) -> str:
+        # Rendered when shown, so the text follows the language chosen since it was raised.
+        head = text("CM-E000", count=len(self.problems))
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 
 
 class SolverError(CocreateMatchError, RuntimeError):

@@ -208,10 +208,10 @@ def _check_parameters(**values: Any) -> None:
     def whole(name: str, least: int) -> bool:
         value = values[name]
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            problems.append(Problem(message="must be a whole number", column=name, value=value))
+            problems.append(Problem(legacy="must be a whole number", column=name, value=value))
             return False
         if value < least:
-            problems.append(Problem(message=f"must be at least {least}", column=name,
+            problems.append(Problem(legacy=f"must be at least {least}", column=name,
                                     value=value))
             return False
         return True
@@ -219,9 +219,9 @@ def _check_parameters(**values: Any) -> None:
     def share(name: str) -> None:
         value = values[name]
         if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-            problems.append(Problem(message="must be a number", column=name, value=value))
+            problems.append(Problem(legacy="must be a number", column=name, value=value))
         elif not 0 <= value <= 1:  # also rejects NaN
-            problems.append(Problem(message="must be between 0 and 1", column=name,
+            problems.append(Problem(legacy="must be between 0 and 1", column=name,
                                     value=value))
 
     ok = {name: whole(name, 1) for name in ("committees", "citizen_seats", "politician_seats")}
@@ -233,7 +233,7 @@ def _check_parameters(**values: Any) -> None:
         need = values["committees"] * values["citizen_seats"]
         if values["citizens"] < need:
             problems.append(Problem(
-                message=f"must be at least committees * citizen_seats ({need}) to fill "
+                legacy=f"must be at least committees * citizen_seats ({need}) to fill "
                         "every citizen seat", column="citizens", value=values["citizens"]))
     if whole("politicians", 0) and ok["politician_seats"]:
         need = values["politician_seats"]
@@ -241,7 +241,7 @@ def _check_parameters(**values: Any) -> None:
         # is politicians * committees seats, against committees * politician_seats to fill.
         if values["politicians"] < need:
             problems.append(Problem(
-                message=f"must be at least politician_seats ({need}) to fill every "
+                legacy=f"must be at least politician_seats ({need}) to fill every "
                         "committee's politician seats", column="politicians",
                 value=values["politicians"]))
     if problems:

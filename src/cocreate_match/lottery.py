@@ -243,7 +243,7 @@ class Lottery:
         check it with :func:`~cocreate_match.check_plan` and add up its value from
         ``certificate.group_weights`` and :attr:`groups`."""
         if certificate.best_panel is None:
-            raise InputError([Problem(message="this certificate carries no panel",
+            raise InputError([Problem(legacy="this certificate carries no panel",
                                       column="certificate", value=certificate.level)])
         return self._plan(certificate.best_panel, Fraction(0))
 
@@ -274,7 +274,7 @@ class Lottery:
         """
         _check_seed(seed, "seed")
         if not self.panels:
-            raise InputError([Problem(message="the lottery has no plans to draw from",
+            raise InputError([Problem(legacy="the lottery has no plans to draw from",
                                       column="status", value=self.status.value)])
         rng = np.random.default_rng(seed)
         k = int(rng.choice(len(self.panels), p=self.weights / self.weights.sum()))
@@ -290,10 +290,10 @@ class Lottery:
         a citizen's chance from the exact lottery.
         """
         if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-            raise InputError([Problem(message="must be a whole number of at least 1",
+            raise InputError([Problem(legacy="must be a whole number of at least 1",
                                       column="m", value=m)])
         if not self.panels:
-            raise InputError([Problem(message="the lottery has no plans",
+            raise InputError([Problem(legacy="the lottery has no plans",
                                       column="status", value=self.status.value)])
         exact = self.weights / self.weights.sum() * m
         slots = np.floor(exact).astype(int)
@@ -422,19 +422,19 @@ def lottery(
         problems += err.problems
     if quality_floor is not None and (isinstance(quality_floor, bool) or not isinstance(
             quality_floor, int | float) or not 0.0 <= quality_floor <= 1.0):
-        problems.append(Problem(message="must be a number between 0 and 1, or None",
+        problems.append(Problem(legacy="must be a number between 0 and 1, or None",
                                 column="quality_floor", value=quality_floor))
     if max_probability is not None and (isinstance(max_probability, bool | np.bool_)
                                         or not isinstance(max_probability, numbers.Real)
                                         or not 0.0 < float(max_probability) <= 1.0):
-        problems.append(Problem(message="must be a number above 0 and at most 1, or None",
+        problems.append(Problem(legacy="must be a number above 0 and at most 1, or None",
                                 column="max_probability", value=max_probability))
     elif max_probability is not None and chosen is LotteryMethod.LEGACY:
-        problems.append(Problem(message="caps LEXIMIN and MAXIMIN only; the legacy baseline "
+        problems.append(Problem(legacy="caps LEXIMIN and MAXIMIN only; the legacy baseline "
                                 "cannot keep a cap", column="max_probability",
                                 value=max_probability))
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        problems.append(Problem(message="must be a whole number of at least 1",
+        problems.append(Problem(legacy="must be a whole number of at least 1",
                                 column="samples", value=samples))
     if problems:
         raise InputError(problems)
@@ -499,7 +499,7 @@ def _lottery(scenario: Scenario, chosen: LotteryMethod, seed: int,
                                        progress=say, cap=cap)
             except CapTooLow as low:
                 raise InputError([Problem(
-                    message=f"is below the smallest cap that any lottery of plans meeting "
+                    legacy=f"is below the smallest cap that any lottery of plans meeting "
                             f"every rule keeps: {low.smallest:.9f}", column="max_probability",
                     value=max_probability)]) from None
     except TimeoutError:

@@ -52,7 +52,7 @@ class CompetenceProfile:
         object.__setattr__(self, "any_of", tags)
         problems = check_id(self.name, "name") + check_limits(self.min, self.max)
         if not tags:
-            problems.append(Problem(message="must list at least one tag", column="any_of"))
+            problems.append(Problem(legacy="must list at least one tag", column="any_of"))
         for tag in sorted(tags, key=str):
             problems += check_id(tag, "any_of")
         raise_if(problems)
@@ -90,7 +90,7 @@ class Quota:
         )
         if self.value == MISSING_VALUE:
             problems.append(Problem(
-                message="must not be empty: an empty value means a missing attribute, and a "
+                legacy="must not be empty: an empty value means a missing attribute, and a "
                         "quota on it could count nobody", column="value", value=self.value))
         raise_if(problems)
 
@@ -175,7 +175,7 @@ class Mandate:
         for key, kind in (("profiles", "CompetenceProfile"), ("quotas", "Quota")):
             value = getattr(self, key)
             if isinstance(value, Mapping) or not isinstance(value, Iterable):
-                problems.append(Problem(message=f"must be a list of {kind} (or dicts)",
+                problems.append(Problem(legacy=f"must be a list of {kind} (or dicts)",
                                         column=key, value=value))
                 value = ()
             lists[key] = as_tuple(value)
@@ -194,19 +194,19 @@ class Mandate:
         names: set[str] = set()
         for profile in self.profiles:
             if not isinstance(profile, CompetenceProfile):
-                problems.append(Problem(message="must be a CompetenceProfile", column="profiles",
+                problems.append(Problem(legacy="must be a CompetenceProfile", column="profiles",
                                         value=profile))
             elif profile.name in names:
-                problems.append(Problem(message="profile name is used twice", column="profile",
+                problems.append(Problem(legacy="profile name is used twice", column="profile",
                                         value=profile.name))
             else:
                 names.add(profile.name)
         quota_names: set[str] = set()
         for quota in self.quotas:
             if not isinstance(quota, Quota):
-                problems.append(Problem(message="must be a Quota", column="quotas", value=quota))
+                problems.append(Problem(legacy="must be a Quota", column="quotas", value=quota))
             elif quota.name in quota_names:
-                problems.append(Problem(message="quota is given twice", column="quota",
+                problems.append(Problem(legacy="quota is given twice", column="quota",
                                         value=quota.name))
             else:
                 quota_names.add(quota.name)

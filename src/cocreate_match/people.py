@@ -72,7 +72,7 @@ def check_value(value: object, column: str) -> list[Problem]:
     if not isinstance(value, str):
         return check_text(value, column)
     if value != value.strip():
-        return [Problem(message="must not start or end with spaces (or other white space)",
+        return [Problem(legacy="must not start or end with spaces (or other white space)",
                         column=column, value=value)]
     return []
 
@@ -129,21 +129,21 @@ class Citizen:
         object.__setattr__(self, "tags", frozenset(as_tuple(self.tags, "tags")))
         problems = check_id(self.id, "id") + check_names(self.applied_to, "applied_to")
         if not isinstance(self.open_to_any, bool):
-            problems.append(Problem(message="must be True or False", column="open_to_any",
+            problems.append(Problem(legacy="must be True or False", column="open_to_any",
                                     value=self.open_to_any))
         for tag in sorted(self.tags, key=str):
             problems += check_id(tag, "tags")
         if self.household is not None:
             problems += check_id(self.household, "household")
         if not isinstance(self.attributes, Mapping):
-            problems.append(Problem(message="must be a mapping", column="attributes",
+            problems.append(Problem(legacy="must be a mapping", column="attributes",
                                     value=self.attributes))
         else:
             for key, value in self.attributes.items():
                 problems += check_id(key, "attributes") + check_value(value, str(key))
                 if key in CITIZEN_COLUMNS:
                     problems.append(Problem(
-                        message="is a column of citizens.csv with its own meaning, so it "
+                        legacy="is a column of citizens.csv with its own meaning, so it "
                                 "cannot name an attribute", column="attributes", value=key))
             if not isinstance(self.attributes, Attributes):
                 object.__setattr__(self, "attributes", Attributes(self.attributes))

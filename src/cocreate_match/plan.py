@@ -45,12 +45,12 @@ class Seat:
             try:
                 object.__setattr__(self, "role", Role(self.role))
             except ValueError:
-                problems.append(Problem(message="must be 'citizen' or 'politician'",
+                problems.append(Problem(legacy="must be 'citizen' or 'politician'",
                                         column="role", value=self.role))
         for name in ("committee_id", "person_id"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value:
-                problems.append(Problem(message="must be a non-empty string", column=name,
+                problems.append(Problem(legacy="must be a non-empty string", column=name,
                                         value=value))
         if problems:
             raise InputError(problems)
@@ -69,11 +69,11 @@ class Reserve:
     rank: int
 
     def __post_init__(self) -> None:
-        problems = [Problem(message="must be a non-empty string", column=name, value=value)
+        problems = [Problem(legacy="must be a non-empty string", column=name, value=value)
                     for name in ("committee_id", "person_id")
                     if not isinstance(value := getattr(self, name), str) or not value]
         if isinstance(self.rank, bool) or not isinstance(self.rank, int) or self.rank < 1:
-            problems.append(Problem(message="must be a whole number of at least 1",
+            problems.append(Problem(legacy="must be a whole number of at least 1",
                                     column="reserve_rank", value=self.rank))
         if problems:
             raise InputError(problems)
@@ -104,13 +104,13 @@ class Withdrawal:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "committee_ids", as_tuple(self.committee_ids))
-        problems = [Problem(message="must be a non-empty string", column=name, value=value)
+        problems = [Problem(legacy="must be a non-empty string", column=name, value=value)
                     for name, value in (("person_id", self.person_id),
                                         *(("committee_id", c) for c in self.committee_ids))
                     if not isinstance(value, str) or not value]
         if (not isinstance(self.when, str) or self.when != self.when.strip()
                 or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in self.when)):
-            problems.append(Problem(message="must be one line of text without control "
+            problems.append(Problem(legacy="must be one line of text without control "
                                     "characters or surrounding spaces", column="withdrawn",
                                     value=self.when))
         if problems:
@@ -162,11 +162,11 @@ class Plan:
         object.__setattr__(self, "unseated_politicians", as_tuple(self.unseated_politicians))
         object.__setattr__(self, "reserves", as_tuple(self.reserves))
         object.__setattr__(self, "withdrawn", as_tuple(self.withdrawn))
-        bad = [Problem(message="must be a Seat", column="seats", value=s)
+        bad = [Problem(legacy="must be a Seat", column="seats", value=s)
                for s in self.seats if not isinstance(s, Seat)]
-        bad += [Problem(message="must be a Reserve", column="reserves", value=r)
+        bad += [Problem(legacy="must be a Reserve", column="reserves", value=r)
                 for r in self.reserves if not isinstance(r, Reserve)]
-        bad += [Problem(message="must be a Withdrawal", column="withdrawn", value=w)
+        bad += [Problem(legacy="must be a Withdrawal", column="withdrawn", value=w)
                 for w in self.withdrawn if not isinstance(w, Withdrawal)]
         if bad:
             raise InputError(bad)
@@ -372,9 +372,9 @@ def _annotations(scenario: Scenario, committee_id: str, person_id: str, role: Ro
 def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, ...]],
                     labels: Iterable[int | str], header_label: int | str | None) -> Plan:
     header = tuple(header)
-    problems = [Problem(message="column appears twice", file=file, row=header_label, column=c)
+    problems = [Problem(legacy="column appears twice", file=file, row=header_label, column=c)
                 for c in PLAN_COLUMNS if header.count(c) > 1]
-    problems += [Problem(message="required column is missing", file=file, row=header_label,
+    problems += [Problem(legacy="required column is missing", file=file, row=header_label,
                          column=c) for c in PLAN_COLUMNS if c not in header]
     if problems:
         raise InputError(problems)
@@ -388,7 +388,7 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
     unseated: dict[Role, list[str]] = {Role.CITIZEN: [], Role.POLITICIAN: []}
     for row, label in zip(rows, labels, strict=True):
         if len(row) != len(header):
-            problems.append(Problem(message=f"has {len(row)} fields, the header has "
+            problems.append(Problem(legacy=f"has {len(row)} fields, the header has "
                                     f"{len(header)}", file=file, row=label))
             continue
         committee_id, person_id, role_text = (row[at[c]].strip() for c in PLAN_COLUMNS)
@@ -396,13 +396,13 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
         if role_text == WITHDRAWN:
             when = row[when_at].strip() if when_at is not None else ""
             if not person_id:
-                problems.append(Problem(message="must not be empty", file=file, row=label,
+                problems.append(Problem(legacy="must not be empty", file=file, row=label,
                                         column="person_id", value=person_id))
                 continue
             committees, earlier = left.setdefault(person_id, ([], when))
             first_left.setdefault(person_id, label)
             if earlier != when:
-                problems.append(Problem(message=f"{person_id} withdrew at {earlier!r} on an "
+                problems.append(Problem(legacy=f"{person_id} withdrew at {earlier!r} on an "
                                         "earlier row; one withdrawal has one date or round",
                                         file=file, row=label, column=WITHDRAWN, value=when))
             if committee_id:
@@ -411,16 +411,16 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
         if role_text == "reserve":
             rank_text = row[rank_at].strip() if rank_at is not None else ""
             if not committee_id:
-                row_problems.append(Problem(message="a reserve needs a committee", file=file,
+                row_problems.append(Problem(legacy="a reserve needs a committee", file=file,
                                             row=label, column="committee_id"))
             if not (rank_text.isascii() and rank_text.isdigit()) or len(rank_text) > 18 \
                     or int(rank_text) < 1:
-                row_problems.append(Problem(message="a reserve needs a reserve_rank of at "
+                row_problems.append(Problem(legacy="a reserve needs a reserve_rank of at "
                                             "least 1 (and fewer than 19 digits)", file=file,
                                             row=label,
                                             column="reserve_rank", value=rank_text))
             if not person_id:
-                row_problems.append(Problem(message="must not be empty", file=file, row=label,
+                row_problems.append(Problem(legacy="must not be empty", file=file, row=label,
                                             column="person_id", value=person_id))
             if row_problems:
                 problems += row_problems
@@ -432,11 +432,11 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
         try:
             role = Role(role_text)
         except ValueError:
-            row_problems.append(Problem(message="role must be 'citizen', 'politician', "
+            row_problems.append(Problem(legacy="role must be 'citizen', 'politician', "
                                         "'reserve' or 'withdrawn'",
                                         file=file, row=label, column="role", value=role_text))
         if not person_id:
-            row_problems.append(Problem(message="must not be empty", file=file, row=label,
+            row_problems.append(Problem(legacy="must not be empty", file=file, row=label,
                                         column="person_id", value=person_id))
         if row_problems:
             problems += row_problems

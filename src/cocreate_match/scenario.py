@@ -343,7 +343,7 @@ politicians: 0)."
         unknown = [cid for cid in committee_ids if not isinstance(cid, str) or cid not in known]
         if unknown:
             names = ", ".join(sorted(known))
-            raise InputError([Problem(message=f"unknown committee id (the committees: {names})",
+            raise InputError([Problem(legacy=f"unknown committee id (the committees: {names})",
                                       column="committee_ids", value=cid) for cid in unknown])
         dropped = set(committee_ids)
         return replace(self, mandates=tuple(m for m in self.mandates if m.id not in dropped),
@@ -443,19 +443,19 @@ def _type_problems(s: Scenario) -> list[Problem]:
     for name, where, kind in expected:
         for i, item in enumerate(getattr(s, name)):
             if not isinstance(item, kind):
-                problems.append(Problem(message=f"must be a {kind.__name__}", file=where, row=i,
+                problems.append(Problem(legacy=f"must be a {kind.__name__}", file=where, row=i,
                                         value=item))
     for item in s.skipped:
         if not (isinstance(item, tuple) and len(item) == 2
                 and all(isinstance(x, str) for x in item)):
-            problems.append(Problem(message="must be a (person id, committee id) pair",
+            problems.append(Problem(legacy="must be a (person id, committee id) pair",
                                     column="skipped", value=item))
     if not isinstance(s.council, CouncilRules):
-        problems.append(Problem(message="must be a CouncilRules", column="council",
+        problems.append(Problem(legacy="must be a CouncilRules", column="council",
                                 value=s.council))
     if not s.mandates:
         left = " that is not cancelled" if s.cancelled else ""
-        problems.append(Problem(message=f"there must be at least one committee{left}",
+        problems.append(Problem(legacy=f"there must be at least one committee{left}",
                                 file=MANDATES))
     return problems
 
@@ -465,7 +465,7 @@ def _duplicates(items: Sequence[Any], where: str, what: str) -> list[Problem]:
     problems = []
     for i, item in enumerate(items):
         if item.id in seen:
-            problems.append(Problem(message=f"{what} id is used twice", file=where, row=i,
+            problems.append(Problem(legacy=f"{what} id is used twice", file=where, row=i,
                                     column="id", value=item.id))
         seen.add(item.id)
     return problems
@@ -477,26 +477,26 @@ def _reference_problems(s: Scenario) -> list[Problem]:
     active = {m.id for m in s.mandates}
     for i, m in enumerate(s.cancelled):
         if m.id in active:
-            problems.append(Problem(message="committee is both active and cancelled",
+            problems.append(Problem(legacy="committee is both active and cancelled",
                                     file=CANCELLED, row=i, column="id", value=m.id))
     problems += _duplicates(s.citizens, CITIZENS, "citizen")
     problems += _duplicates(s.politicians, POLITICIANS, "politician")
     citizen_ids = {c.id for c in s.citizens}
     for i, p in enumerate(s.politicians):
         if p.id in citizen_ids:
-            problems.append(Problem(message="id is used by a citizen and a politician",
+            problems.append(Problem(legacy="id is used by a citizen and a politician",
                                     file=POLITICIANS, row=i, column="id", value=p.id))
     # People may name a cancelled committee; the constructor then skips it.
     committees = active | {m.id for m in s.cancelled}
     for i, c in enumerate(s.citizens):
         for cid in c.applied_to:
             if cid not in committees:
-                problems.append(Problem(message="unknown committee id", file=CITIZENS, row=i,
+                problems.append(Problem(legacy="unknown committee id", file=CITIZENS, row=i,
                                         column="applied_to", value=cid))
     for i, p in enumerate(s.politicians):
         for cid in p.preferences:
             if cid not in committees:
-                problems.append(Problem(message="unknown committee id", file=POLITICIANS, row=i,
+                problems.append(Problem(legacy="unknown committee id", file=POLITICIANS, row=i,
                                         column="preferences", value=cid))
     if s.citizens:
         known = set().union(*(c.attributes.keys() for c in s.citizens))
@@ -506,12 +506,12 @@ def _reference_problems(s: Scenario) -> list[Problem]:
         quotas += [(CANCELLED, i, q) for i, m in enumerate(s.cancelled) for q in m.quotas]
         for where, i, q in quotas:
             if q.attribute not in known:
-                problems.append(Problem(message="no citizen has this attribute", file=where,
+                problems.append(Problem(legacy="no citizen has this attribute", file=where,
                                         row=i, column="attribute", value=q.attribute))
     names: set[str] = set()
     for i, q in enumerate(s.quotas):
         if q.name in names:
-            problems.append(Problem(message="global quota is given twice", file=QUOTAS, row=i,
+            problems.append(Problem(legacy="global quota is given twice", file=QUOTAS, row=i,
                                     value=q.name))
         names.add(q.name)
     return problems
@@ -590,7 +590,7 @@ def _rule_name_problems(s: Scenario) -> list[Problem]:
         if earlier is not None and (earlier.kind, earlier.committee, earlier.key) != (
                 rule.kind, rule.committee, rule.key):
             problems.append(Problem(
-                message=f"two rules would both be named {rule.name!r} ({earlier.kind.value} "
+                legacy=f"two rules would both be named {rule.name!r} ({earlier.kind.value} "
                         f"and {rule.kind.value}); rename the committee, profile, quota value "
                         "or household",
                 value=rule.name))

@@ -126,24 +126,24 @@ def build(kind: type[T], raw: object, where: str | None,
     profiles[0], key min, value -1: must not be negative
     """
     if not isinstance(raw, Mapping):
-        return None, [Problem(message="must be an object (a dict)", file=file, section=where,
+        return None, [Problem(legacy="must be an object (a dict)", file=file, section=where,
                               value=raw)]
     keys = _keys(kind)
-    problems = [Problem(message=f"unknown key (known keys: {', '.join(keys)})", file=file,
+    problems = [Problem(legacy=f"unknown key (known keys: {', '.join(keys)})", file=file,
                         section=where, column=str(key)) for key in raw if key not in keys]
     missing = [key for key in _required(kind) if key not in raw]
-    problems += [Problem(message="required key is missing", file=file, section=where,
+    problems += [Problem(legacy="required key is missing", file=file, section=where,
                          column=key) for key in missing]
     values = {key: value for key, value in raw.items() if key in keys}
     not_lists = [key for key in _LISTS.get(kind, ()) if key in values
                  and not _is_list(values[key])]
-    problems += [Problem(message="must be a list (a JSON array)", file=file, section=where,
+    problems += [Problem(legacy="must be a list (a JSON array)", file=file, section=where,
                          column=key, value=values[key]) for key in not_lists]
     # Ids and tags are strings; the constructors would choke on a list or dict among them.
     for key in _STRINGS.get(kind, ()):
         if key in values and key not in not_lists:
             bad = [x for x in values[key] if not isinstance(x, str)]
-            problems += [Problem(message="must be a string", file=file, section=where,
+            problems += [Problem(legacy="must be a string", file=file, section=where,
                                  column=key, value=x) for x in bad]
             if bad:
                 not_lists.append(key)
@@ -265,16 +265,16 @@ def _top_keys(data: Mapping[Any, Any], keys: Sequence[str], required: str, file:
               lists: Sequence[str]) -> tuple[dict[str, list[Any]], list[Problem]]:
     """The lists of the outermost object (an empty list for one that is missing or not a
     list), and the problems with its keys."""
-    problems = [Problem(message=f"unknown key (known keys: {', '.join(keys)})", file=file,
+    problems = [Problem(legacy=f"unknown key (known keys: {', '.join(keys)})", file=file,
                         section=TOP, column=str(key)) for key in data if key not in keys]
     if required not in data:
-        problems.append(Problem(message="required key is missing", file=file, section=TOP,
+        problems.append(Problem(legacy="required key is missing", file=file, section=TOP,
                                 column=required))
     found: dict[str, list[Any]] = {}
     for key in lists:
         value = data.get(key, [])
         if not _is_list(value):
-            problems.append(Problem(message="must be a list (a JSON array)", file=file,
+            problems.append(Problem(legacy="must be a list (a JSON array)", file=file,
                                     section=TOP, column=key, value=value))
             value = []
         found[key] = list(value)
@@ -284,7 +284,7 @@ def _top_keys(data: Mapping[Any, Any], keys: Sequence[str], required: str, file:
 def scenario_from_dict(data: object, *, file: str | None = None) -> Scenario:
     """See :meth:`Scenario.from_dict <cocreate_match.Scenario.from_dict>`."""
     if not isinstance(data, Mapping):
-        raise InputError([Problem(message="must be an object (a dict) with the key 'mandates'",
+        raise InputError([Problem(legacy="must be an object (a dict) with the key 'mandates'",
                                   file=file, value=data)])
     lists, problems = _top_keys(data, _SCENARIO_KEYS, "mandates", file, _SCENARIO_LISTS)
     council, found = build(CouncilRules, data.get("council", {}), "council", file)
@@ -379,7 +379,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 def plan_from_dict(data: object, *, file: str | None = None) -> Plan:
     """See :meth:`Plan.from_dict <cocreate_match.Plan.from_dict>`."""
     if not isinstance(data, Mapping):
-        raise InputError([Problem(message="must be an object (a dict) with the key 'seats'",
+        raise InputError([Problem(legacy="must be an object (a dict) with the key 'seats'",
                                   file=file, value=data)])
     lists, problems = _top_keys(data, _PLAN_LISTS, "seats", file, _PLAN_LISTS)
     made: dict[str, list[Any]] = {}
@@ -390,7 +390,7 @@ def plan_from_dict(data: object, *, file: str | None = None) -> Plan:
             problems += found
             made[key].append(item)
     for key in ("unseated_citizens", "unseated_politicians"):
-        problems += [Problem(message="must be a non-empty string", file=file, section=TOP,
+        problems += [Problem(legacy="must be a non-empty string", file=file, section=TOP,
                              column=key, value=pid)
                      for pid in lists[key] if not isinstance(pid, str) or not pid]
     if problems:
@@ -516,7 +516,7 @@ def json_schema(name: str) -> dict[str, Any]:
     ('https://json-schema.org/draft/2020-12/schema', ['mandates'])
     """
     if name not in SCHEMAS:
-        raise InputError([Problem(message=f"must be one of {', '.join(map(repr, SCHEMAS))}",
+        raise InputError([Problem(legacy=f"must be one of {', '.join(map(repr, SCHEMAS))}",
                                   column="name", value=name)])
     text = (files("cocreate_match") / "schemas" / f"{name}.schema.json").read_text(
         encoding="utf-8")

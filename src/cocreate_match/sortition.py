@@ -101,9 +101,9 @@ def load_sortition(
                 + check_text(title, "title"))
     root = Path(directory)
     if not root.exists():
-        raise InputError([*problems, Problem(message="directory not found", file=str(root))])
+        raise InputError([*problems, Problem(legacy="directory not found", file=str(root))])
     if not root.is_dir():
-        raise InputError([*problems, Problem(message="is not a directory", file=str(root))])
+        raise InputError([*problems, Problem(legacy="is not a directory", file=str(root))])
     categories_table = read_csv(root / CATEGORIES_FILE, CATEGORIES_FILE, problems)
     respondents_table = read_csv(root / RESPONDENTS_FILE, RESPONDENTS_FILE, problems)
     categories = None if categories_table is None else _read_categories(categories_table,
@@ -146,7 +146,7 @@ def _read_categories(table: Table, problems: list[Problem]) -> _Categories | Non
     columns = (category_col, feature_col, "min", "max")
     header_problems = _header_problems(table, (), columns)
     header_problems += [
-        Problem(message=f"required column is missing ({_FORMS_HINT})", file=table.file,
+        Problem(legacy=f"required column is missing ({_FORMS_HINT})", file=table.file,
                 row=table.header_label, column=column)
         for column in columns if column not in table.header
     ]
@@ -159,7 +159,7 @@ def _read_categories(table: Table, problems: list[Problem]) -> _Categories | Non
             continue
         row_problems = check_id(row[category_col], category_col)
         if not row[feature_col]:
-            row_problems.append(Problem(message="must not be empty", column=feature_col,
+            row_problems.append(Problem(legacy="must not be empty", column=feature_col,
                                         value=""))
         low = _whole(row["min"], "min", row_problems)
         high = _whole(row["max"], "max", row_problems)
@@ -169,13 +169,13 @@ def _read_categories(table: Table, problems: list[Problem]) -> _Categories | Non
             listed = found.features.setdefault(row[category_col], {})
             if row[feature_col] in listed:
                 row_problems.append(Problem(
-                    message=f"is listed twice for {category_col} {row[category_col]!r} "
+                    legacy=f"is listed twice for {category_col} {row[category_col]!r} "
                             f"(first on row {listed[row[feature_col]]})",
                     column=feature_col, value=row[feature_col]))
             else:
                 listed[row[feature_col]] = label
         if row_problems:
-            problems += [Problem(message=p.message, file=table.file, row=label,
+            problems += [Problem(legacy=p.message, file=table.file, row=label,
                                  column=p.column, value=p.value) for p in row_problems]
             continue
         assert low is not None and high is not None
@@ -186,16 +186,16 @@ def _read_categories(table: Table, problems: list[Problem]) -> _Categories | Non
 
 def _whole(text: str, column: str, problems: list[Problem]) -> int | None:
     if not _WHOLE.fullmatch(text):
-        problems.append(Problem(message="must be a whole number", column=column, value=text))
+        problems.append(Problem(legacy="must be a whole number", column=column, value=text))
         return None
     try:
         number = int(text)
     except ValueError:  # thousands of digits: past Python's limit, and past any panel
-        problems.append(Problem(message="is too large a number", column=column,
+        problems.append(Problem(legacy="is too large a number", column=column,
                                 value=text[:20] + "..."))
         return None
     if number < 0:
-        problems.append(Problem(message="must not be negative", column=column, value=text))
+        problems.append(Problem(legacy="must not be negative", column=column, value=text))
         return None
     return number
 
@@ -222,7 +222,7 @@ def _read_respondents(table: Table, problems: list[Problem]) -> _Respondents | N
     for column in attribute_columns:  # (names are checked with the header, once)
         if column in CITIZEN_COLUMNS:  # the respondents become citizens with attributes
             header_problems.append(Problem(
-                message="is a reserved column name (citizens have a field of that name); "
+                legacy="is a reserved column name (citizens have a field of that name); "
                         "rename the column", file=table.file, row=table.header_label,
                 column=column))
     problems += header_problems
@@ -236,12 +236,12 @@ def _read_respondents(table: Table, problems: list[Problem]) -> _Respondents | N
         if row is None:
             continue  # the row's problem is reported; it still takes its place in the numbering
         rid = row.pop(ID_COLUMN) if has_ids else str(number)
-        row_problems = [Problem(message=p.message, file=table.file, row=label,
+        row_problems = [Problem(legacy=p.message, file=table.file, row=label,
                                 column=ID_COLUMN, value=p.value)
                         for p in check_id(rid, ID_COLUMN)] if has_ids else []
         if rid in first_row:
             row_problems.append(Problem(
-                message=f"respondent id is used twice (first on row {first_row[rid]})",
+                legacy=f"respondent id is used twice (first on row {first_row[rid]})",
                 file=table.file, row=label, column=ID_COLUMN, value=rid))
         else:
             first_row[rid] = label
@@ -256,7 +256,7 @@ def _column_problems(categories: _Categories, respondents: _Respondents) -> list
     """Each category must be an attribute column of the respondents' file."""
     known = ", ".join(respondents.attribute_columns) or "none"
     return [
-        Problem(message=f"is not a column of {respondents.file} (its attribute columns: "
+        Problem(legacy=f"is not a column of {respondents.file} (its attribute columns: "
                         f"{known}){respondents.separator_hint}",
                 file=categories.file, row=next(iter(features.values())),
                 column=categories.category_column, value=category)
@@ -274,7 +274,7 @@ def _feature_problems(categories: _Categories, respondents: _Respondents) -> lis
         for category, features in checked:
             if cells[category] not in features:
                 problems.append(Problem(
-                    message=f"is not a feature of category {category!r} in {categories.file} "
+                    legacy=f"is not a feature of category {category!r} in {categories.file} "
                             f"(its features: {', '.join(features)})",
                     file=respondents.file, row=label, column=category, value=cells[category]))
     return problems
@@ -291,7 +291,7 @@ def _rows(table: Table, problems: list[Problem]) -> list[tuple[dict[str, str] | 
     width = len(table.header)
     for cells, label in zip(table.rows, table.labels, strict=True):
         if len(cells) != width:
-            problems.append(Problem(message=f"has {len(cells)} fields, the header has {width}",
+            problems.append(Problem(legacy=f"has {len(cells)} fields, the header has {width}",
                                     file=table.file, row=label))
             rows.append((None, label))
         else:

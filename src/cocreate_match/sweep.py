@@ -231,10 +231,10 @@ def _read(scenario: object, changes: object, what: object, seed: object, executo
 
     problems = argument_problems(scenario, seed, time_limit)
     if what not in _WHAT:
-        problems.append(Problem(message="must be one of 'solve', 'lottery'", column="what",
+        problems.append(Problem(legacy="must be one of 'solve', 'lottery'", column="what",
                                 value=what))
     if executor is not None and not isinstance(executor, Executor):
-        problems.append(Problem(message="must be a concurrent.futures.Executor or None",
+        problems.append(Problem(legacy="must be a concurrent.futures.Executor or None",
                                 column="executor", value=type(executor).__name__))
     # Without a scenario its rules cannot be looked up; its problem is reported already.
     rules = scenario.rules() if isinstance(scenario, Scenario) else None
@@ -259,7 +259,7 @@ def _read(scenario: object, changes: object, what: object, seed: object, executo
         for name, values in changes.items():
             setting = parse(name)
             if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
-                problems.append(Problem(message="must be a sequence of values", column="changes",
+                problems.append(Problem(legacy="must be a sequence of values", column="changes",
                                         value=name))
                 continue
             values = [_plain(v) for v in values]
@@ -271,13 +271,13 @@ def _read(scenario: object, changes: object, what: object, seed: object, executo
             points = [dict(zip(changes, combination, strict=True))
                       for combination in itertools.product(*columns)]
     elif isinstance(changes, str | bytes) or not isinstance(changes, Iterable):
-        problems.append(Problem(message="must be a mapping of setting to values, or a "
+        problems.append(Problem(legacy="must be a mapping of setting to values, or a "
                                 "sequence of mappings of setting to value", column="changes",
                                 value=type(changes).__name__))
     else:
         for row, point in enumerate(changes):
             if not isinstance(point, Mapping):
-                problems.append(Problem(message="must be a mapping of setting to value",
+                problems.append(Problem(legacy="must be a mapping of setting to value",
                                         column="changes", row=row,
                                         value=type(point).__name__))
                 continue
@@ -294,14 +294,14 @@ def _parse(name: object, rules: Mapping[str, Rule] | None, what: object,
            problems: list[Problem]) -> _Setting | None:
     """The setting ``name`` names, or None after adding its problem to ``problems``."""
     if not isinstance(name, str):
-        problems.append(Problem(message="a setting must be a string", column="changes",
+        problems.append(Problem(legacy="a setting must be a string", column="changes",
                                 value=name))
         return None
     if name == SEED:
         return _Setting(name)
     if name == QUALITY_FLOOR:
         if what == "solve":
-            problems.append(Problem(message="only a lottery has a quality floor: use "
+            problems.append(Problem(legacy="only a lottery has a quality floor: use "
                                     "what='lottery'", column="changes", value=name))
             return None
         return _Setting(name)
@@ -319,11 +319,11 @@ def _parse(name: object, rules: Mapping[str, Rule] | None, what: object,
             message = ("unknown setting: give a rule of the scenario followed by .min or "
                        ".max, 'seed' or 'quality_floor'"
                        + (f" (did you mean {close[0]!r}?)" if close else ""))
-        problems.append(Problem(message=message, column="changes", value=name))
+        problems.append(Problem(legacy=message, column="changes", value=name))
         return None
     if rule.kind not in _FIELDS:
         problems.append(Problem(
-            message=f"a rule of kind {rule.kind.value!r} cannot be swept; the kinds that can: "
+            legacy=f"a rule of kind {rule.kind.value!r} cannot be swept; the kinds that can: "
                     + ", ".join(kind.value for kind in _FIELDS),
             column="changes", value=name))
         return None
@@ -344,7 +344,7 @@ def _plain(value: object) -> object:
 
 def _value_problems(setting: _Setting, value: object, row: int | None) -> list[Problem]:
     def problem(need: str) -> list[Problem]:
-        return [Problem(message=f"value {value!r} {need}", column="changes", row=row,
+        return [Problem(legacy=f"value {value!r} {need}", column="changes", row=row,
                         value=setting.name)]
 
     whole = not isinstance(value, bool) and isinstance(value, int) and value >= 0
@@ -386,7 +386,7 @@ def _changed(scenario: Scenario, row: int, point: Mapping[str, Any],
         try:
             return replace(item, **limits[where])
         except InputError as err:  # min above max: name the setting, not the object
-            found.extend(Problem(message=f"at this point {p.message}", column="changes",
+            found.extend(Problem(legacy=f"at this point {p.message}", column="changes",
                                  row=row, value=named[where]) for p in err.problems)
             return item
 

@@ -89,10 +89,10 @@ def read_csv(path: Path, name: str, problems: list[Problem]) -> Table | None:
                 rows.append(tuple(row))
                 labels.append(line)
     except csv.Error as err:
-        problems.append(Problem(message=f"is not valid CSV ({err})", file=name, row=start))
+        problems.append(Problem(legacy=f"is not valid CSV ({err})", file=name, row=start))
         return None
     if header is None:
-        problems.append(Problem(message="file is empty; it needs at least a header row",
+        problems.append(Problem(legacy="file is empty; it needs at least a header row",
                                 file=name))
         return None
     return Table(file=name, header=header, rows=tuple(rows), labels=tuple(labels),
@@ -138,7 +138,7 @@ def frame_to_table(frame: pd.DataFrame, name: str) -> Table:
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
-        raise InputError([Problem(message=f"must be a pandas DataFrame, got {type(frame).__name__}",
+        raise InputError([Problem(legacy=f"must be a pandas DataFrame, got {type(frame).__name__}",
                                   file=name)])
     header = tuple(str(c) for c in frame.columns)
     rows = tuple(tuple(_cell_text(v) for v in row) for row in frame.itertuples(index=False))
@@ -174,19 +174,19 @@ def _header_problems(table: Table, required: Sequence[str],
     seen: set[str] = set()
     for column in table.header:
         if column in seen:
-            problems.append(Problem(message="column appears twice", file=table.file,
+            problems.append(Problem(legacy="column appears twice", file=table.file,
                                     row=table.header_label, column=column))
         seen.add(column)
         if not column:
-            problems.append(Problem(message="column has no name", file=table.file,
+            problems.append(Problem(legacy="column has no name", file=table.file,
                                     row=table.header_label))
         elif allowed is not None and column not in allowed:
             problems.append(Problem(
-                message=f"unknown column (known columns: {', '.join(allowed)})",
+                legacy=f"unknown column (known columns: {', '.join(allowed)})",
                 file=table.file, row=table.header_label, column=column))
         elif allowed is None and column not in CITIZEN_COLUMNS:
             # An attribute column: its name is checked once here, not once per row.
-            problems += [Problem(message=f"column name {p.message}", file=table.file,
+            problems += [Problem(legacy=f"column name {p.message}", file=table.file,
                                  row=table.header_label, column=column)
                          for p in check_id(column, column)]
     # A file saved with ';' or tabs between columns reads as one long column name.
@@ -195,7 +195,7 @@ def _header_problems(table: Table, required: Sequence[str],
         hint = " (columns must be separated by ',')"
     for column in required:
         if column not in seen:
-            problems.append(Problem(message=f"required column is missing{hint}",
+            problems.append(Problem(legacy=f"required column is missing{hint}",
                                     file=table.file, row=table.header_label, column=column))
     return problems
 
@@ -211,13 +211,13 @@ def _citizen(cells: dict[str, str]) -> Citizen:
     if open_to_any:
         applied.pop()
     if ANY_COMMITTEE in applied:
-        problems.append(Problem(message=f"{ANY_COMMITTEE!r} may only come last",
+        problems.append(Problem(legacy=f"{ANY_COMMITTEE!r} may only come last",
                                 column="applied_to", value=cells["applied_to"]))
         applied = [a for a in applied if a != ANY_COMMITTEE]
     elif not applied and not open_to_any:
         # A Citizen may have no committee (all they named may be cancelled), but a row that
         # names none is a mistake in the file.
-        problems.append(Problem(message=f"applied to no committee (use {ANY_COMMITTEE!r} for "
+        problems.append(Problem(legacy=f"applied to no committee (use {ANY_COMMITTEE!r} for "
                                         "any)", column="applied_to", value=""))
     attributes = {k: v for k, v in cells.items() if k not in CITIZEN_COLUMNS}
     try:
@@ -243,7 +243,7 @@ def _count_cell(cells: dict[str, str], column: str, default: int | None) -> int 
     try:
         return int(text)
     except ValueError:
-        raise InputError([Problem(message="must be a whole number", column=column,
+        raise InputError([Problem(legacy="must be a whole number", column=column,
                                   value=text)]) from None
 
 
@@ -279,13 +279,13 @@ def _read_rows(table: Table, build: Any, what: str,
     for cells_row, label in zip(table.rows, table.labels, strict=True):
         if len(cells_row) != width:
             problems.append(Problem(
-                message=f"has {len(cells_row)} fields, the header has {width}",
+                legacy=f"has {len(cells_row)} fields, the header has {width}",
                 file=table.file, row=label))
             continue
         cells = {column: cell.strip() for column, cell in zip(table.header, cells_row, strict=True)}
         if cells["id"] in seen:
             # Found here too, not only by Scenario, so that rows which fail to parse still count.
-            problems.append(Problem(message=f"{what} id is used twice", file=table.file,
+            problems.append(Problem(legacy=f"{what} id is used twice", file=table.file,
                                     row=label, column="id", value=cells["id"]))
         seen.add(cells["id"])
         try:

@@ -158,18 +158,18 @@ def replace_problems(scenario: object, plan: object, dropouts: object, seed: obj
         problems += [p for p in plan_in_force_problems(scenario, plan) if p.column != "scenario"]
     ids: list[str] = []
     if isinstance(dropouts, str) or not isinstance(dropouts, Iterable):
-        problems.append(Problem(message="must be a list of person ids", column="dropouts",
+        problems.append(Problem(legacy="must be a list of person ids", column="dropouts",
                                 value=dropouts))
     else:
         for pid in dropouts:
             if isinstance(pid, str):
                 ids.append(pid)
             else:
-                problems.append(Problem(message="must be a person id (a string)",
+                problems.append(Problem(legacy="must be a person id (a string)",
                                         column="dropouts", value=pid))
     if isinstance(scenario, Scenario):
         known = {c.id for c in scenario.citizens} | {p.id for p in scenario.politicians}
-        problems += [Problem(message="is not a citizen or politician of the scenario",
+        problems += [Problem(legacy="is not a citizen or politician of the scenario",
                              column="dropouts", value=pid) for pid in ids if pid not in known]
     return problems
 

@@ -45,14 +45,14 @@ def argument_problems(scenario: object, seed: object, time_limit: object) -> lis
     """Problems with the arguments every solving entry point shares."""
     problems = []
     if not isinstance(scenario, Scenario):
-        problems.append(Problem(message="must be a Scenario", column="scenario",
+        problems.append(Problem(legacy="must be a Scenario", column="scenario",
                                 value=type(scenario).__name__))
     problems += check_whole(seed, "seed")
     if time_limit is not None and (
         isinstance(time_limit, bool) or not isinstance(time_limit, int | float)
         or not math.isfinite(time_limit) or time_limit <= 0
     ):
-        problems.append(Problem(message="must be a positive number of seconds or None",
+        problems.append(Problem(legacy="must be a positive number of seconds or None",
                                 column="time_limit", value=time_limit))
     return problems
 
@@ -157,7 +157,7 @@ def solve(
     locks, problems = replan_locks(scenario, keep, force, forbid)
     if not isinstance(fair, bool) or (fair and (relax is True or locks != NO_LOCKS)):
         problems.append(Problem(
-            message="must be True or False, and not True together with relax=True, keep, "
+            legacy="must be True or False, and not True together with relax=True, keep, "
                     "force or forbid", column="fair", value=fair))
     if problems:
         raise InputError(problems)
@@ -188,19 +188,19 @@ def replan_locks(scenario: object, keep: object, force: object,
     """The locks of ``solve(..., keep=, force=, forbid=)``, and every problem with them."""
     problems: list[Problem] = []
     if keep is not None and not isinstance(keep, Plan):
-        problems.append(Problem(message="must be a Plan or None", column="keep",
+        problems.append(Problem(legacy="must be a Plan or None", column="keep",
                                 value=type(keep).__name__))
     pairs: dict[str, list[tuple[str, str]]] = {}
     for name, given in (("force", force), ("forbid", forbid)):
         found: list[tuple[str, str]] = []
         if isinstance(given, str) or not isinstance(given, Iterable):
-            problems.append(Problem(message="must be a list of (person id, committee id)",
+            problems.append(Problem(legacy="must be a list of (person id, committee id)",
                                     column=name, value=given))
         else:
             for pair in given:
                 if (not isinstance(pair, tuple | list) or len(pair) != 2
                         or not all(isinstance(x, str) for x in pair)):
-                    problems.append(Problem(message="must be a (person id, committee id) pair",
+                    problems.append(Problem(legacy="must be a (person id, committee id) pair",
                                             column=name, value=pair))
                 else:
                     found.append((pair[0], pair[1]))
@@ -212,16 +212,16 @@ def replan_locks(scenario: object, keep: object, force: object,
     for name, found in pairs.items():
         for pid, cid in found:
             if pid not in people:
-                problems.append(Problem(message="is not a citizen or politician of the "
+                problems.append(Problem(legacy="is not a citizen or politician of the "
                                         "scenario", column=name, value=pid))
             if cid not in committees:
-                problems.append(Problem(message="is not a committee of the scenario",
+                problems.append(Problem(legacy="is not a committee of the scenario",
                                         column=name, value=cid))
     tiers: tuple[dict[tuple[str, str], int], ...] = ()
     withdrawals: tuple[Withdrawal, ...] = ()
     if isinstance(keep, Plan):
         unknown = sorted({s.person_id for s in keep.seats} - people)
-        problems += [Problem(message="is seated in the plan to keep but is not a person of "
+        problems += [Problem(legacy="is seated in the plan to keep but is not a person of "
                              "the scenario", column="keep", value=pid) for pid in unknown]
         withdrawals = keep.withdrawn
         tiers = ({(s.person_id, s.committee_id): 1 for s in keep.seats
@@ -271,7 +271,7 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
     problems = argument_problems(scenario, seed, time_limit)
     for name, flag in (("relax", relax), ("explain", explain)):
         if not isinstance(flag, bool):
-            problems.append(Problem(message="must be True or False", column=name, value=flag))
+            problems.append(Problem(legacy="must be True or False", column=name, value=flag))
     if problems:
         raise InputError(problems)
     run = SOLVERS[Backend.parse(backend)]
