@@ -292,7 +292,7 @@ def replan_optimum(scenario: Scenario, *, keep: Plan | None = None,
     most_kept = run(kept, [])
     if most_kept is None:
         return None
-    best = run(score, [({j: 1.0 for j in np.flatnonzero(kept)}, most_kept - 0.5, inf)]
+    best = run(score, [({int(j): 1.0 for j in np.flatnonzero(kept)}, most_kept - 0.5, inf)]
                if kept.any() else [])
     assert best is not None
     return Replan(moves=len(seats) - round(most_kept), score=round(best))

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
@@ -41,6 +42,7 @@ HOUSEHOLDS = ("h0", "h1", "h2")
 GENDERS = ("f", "m")  # attribute "g": every citizen has it
 DISTRICTS = ("n", "s")  # attribute "d": some citizens have it
 QUOTA_KEYS = (("g", "f"), ("g", "m"), ("d", "n"), ("d", "s"))
+Rule = TypeVar("Rule", CompetenceProfile, Quota)
 
 INFEASIBLE_KINDS = (
     "profile_min",
@@ -231,10 +233,10 @@ def feasible_scenarios(**sizes: int) -> st.SearchStrategy[Scenario]:
 # -- infeasible by construction ------------------------------------------------------------
 
 
-def _with_mandate(scenario: Scenario, k: int, **changes: object) -> Scenario:
+def _with_mandate(scenario: Scenario, k: int, **changes: Any) -> Scenario:
     mandates = list(scenario.mandates)
     mandates[k] = replace(mandates[k], **changes)
-    return replace(scenario, mandates=mandates)
+    return replace(scenario, mandates=tuple(mandates))
 
 
 def _closed(citizens: tuple[Citizen, ...], ids: tuple[str, ...]) -> list[Citizen]:
@@ -245,7 +247,7 @@ def _closed(citizens: tuple[Citizen, ...], ids: tuple[str, ...]) -> list[Citizen
 def _with_politician_seats(draw: st.DrawFn, scenario: Scenario) -> Scenario:
     """Make sure some committee seats a politician and some politician exists."""
     if not scenario.politicians:
-        scenario = replace(scenario, politicians=[Politician(id="q0", party="A")])
+        scenario = replace(scenario, politicians=(Politician(id="q0", party="A"),))
     if not any(m.politician_seats for m in scenario.mandates):
         k = draw(st.integers(0, len(scenario.mandates) - 1))
         scenario = _with_mandate(scenario, k, politician_seats=1)
@@ -272,7 +274,7 @@ def _conflict(draw: st.DrawFn, s: Scenario, kind: str) -> Scenario:
         total = sum(x.citizen_seats for x in s.mandates)
         quota = Quota(attribute=attribute, value=value, min=total + draw(st.integers(1, 2)))
         kept = [q for q in s.quotas if q.name != quota.name]
-        return replace(s, quotas=[*kept, quota])
+        return replace(s, quotas=(*kept, quota))
     if kind == "too_few_applicants":
         applicants = sum(1 for c in s.citizens if c.can_sit_on(m.id))
         return _with_mandate(s, k, citizen_seats=applicants + draw(st.integers(1, 2)))
@@ -283,19 +285,19 @@ def _conflict(draw: st.DrawFn, s: Scenario, kind: str) -> Scenario:
         first = draw(st.integers(1, n))
         new = [Citizen(id=f"n{i}", applied_to=draw(st.permutations(["x1", "x2"])),
                        attributes={"g": draw(st.sampled_from(GENDERS))}) for i in range(n)]
-        mandates = [*s.mandates, Mandate(id="x1", citizen_seats=first, politician_seats=0),
-                    Mandate(id="x2", citizen_seats=n + 1 - first, politician_seats=0)]
+        mandates = (*s.mandates, Mandate(id="x1", citizen_seats=first, politician_seats=0),
+                    Mandate(id="x2", citizen_seats=n + 1 - first, politician_seats=0))
         return replace(s, mandates=mandates,
-                       citizens=[*_closed(s.citizens, s.committee_ids), *new])
+                       citizens=(*_closed(s.citizens, s.committee_ids), *new))
     if kind == "household":
         # xh has enough applicants but they live in fewer households than it has seats.
         seats = draw(st.integers(2, 3))
         n = draw(st.integers(seats, seats + 2))
         new = [Citizen(id=f"n{i}", applied_to=["xh"], household=f"hx{i % (seats - 1)}",
                        attributes={"g": draw(st.sampled_from(GENDERS))}) for i in range(n)]
-        mandates = [*s.mandates, Mandate(id="xh", citizen_seats=seats, politician_seats=0)]
+        mandates = (*s.mandates, Mandate(id="xh", citizen_seats=seats, politician_seats=0))
         return replace(s, mandates=mandates,
-                       citizens=[*_closed(s.citizens, s.committee_ids), *new])
+                       citizens=(*_closed(s.citizens, s.committee_ids), *new))
     if kind == "politician_capacity":
         s = _with_politician_seats(draw, s)
         total = sum(x.politician_seats for x in s.mandates)
@@ -305,11 +307,12 @@ def _conflict(draw: st.DrawFn, s: Scenario, kind: str) -> Scenario:
             caps[caps.index(max(caps))] -= 1
         politicians = [replace(p, min_committees=min(p.min_committees, cap), max_committees=cap)
                        for p, cap in zip(s.politicians, caps, strict=True)]
-        return replace(s, politicians=politicians)
+        return replace(s, politicians=tuple(politicians))
     if kind == "min_parties":
         s = _with_politician_seats(draw, s)
-        parties = len({p.party for p in s.politicians})
-        return replace(s, council=replace(s.council, min_parties=parties + draw(st.integers(1, 2))))
+        n_parties = len({p.party for p in s.politicians})
+        return replace(s, council=replace(s.council,
+                                          min_parties=n_parties + draw(st.integers(1, 2))))
     if kind == "max_per_party":
         # With P parties and at most `cap` of each, a committee of P * cap + 1 cannot be filled;
         # extra politicians of an existing party make sure it is the party rule that fails.
@@ -318,9 +321,9 @@ def _conflict(draw: st.DrawFn, s: Scenario, kind: str) -> Scenario:
         cap = draw(st.integers(0, 2))
         seats = len(parties) * cap + 1
         party = s.politicians[0].party
-        extra = [Politician(id=f"q{j}", party=party)
+        added = [Politician(id=f"q{j}", party=party)
                  for j in range(1, seats - len(s.politicians) + 1)]
-        s = replace(s, politicians=[*s.politicians, *extra],
+        s = replace(s, politicians=(*s.politicians, *added),
                     council=replace(s.council, max_per_party=cap))
         return _with_mandate(s, k, politician_seats=seats)
     raise ValueError(f"unknown kind {kind!r}")
@@ -439,15 +442,15 @@ def shuffled(draw: st.DrawFn, s: Scenario) -> Scenario:
 
     Only the order of the tuples changes; no citizen's or politician's own list is touched.
     """
-    mandates = [replace(m, profiles=draw(st.permutations(m.profiles)),
-                        quotas=draw(st.permutations(m.quotas)))
-                for m in draw(st.permutations(s.mandates))]
-    return replace(s, mandates=mandates, citizens=draw(st.permutations(s.citizens)),
-                   politicians=draw(st.permutations(s.politicians)),
-                   quotas=draw(st.permutations(s.quotas)))
+    mandates = tuple(replace(m, profiles=tuple(draw(st.permutations(m.profiles))),
+                             quotas=tuple(draw(st.permutations(m.quotas))))
+                     for m in draw(st.permutations(s.mandates)))
+    return replace(s, mandates=mandates, citizens=tuple(draw(st.permutations(s.citizens))),
+                   politicians=tuple(draw(st.permutations(s.politicians))),
+                   quotas=tuple(draw(st.permutations(s.quotas))))
 
 
-def _loosen(draw: st.DrawFn, rule: CompetenceProfile | Quota) -> CompetenceProfile | Quota:
+def _loosen(draw: st.DrawFn, rule: Rule) -> Rule:
     """The rule with a lower min or a higher (or no) max; the same rule when already loosest."""
     options = []
     if rule.min > 0:
@@ -458,6 +461,7 @@ def _loosen(draw: st.DrawFn, rule: CompetenceProfile | Quota) -> CompetenceProfi
         return rule
     if draw(st.sampled_from(options)) == "min":
         return replace(rule, min=draw(st.integers(0, rule.min - 1)))
+    assert rule.max is not None
     return replace(rule, max=draw(st.none() | st.integers(rule.max + 1, rule.max + 2)))
 
 
@@ -470,13 +474,13 @@ def relaxations(draw: st.DrawFn, s: Scenario) -> tuple[str, Scenario]:
             def profile_change(k: int = k, m: Mandate = m, i: int = i) -> Scenario:
                 profiles = list(m.profiles)
                 profiles[i] = _loosen(draw, profiles[i])
-                return _with_mandate(s, k, profiles=profiles)
+                return _with_mandate(s, k, profiles=tuple(profiles))
             changes.append((f"loosen profile {m.id}/{profile.name}", profile_change))
         for i, quota in enumerate(m.quotas):
             def quota_change(k: int = k, m: Mandate = m, i: int = i) -> Scenario:
                 quotas = list(m.quotas)
                 quotas[i] = _loosen(draw, quotas[i])
-                return _with_mandate(s, k, quotas=quotas)
+                return _with_mandate(s, k, quotas=tuple(quotas))
 
             def quota_drop(k: int = k, m: Mandate = m, i: int = i) -> Scenario:
                 return _with_mandate(s, k, quotas=m.quotas[:i] + m.quotas[i + 1:])
@@ -486,7 +490,7 @@ def relaxations(draw: st.DrawFn, s: Scenario) -> tuple[str, Scenario]:
         def global_change(i: int = i) -> Scenario:
             quotas = list(s.quotas)
             quotas[i] = _loosen(draw, quotas[i])
-            return replace(s, quotas=quotas)
+            return replace(s, quotas=tuple(quotas))
 
         def global_drop(i: int = i) -> Scenario:
             return replace(s, quotas=s.quotas[:i] + s.quotas[i + 1:])
@@ -501,14 +505,14 @@ def relaxations(draw: st.DrawFn, s: Scenario) -> tuple[str, Scenario]:
                 politicians[i] = replace(p, max_committees=raised)
             else:
                 politicians[i] = replace(p, min_committees=max(p.min_committees - 1, 0))
-            return replace(s, politicians=politicians)
+            return replace(s, politicians=tuple(politicians))
         changes.append((f"loosen time budget of {p.id}", politician_change))
     for i, c in enumerate(s.citizens):
         if not c.open_to_any:
             def open_change(i: int = i, c: Citizen = c) -> Scenario:
                 citizens = list(s.citizens)
                 citizens[i] = replace(c, open_to_any=True)
-                return replace(s, citizens=citizens)
+                return replace(s, citizens=tuple(citizens))
             changes.append((f"mark {c.id} open to any committee", open_change))
     if s.council.max_per_party is not None:
         changes.append(("no max_per_party",

@@ -1,4 +1,5 @@
-"""The public surface: every exported name resolves, and the README's example runs."""
+"""The public surface: every exported name resolves, the README's examples run, and they and
+the tests type-check."""
 
 from __future__ import annotations
 
@@ -83,13 +84,108 @@ def test_readme_rules_example_runs_and_prints_what_the_readme_shows(
     assert capsys.readouterr().out == shown
 
 
-def test_readme_python_example_type_checks(tmp_path: Path) -> None:
-    # The constructors take lists and dicts; the README's example says so to mypy --strict.
+# -- mypy ------------------------------------------------------------------------------------
+
+# Every python block of the README, by the heading it is under and its place there (from 1). A
+# "program" is type-checked with mypy --strict; so is a "continuation", appended to the program
+# before it; a "fragment" (a piece of a program, a >>> session) is not. A block not listed here
+# fails test_every_readme_python_block_is_listed.
+README_PYTHON_BLOCKS = {
+    ("Python API", 1): "program",
+    ("JSON", 1): "program",
+    ("When the rules cannot be met; reserves and drop-outs", 1): "program",
+    ("Fair lotteries", 1): "program",
+    ("Reports, sweeps and audits", 1): "program",
+}
+KINDS = {"program", "continuation", "fragment"}
+PYPROJECT = README.parent / "pyproject.toml"
+# tests/ is checked without --strict, but with the bodies of unannotated functions; imported
+# modules (the package, checked strictly with pyproject.toml) report no errors here. The same
+# check from the shell: mypy --config-file= --python-version 3.11 --check-untyped-defs
+# --ignore-missing-imports --follow-imports silent tests
+MYPY_TESTS = ["--config-file", "", "--python-version", "3.11", "--check-untyped-defs",
+              "--ignore-missing-imports", "--follow-imports", "silent"]
+# Both report errors only in the files given, not in the package they import. No cache: the
+# two runs differ in options, so neither could reuse the other's.
+NO_CACHE = ["--no-incremental", "--cache-dir", os.devnull]
+
+
+def _readme_python_blocks(text: str) -> list[tuple[tuple[str, int], int, str]]:
+    """Each fenced python block: (heading, place under it), its first line (from 1), its code."""
+    found: list[tuple[tuple[str, int], int, str]] = []
+    heading, place, fence, indent, start = "", 0, "", 0, 0
+    code: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip()
+        if not fence and stripped.startswith("```"):
+            fence = stripped[3:].strip() or "text"
+            indent, start, code = len(line) - len(stripped), number + 1, []
+        elif not fence and line.startswith("#"):
+            heading, place = line.lstrip("#").strip(), 0
+        elif fence and stripped.startswith("```"):
+            if fence.startswith("py"):
+                place += 1
+                found.append(((heading, place), start, "".join(code)))
+            fence = ""
+        elif fence:
+            code.append(line[indent:] + "\n")
+    return found
+
+
+def _readme_programs(text: str) -> list[str]:
+    """The README's programs, each on the lines it has in the README (mypy's line numbers are
+    the README's)."""
+    programs: list[str] = []
+    lines = 0
+    for key, start, code in _readme_python_blocks(text):
+        kind = README_PYTHON_BLOCKS[key]
+        if kind == "fragment":
+            continue
+        if kind == "program":
+            programs.append("")
+            lines = 1
+        assert programs, f"the README's block {key} continues no program"
+        programs[-1] += "\n" * (start - lines) + code
+        lines = start + code.count("\n")
+    return programs
+
+
+def test_every_readme_python_block_is_listed() -> None:
+    text = README.read_text(encoding="utf-8")
+    blocks = [key for key, _, _ in _readme_python_blocks(text)]
+    assert len(blocks) == len(re.findall(r"^[ \t]*```[ \t]*py", text, flags=re.M))
+    assert set(README_PYTHON_BLOCKS.values()) <= KINDS
+    unlisted = [key for key in blocks if key not in README_PYTHON_BLOCKS]
+    assert unlisted == [], "list each python block of the README in README_PYTHON_BLOCKS"
+    assert sorted(README_PYTHON_BLOCKS) == sorted(blocks), "README_PYTHON_BLOCKS names a block " \
+        "the README does not have"
+    for key, _, code in _readme_python_blocks(text):
+        if code.lstrip().startswith(">>>"):
+            assert README_PYTHON_BLOCKS[key] == "fragment", f"{key} is a >>> session"
+
+
+def test_readme_python_examples_type_check(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # The constructors take lists and dicts; the README's examples say so to mypy --strict.
     from mypy import api
 
-    blocks = _python_blocks(README.read_text(encoding="utf-8"), "Python API")
-    snippet = tmp_path / "readme_api.py"
-    snippet.write_text("\n".join(blocks), encoding="utf-8")
-    out, err, status = api.run(["--strict", "--no-incremental", "--cache-dir", os.devnull,
-                                str(snippet)])
+    # mypy sets this while it reads pyproject.toml; it is undone after the test.
+    monkeypatch.setenv("MYPY_CONFIG_FILE_DIR", str(README.parent))
+    programs = _readme_programs(README.read_text(encoding="utf-8"))
+    files = [tmp_path / f"readme_{number}.py" for number in range(1, len(programs) + 1)]
+    for path, program in zip(files, programs, strict=True):
+        path.write_text(program, encoding="utf-8")
+    out, err, status = api.run(["--config-file", str(PYPROJECT), "--strict",
+                                "--follow-imports", "silent", *NO_CACHE, *map(str, files)])
+    for path in files:
+        out = out.replace(str(path), "README.md")
+    assert status == 0, out + err
+    assert f"no issues found in {len(files)} source file" in out
+
+
+def test_tests_type_check() -> None:
+    from mypy import api
+
+    tests = Path(__file__).resolve().parent
+    out, err, status = api.run([*MYPY_TESTS, *NO_CACHE, str(tests)])
     assert status == 0, out + err

@@ -69,7 +69,7 @@ def _market_split(rows: int, cols: int, seed: int) -> LinearModel:
     each row's right-hand side half its weight. Branch and bound needs very long on these."""
     rng = np.random.default_rng(seed)
     model = LinearModel()
-    x = model.add_variables(np.zeros(cols), np.ones(cols), rng.integers(1, 10, cols))
+    x = model.add_variables(np.zeros(cols), np.ones(cols), rng.integers(1, 10, cols).astype(float))
     for r in range(rows):
         weights = rng.integers(0, 100, cols).astype(float)
         half = float(np.floor(weights.sum() / 2))

@@ -215,7 +215,7 @@ def test_solve_on_invalid_input_lists_every_problem(tmp_path: Path,
         "politicians.csv, row 4, column min_committees, value 3: min_committees (3) is "
         "greater than max_committees (1)",
     ):
-        assert f"  - {line}\n" in err
+        assert f"  - {line} [CM-E" in err  # each problem line ends with its code
     assert not plan.exists()
 
 
@@ -242,23 +242,25 @@ def test_solve_on_an_infeasible_scenario(tmp_path: Path,
     assert not plan.exists()
 
 
-def _no_plan(status: Status, message: str) -> SolveResult:
+def _no_plan(status: Status, code: str) -> SolveResult:
     return SolveResult(status=status, plan=None, objective=None, bound=None, build_time=0.0,
-                       solve_time=0.0, seed=0, backend="highs", message=message)
+                       solve_time=0.0, seed=0, backend="highs", code=code)
 
 
 def test_time_limit_without_a_plan_exits_4(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     # No real scenario runs out of time deterministically; the solver's answer is stubbed.
     monkeypatch.setattr("cocreate_match.solver.solve", lambda *a, **k: _no_plan(
-        Status.TIME_LIMIT, "The time limit was reached before a plan was found."))
+        Status.TIME_LIMIT, "CM-R003"))
     scenario_dir = write_scenario(tmp_path / "scenario")
     plan = tmp_path / "plan.csv"
     code, out, err = run(["solve", str(scenario_dir), "--out", str(plan), "--time-limit",
                           "0.5"], capsys)
     assert code == 4
     assert out == ""
-    assert err == "time_limit: The time limit was reached before a plan was found.\n"
+    # On stderr, where it stands for an error, the outcome ends with its code.
+    assert err == ("time_limit: The time limit was reached before a plan for the citizens was "
+                   "found. [CM-R003]\n")
     assert not plan.exists()
 
 
@@ -272,20 +274,22 @@ def test_solver_failure_exits_5(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, out, err = run(["solve", str(scenario_dir), "--out", str(tmp_path / "p.csv")], capsys)
     assert code == 5
     assert out == ""
-    assert err == "cocreate-match: the solver failed: HiGHS returned status 'model error'\n"
+    assert err == ("cocreate-match: the solver failed: HiGHS returned status 'model error' "
+                   "[CM-C002]\n")
 
 
 def test_an_input_error_from_the_solver_exits_2(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     def refuses(*args: object, **kwargs: object) -> SolveResult:
-        raise InputError([Problem(legacy="must be positive", column="time_limit", value=0)])
+        raise InputError([Problem(code="CM-E451", column="time_limit", value=0)])
 
     monkeypatch.setattr("cocreate_match.solver.solve", refuses)
     scenario_dir = write_scenario(tmp_path / "scenario")
     code, _, err = run(["solve", str(scenario_dir), "--out", str(tmp_path / "p.csv")], capsys)
     assert code == 2
-    assert "  - column time_limit, value 0: must be positive\n" in err
+    assert ("  - column time_limit, value 0: must be a positive number of seconds or None "
+            "[CM-E451]\n") in err
 
 
 def test_same_seed_gives_byte_identical_plans(tmp_path: Path,

@@ -151,7 +151,7 @@ def test_a_quota_the_swap_would_break_leaves_no_case() -> None:
 
 
 def test_a_global_quota_binds_only_when_the_envious_citizen_was_unseated() -> None:
-    women = [Quota(attribute="g", value="f", min=1)]
+    women = (Quota(attribute="g", value="f", min=1),)
     s = replace(climate(ANN, BO, YU), quotas=women)
     assert check_plan(s, UNSEATED_ANN) == ()
     assert not envy_audit(s, UNSEATED_ANN)  # ann for bo would seat no woman at all

@@ -22,6 +22,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cocreate_match import (
+    Attributes,
     Citizen,
     CompetenceProfile,
     CouncilRules,
@@ -342,7 +343,7 @@ def test_explanation_to_dict_is_json() -> None:
     assert {"rules", "findings", "irreducible", "message"} <= set(data)
     assert data["irreducible"] is True
     for item, rule in zip(data["rules"], explanation.rules, strict=True):
-        assert set(item) == {"rule", "required", "maximum", "available", "message"}
+        assert set(item) == {"rule", "code", "required", "maximum", "available", "message"}
         assert (item["rule"], item["required"], item["maximum"], item["available"],
                 item["message"]) == (rule.rule, rule.required, rule.maximum, rule.available,
                                      rule.message)
@@ -352,7 +353,7 @@ def test_no_explanation_when_not_asked_or_not_needed() -> None:
     s = Scenario(mandates=[Mandate(id="a", citizen_seats=2, politician_seats=0)],
                  citizens=_applicants(1, ["a"]))
     assert solve(s, explain=False).explanation is None
-    feasible = replace(s, citizens=_applicants(2, ["a"]))
+    feasible = replace(s, citizens=tuple(_applicants(2, ["a"])))
     assert solve(feasible).explanation is None
 
 
@@ -580,10 +581,10 @@ def planted_conflicts(draw: st.DrawFn, kind: str) -> Scenario:
         new = {c.id for c in s.citizens} - {c.id for c in planted.scenario.citizens}
         seat = {x.person_id: x.committee_id for x in planted.plan.seats
                 if x.role is Role.CITIZEN}
-        s = replace(s, citizens=[
-            replace(c, attributes={}) if c.id in new else
-            replace(c, applied_to=[*c.applied_to, seat[c.id]])
-            if c.id in seat and not c.can_sit_on(seat[c.id]) else c for c in s.citizens])
+        s = replace(s, citizens=tuple(
+            replace(c, attributes=Attributes()) if c.id in new else
+            replace(c, applied_to=(*c.applied_to, seat[c.id]))
+            if c.id in seat and not c.can_sit_on(seat[c.id]) else c for c in s.citizens))
     return s
 
 

@@ -32,7 +32,8 @@ def test_windows_1252_gets_a_hint_and_reads_with_encoding(demo_dir: Path,
     with pytest.raises(InputError) as err:
         load_scenario(demo_dir)
     (problem,) = err.value.problems
-    assert problem.file.endswith("citizens.csv") and "--encoding cp1252" in problem.message
+    assert problem.file is not None and problem.file.endswith("citizens.csv")
+    assert "--encoding cp1252" in problem.message
     assert main(["solve", str(demo_dir), "--out", str(demo_dir / "p.csv"), "--quiet",
                  "--encoding", "cp1252"]) == 0
     assert "Jægersborg" in text
@@ -63,6 +64,7 @@ def test_formulas_are_neutralised_for_excel_and_warned_about_otherwise(
     s = Scenario(mandates=[Mandate(id="a", citizen_seats=5, politician_seats=0)],
                  citizens=[Citizen(id=i, applied_to=["a"]) for i in ids])
     plan = solve(s).plan
+    assert plan is not None
     with caplog.at_level(logging.WARNING, logger="cocreate_match"):
         plan.to_csv(tmp_path / "plain.csv")
     assert "3 cells start with =, +, - or @" in caplog.text
@@ -157,6 +159,7 @@ def test_every_option_has_help_text() -> None:
 
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
+    assert isinstance(sub.choices, dict)
     missing = [f"{name} {action.option_strings or action.dest}"
                for name, command in sub.choices.items() for action in command._actions
                if not action.help]
@@ -210,6 +213,7 @@ def test_excel_keeps_an_apostrophe_of_the_data(tmp_path: Path) -> None:
     s = Scenario(mandates=[Mandate(id="a", citizen_seats=6, politician_seats=0)],
                  citizens=[Citizen(id=i, applied_to=["a"]) for i in ids])
     plan = solve(s).plan
+    assert plan is not None
     with spreadsheet():
         plan.to_csv(tmp_path / "excel.csv")
     assert read_plan(tmp_path / "excel.csv") == plan
@@ -258,7 +262,7 @@ def test_numpy_counts_still_make_json(tmp_path: Path) -> None:
 
     from cocreate_match import Citizen, Mandate, Scenario
 
-    s = Scenario(mandates=[Mandate(id="a", citizen_seats=np.int64(1), politician_seats=0)],
+    s = Scenario(mandates=[Mandate(id="a", citizen_seats=np.int64(1), politician_seats=0)],  # type: ignore[arg-type]
                  citizens=[Citizen(id="c", applied_to=["a"])])
     assert json.loads(json.dumps(s.to_dict()))["mandates"][0]["citizen_seats"] == 1
     huge = tmp_path / "huge.json"

@@ -765,7 +765,7 @@ def test_from_frames_does_not_change_the_frames() -> None:
          {(None, None, None, "min", 3)}),
         (lambda: CompetenceProfile(name="young", any_of=[]),
          {(None, None, None, "any_of", NO_VALUE)}),
-        (lambda: Quota(attribute="gender", value="f", min=-1, max=2.5),
+        (lambda: Quota(attribute="gender", value="f", min=-1, max=2.5),  # type: ignore[arg-type]
          {(None, None, None, "min", -1), (None, None, None, "max", 2.5)}),
         (lambda: Mandate(id="", citizen_seats=-1, politician_seats=True),
          {(None, None, None, "id", ""), (None, None, None, "citizen_seats", -1),
@@ -781,7 +781,7 @@ def test_from_frames_does_not_change_the_frames() -> None:
          {(None, None, None, "applied_to", "a"), (None, None, None, "household", " h ")}),
         (lambda: Politician(id="p1", party="A", min_committees=3, max_committees=1),
          {(None, None, None, "min_committees", 3)}),
-        (lambda: CouncilRules(max_per_party=-1, min_parties="2"),
+        (lambda: CouncilRules(max_per_party=-1, min_parties="2"),  # type: ignore[arg-type]
          {(None, None, None, "max_per_party", -1), (None, None, None, "min_parties", "2")}),
     ],
 )

@@ -209,7 +209,7 @@ def test_mandate_names_each_bad_nested_dict_and_keeps_its_own_checks() -> None:
                           {"name": "old", "any_of": ["senior"], "mn": 1},
                           {"any_of": "student", "min": "1"},
                           {"name": "young", "any_of": ["x"]}],
-                quotas=[{"attribute": "gender", "value": "", "min": 3, "max": 1}, 7])
+                quotas=[{"attribute": "gender", "value": "", "min": 3, "max": 1}, 7])  # type: ignore[list-item]
     assert places(caught.value) == {
         (None, None, "citizen_seats", -1),
         (None, "profiles[1]", "mn", None),
@@ -231,8 +231,8 @@ def test_mandate_names_each_bad_nested_dict_and_keeps_its_own_checks() -> None:
 
 def test_a_lone_dict_or_none_in_place_of_a_list_is_named() -> None:
     with pytest.raises(InputError) as caught:
-        Mandate(id="a", profiles={"name": "young", "any_of": ["student"]},
-                quotas=None)
+        Mandate(id="a", profiles={"name": "young", "any_of": ["student"]},  # type: ignore[dict-item]
+                quotas=None)  # type: ignore[arg-type]
     assert [(p.column, p.message) for p in caught.value.problems] == [
         ("profiles", "must be a list of CompetenceProfile (or dicts)"),
         ("quotas", "must be a list of Quota (or dicts)")]
@@ -435,7 +435,8 @@ def test_a_relaxed_result_lists_the_broken_rules() -> None:
     assert result.status is Status.RELAXED
     d = result.to_dict()
     validate(d, "result")
-    assert d["relaxed"] == [{"rule": "a/profile/young", "message": v.message, "limit": 2,
+    assert d["relaxed"] == [{"rule": "a/profile/young", "code": "CM-X114", "message": v.message,
+                             "limit": 2,
                              "actual": 1, "person_id": None} for v in result.relaxed]
 
 

@@ -55,10 +55,11 @@ def rows_permuted(draw: st.DrawFn, s: Scenario) -> Scenario:
     """The same scenario with its citizens, politicians and quotas in another order (the rows
     of the input files); mandates and their profiles keep the order the plan file lists them
     in."""
-    mandates = [replace(m, quotas=draw(st.permutations(m.quotas))) for m in s.mandates]
-    return replace(s, mandates=mandates, citizens=draw(st.permutations(s.citizens)),
-                   politicians=draw(st.permutations(s.politicians)),
-                   quotas=draw(st.permutations(s.quotas)))
+    mandates = tuple(replace(m, quotas=tuple(draw(st.permutations(m.quotas))))
+                     for m in s.mandates)
+    return replace(s, mandates=mandates, citizens=tuple(draw(st.permutations(s.citizens))),
+                   politicians=tuple(draw(st.permutations(s.politicians))),
+                   quotas=tuple(draw(st.permutations(s.quotas))))
 
 
 @settings(max_examples=30)
@@ -96,12 +97,12 @@ def scenarios_with_a_tie(draw: st.DrawFn) -> tuple[Scenario, str, str]:
         original = replace(original, household=None)
         citizens = [original if c.id == original.id else c for c in s.citizens]
     else:  # nobody to double: a committee of one seat for the pair
-        s = replace(s, mandates=[*s.mandates, Mandate(id="pair", citizen_seats=1,
-                                                      politician_seats=0)])
+        s = replace(s, mandates=(*s.mandates, Mandate(id="pair", citizen_seats=1,
+                                                      politician_seats=0)))
         original = Citizen(id="solo", applied_to=["pair"])
         citizens = [*s.citizens, original]
     double = replace(original, id=f"{original.id}-double")
-    return replace(s, citizens=[*citizens, double]), original.id, double.id
+    return replace(s, citizens=(*citizens, double)), original.id, double.id
 
 
 @settings(max_examples=25)
@@ -295,7 +296,7 @@ def test_politicians_never_tie_in_the_lot() -> None:
     scenario = Scenario(mandates=[Mandate(id="x", citizen_seats=0, politician_seats=1)],
                         politicians=politicians)
     first = solve(scenario, seed=0).plan
-    second = solve(replace(scenario, politicians=politicians[::-1]), seed=0).plan
+    second = solve(replace(scenario, politicians=tuple(politicians[::-1])), seed=0).plan
     assert first is not None and second is not None
     assert first.committee("x").politicians == second.committee("x").politicians
 

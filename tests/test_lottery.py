@@ -11,6 +11,7 @@ import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -45,11 +46,11 @@ TOL = 1e-9
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def committee(cid: str, seats: int, *, politicians: int = 0, **rules: object) -> Mandate:
+def committee(cid: str, seats: int, *, politicians: int = 0, **rules: Any) -> Mandate:
     return Mandate(id=cid, citizen_seats=seats, politician_seats=politicians, **rules)
 
 
-def applicant(pid: str, *committees: str, **fields: object) -> Citizen:
+def applicant(pid: str, *committees: str, **fields: Any) -> Citizen:
     return Citizen(id=pid, applied_to=list(committees), **fields)
 
 
@@ -372,7 +373,7 @@ def example_pool(counts: dict[tuple[str, str], int], k: int, low: int, high: int
     quotas = [Quota(attribute=a, value=v, min=low, max=high)
               for a, v in (("gender", "female"), ("gender", "male"), ("leaning", "liberal"),
                            ("leaning", "conservative"))]
-    citizens = []
+    citizens: list[Citizen] = []
     for (gender, leaning), n in counts.items():
         citizens += [Citizen(id=str(len(citizens) + i), applied_to=["panel"],
                              attributes={"gender": gender, "leaning": leaning})
@@ -576,7 +577,7 @@ def test_every_bad_argument_is_reported_at_once() -> None:
     s = Scenario(mandates=[committee("a", 1)], citizens=[applicant("x", "a")])
     with pytest.raises(InputError) as info:
         lottery(s, method="foo", quality_floor=1.5, samples=0, seed=-1)
-    assert sorted(p.column for p in info.value.problems) == \
+    assert sorted(str(p.column) for p in info.value.problems) == \
         ["method", "quality_floor", "samples", "seed"]
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -49,7 +51,8 @@ def panel_value(weights: dict[str, float], seated: frozenset[str]) -> float:
     return sum(weights[pid] for pid in seated)
 
 
-def assert_evidence_holds(lot: Lottery, best_seating_value: callable) -> None:  # type: ignore[valid-type]
+def assert_evidence_holds(lot: Lottery,
+                          best_seating_value: Callable[[dict[str, float]], float]) -> None:
     """Each certificate: its panel is a valid plan worth ``pricing_bound``; no seating is worth
     more than ``dual_value`` (within tolerance), by the independent pricer given."""
     assert lot.certificates
@@ -71,7 +74,7 @@ def assert_evidence_holds(lot: Lottery, best_seating_value: callable) -> None:  
         assert cert.gap <= 1e-9
 
 
-def brute_force(scenario: Scenario):  # type: ignore[no-untyped-def]
+def brute_force(scenario: Scenario) -> Callable[[dict[str, float]], float]:
     seatings = [frozenset(c.id for c, x in zip(scenario.citizens, choice, strict=True)
                           if x is not None)
                 for choice in valid_citizen_seatings(scenario)]
@@ -81,7 +84,7 @@ def brute_force(scenario: Scenario):  # type: ignore[no-untyped-def]
     return best
 
 
-def committee(cid: str, seats: int, **rules: object) -> Mandate:
+def committee(cid: str, seats: int, **rules: Any) -> Mandate:
     return Mandate(id=cid, citizen_seats=seats, politician_seats=0, **rules)
 
 

@@ -138,6 +138,7 @@ def stop_inside(function: str, after: int):  # type: ignore[no-untyped-def]
     """Make the deadline come at the ``after``-th time check made inside ``function``: what a
     real deadline does at that moment, without depending on the machine's speed."""
     import sys
+    from types import FrameType
     from unittest import mock
 
     from cocreate_match.solver import clock
@@ -146,7 +147,7 @@ def stop_inside(function: str, after: int):  # type: ignore[no-untyped-def]
     seen = {"n": 0}
 
     def remaining(self):  # type: ignore[no-untyped-def]
-        frame = sys._getframe(1)
+        frame: FrameType | None = sys._getframe(1)
         while frame is not None and frame.f_code.co_name != function:
             frame = frame.f_back
         if frame is not None:

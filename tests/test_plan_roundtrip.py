@@ -47,7 +47,7 @@ def accepted_when(text: str) -> bool:
     return True
 
 
-ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+ANY_TEXT = st.text(st.characters(blacklist_categories=["Cs"]), max_size=12)
 # A date or round as Withdrawal accepts it, whatever it refuses (a newline, at least).
 WHEN = ANY_TEXT.filter(accepted_when)
 FRIENDLY_WHEN = st.sampled_from(["", "2027-03", "round 2, March", 'the "spring" round',

@@ -109,8 +109,8 @@ def test_relax_with_a_huge_limit_still_counts_the_other_rules() -> None:
 
 def test_cli_relax_with_huge_limits_keeps_stdout_to_its_own_lines(tmp_path: Path) -> None:
     citizens, politicians = huge_quota_scenario(), huge_budget_scenario()
-    s = replace(citizens, mandates=[replace(citizens.mandates[0], politician_seats=1),
-                                    *politicians.mandates],
+    s = replace(citizens, mandates=(replace(citizens.mandates[0], politician_seats=1),
+                                    *politicians.mandates),
                 politicians=politicians.politicians)
     save_scenario(s, tmp_path / "s")
     plan_path = tmp_path / "plan.csv"
@@ -172,32 +172,32 @@ def citizen_scenarios_with_a_huge_limit(draw: st.DrawFn) -> Scenario:
     """A tiny scenario of citizens only, with one minimum raised to 10**15 (or more)."""
     s = draw(tiny_scenarios())
     mandates = [replace(m, politician_seats=0) for m in s.mandates]
-    s = replace(s, mandates=mandates, politicians=[])
+    s = replace(s, mandates=tuple(mandates), politicians=())
     places = [("profile", k, j) for k, m in enumerate(mandates) for j in range(len(m.profiles))]
     places += [("quota", k, j) for k, m in enumerate(mandates) for j in range(len(m.quotas))]
     places += [("global", 0, j) for j in range(len(s.quotas))]
     if not places:
         k = draw(st.integers(0, len(mandates) - 1))
         profile = CompetenceProfile(name="p0", any_of=["t0"])
-        mandates[k] = replace(mandates[k], profiles=[profile])
-        s = replace(s, mandates=mandates)
+        mandates[k] = replace(mandates[k], profiles=(profile,))
+        s = replace(s, mandates=tuple(mandates))
         places = [("profile", k, 0)]
     kind, k, j = draw(st.sampled_from(places))
     huge = draw(st.sampled_from((HUGE, HUGER, 10**30)))
     if kind == "global":
         quotas = list(s.quotas)
         quotas[j] = replace(quotas[j], min=huge, max=None)
-        return replace(s, quotas=quotas)
+        return replace(s, quotas=tuple(quotas))
     m = mandates[k]
     if kind == "profile":
         profiles = list(m.profiles)
         profiles[j] = replace(profiles[j], min=huge, max=None)
-        mandates[k] = replace(m, profiles=profiles)
+        mandates[k] = replace(m, profiles=tuple(profiles))
     else:
         quotas = list(m.quotas)
         quotas[j] = replace(quotas[j], min=huge, max=None)
-        mandates[k] = replace(m, quotas=quotas)
-    return replace(s, mandates=mandates)
+        mandates[k] = replace(m, quotas=tuple(quotas))
+    return replace(s, mandates=tuple(mandates))
 
 
 @settings(max_examples=60, deadline=None)

@@ -153,7 +153,7 @@ def dropouts_from(draw: st.DrawFn, scenario: Scenario, plan: Plan) -> list[str]:
     """Seated citizens, sometimes with politicians and now and then an unseated citizen."""
     seated = sorted(plan.seated_citizens)
     gone = draw(st.lists(st.sampled_from(seated), unique=True, max_size=3)) if seated else []
-    if scenario.politicians and draw(st.booleans()):
+    if bool(scenario.politicians) and draw(st.booleans()):
         gone += draw(st.lists(st.sampled_from([p.id for p in scenario.politicians]),
                               unique=True, min_size=1, max_size=2))
     if plan.unseated_citizens and draw(st.integers(0, 3)) == 0:
@@ -624,9 +624,9 @@ def test_invitations_go_to_fitting_candidates_and_spread_evenly(planted: Planted
     any_of = data.draw(st.frozensets(st.sampled_from(TAGS), min_size=1), label="tags")
     mandates = list(planted.scenario.mandates)
     mandate = mandates[k]
-    mandates[k] = with_changes(mandate, profiles=[
-        *mandate.profiles, CompetenceProfile(name="adhoc", any_of=any_of)])
-    scenario = with_changes(planted.scenario, mandates=mandates)
+    mandates[k] = with_changes(mandate, profiles=(
+        *mandate.profiles, CompetenceProfile(name="adhoc", any_of=any_of)))
+    scenario = with_changes(planted.scenario, mandates=tuple(mandates))
     plan = planted.plan
     candidates = {c.id for c in scenario.citizens if c.id not in plan.seated_citizens
                   and c.can_sit_on(mandate.id) and c.tags & any_of}

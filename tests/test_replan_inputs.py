@@ -38,7 +38,7 @@ def shuffled(scenario: Scenario, seed: int) -> Scenario:
     citizens, politicians = list(scenario.citizens), list(scenario.politicians)
     rng.shuffle(citizens)
     rng.shuffle(politicians)
-    return replace(scenario, citizens=citizens, politicians=politicians)
+    return replace(scenario, citizens=tuple(citizens), politicians=tuple(politicians))
 
 
 @pytest.fixture(scope="module")

@@ -337,6 +337,7 @@ def test_probabilities_alone_give_the_lotterys_own_figures(demo: Scenario,
                                                            demo_report) -> None:  # type: ignore[no-untyped-def]
     result, fair, r = demo_report
     again = report(demo, result, fair.to_frame())
+    assert again.fairness is not None
     assert again.fairness["min"] == pytest.approx(fair.min_probability, abs=1e-12)
     assert again.fairness["expected_score"] == pytest.approx(r.fairness["expected_score"])
     assert again.representation["expected_share"].tolist() == pytest.approx(
@@ -351,10 +352,10 @@ def test_a_floor_that_shuts_citizens_out_counts_them_in_the_smallest_chance() ->
                  citizens=[Citizen(id="x", applied_to=["a"]),
                            Citizen(id="y", applied_to=["b", "a"]),
                            Citizen(id="n", applied_to=["b"])])
-    strict = lottery(s, quality_floor=1.0)
-    assert report(s, lottery=strict.to_frame()).fairness["min"] == 0.0
-    free = lottery(s)
-    assert report(s, lottery=free.to_frame()).fairness["min"] == pytest.approx(0.5)
+    strict = report(s, lottery=lottery(s, quality_floor=1.0).to_frame()).fairness
+    assert strict is not None and strict["min"] == 0.0
+    free = report(s, lottery=lottery(s).to_frame()).fairness
+    assert free is not None and free["min"] == pytest.approx(0.5)
 
 
 @pytest.mark.parametrize(("change", "expected"), [

@@ -86,9 +86,9 @@ def relaxed_scenario() -> Scenario:
     artists = sum(1 for c in s.citizens if c.can_sit_on(m.id) and "artist" in c.tags)
     assert artists + 2 < m.citizen_seats  # the committee does not need artists only
     profile = CompetenceProfile(name="artists", any_of=["artist"], min=artists + 2)
-    return replace(s, mandates=[replace(m, profiles=[*m.profiles, profile]) if x is m else x
-                                for x in s.mandates],
-                   quotas=[*s.quotas, Quota(attribute="gender", value="female", max=5)])
+    return replace(s, mandates=tuple(replace(m, profiles=(*m.profiles, profile)) if x is m
+                                     else x for x in s.mandates),
+                   quotas=(*s.quotas, Quota(attribute="gender", value="female", max=5)))
 
 
 @pytest.fixture(scope="module")

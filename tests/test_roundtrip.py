@@ -80,7 +80,7 @@ def saveable_scenarios(draw: st.DrawFn) -> Scenario:
     # With citizens, a quota must name an attribute one of them has; without, any will do.
     quota_keys = held if citizens else list(ATTRIBUTE_KEYS)
 
-    def limits() -> dict[str, int | None]:
+    def limits() -> dict[str, Any]:
         low = draw(st.integers(0, 3))
         return {"min": low, "max": draw(st.none() | st.integers(low, 5))}
 

@@ -9,6 +9,7 @@ import itertools
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -118,9 +119,11 @@ def test_points_that_leave_a_setting_out_show_the_scenarios_value(
     # Against the unchanged scenario solved with the point's seed, counted by hand: a woman
     # on a costs a point, so the quota moves seats.
     assert frame["seats_moved"][0] == 0
-    seats = {(x.committee_id, x.person_id)
-             for x in solve(with_female_min(quota_scenario, 1), seed=2).plan.seats}
-    before = {(x.committee_id, x.person_id) for x in solve(quota_scenario, seed=2).plan.seats}
+    forced = solve(with_female_min(quota_scenario, 1), seed=2).plan
+    base = solve(quota_scenario, seed=2).plan
+    assert forced is not None and base is not None
+    seats = {(x.committee_id, x.person_id) for x in forced.seats}
+    before = {(x.committee_id, x.person_id) for x in base.seats}
     assert frame["seats_moved"][1] == len(before - seats) > 0
 
 
@@ -145,12 +148,12 @@ def test_demo_rule_kinds_match_solving_by_hand() -> None:
 
     def rebuilt(m: Mandate) -> Mandate:
         if m.id == "climate":
-            profiles = [dataclasses.replace(p, max=1) if p.name == "young-voice" else p
-                        for p in m.profiles]
+            profiles = tuple(dataclasses.replace(p, max=1) if p.name == "young-voice" else p
+                             for p in m.profiles)
             return dataclasses.replace(m, profiles=profiles)
         if m.id == "youth":
-            quotas = [dataclasses.replace(q, min=5) if q.name == "gender=female" else q
-                      for q in m.quotas]
+            quotas = tuple(dataclasses.replace(q, min=5) if q.name == "gender=female" else q
+                           for q in m.quotas)
             return dataclasses.replace(m, quotas=quotas)
         return m
 
@@ -173,7 +176,8 @@ def test_demo_rule_kinds_match_solving_by_hand() -> None:
                          ids=["threads", "processes"])
 def test_executors_give_the_same_rows(quota_scenario: Scenario,
                                       make: Callable[[], Executor]) -> None:
-    changes = {"seed": [0, 1], FEMALE_MIN: [1, 3], "quality_floor": [None, 0.9]}
+    changes: dict[str, list[object]] = {"seed": [0, 1], FEMALE_MIN: [1, 3],
+                                        "quality_floor": [None, 0.9]}
     alone = sweep(quota_scenario, changes, what="lottery")
     with make() as executor:
         pooled = sweep(quota_scenario, changes, what="lottery", executor=executor)
@@ -183,7 +187,8 @@ def test_executors_give_the_same_rows(quota_scenario: Scenario,
 
 
 def test_bad_settings_are_reported_at_once(quota_scenario: Scenario) -> None:
-    changes = {"a/quota/gender=female": [1],             # a rule without .min or .max
+    changes: dict[str, list[object]] = {
+               "a/quota/gender=female": [1],             # a rule without .min or .max
                "a/quota/gender=femal.min": [1],          # no such rule
                "a/seats/citizens.max": [3],              # a kind a sweep cannot change
                FEMALE_MIN: [1, "two", -1, None],         # not whole numbers
@@ -232,6 +237,7 @@ def test_price_of_fairness_plot_carries_the_sweep(floor_scenario: Scenario) -> N
     left, right = fig.axes
     ordered = frame.sort_values("quality_floor")
     [chances], [scores] = left.get_lines(), right.get_lines()
-    assert list(chances.get_xdata()) == ordered["quality_floor"].tolist() == [0.0, 0.75, 1.0]
-    assert list(chances.get_ydata()) == ordered["min_probability"].tolist()
-    assert list(scores.get_ydata()) == ordered["expected_score"].tolist()
+    xs = np.asarray(chances.get_xdata()).tolist()
+    assert xs == ordered["quality_floor"].tolist() == [0.0, 0.75, 1.0]
+    assert np.asarray(chances.get_ydata()).tolist() == ordered["min_probability"].tolist()
+    assert np.asarray(scores.get_ydata()).tolist() == ordered["expected_score"].tolist()

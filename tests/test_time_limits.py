@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import replace
+from typing import Any
 
 from cocreate_match import Scenario, Status, check_plan, generate_scenario, solve
 from cocreate_match.explanation import Context
@@ -29,12 +30,12 @@ def budgets_below_the_seats() -> Scenario:
     base = generate_scenario(committees=30, citizens=3000, politicians=65, seed=0)
     seats = sum(m.politician_seats for m in base.mandates)
     per = seats // len(base.politicians) - 1
-    return replace(base, politicians=[
+    return replace(base, politicians=tuple(
         replace(p, min_committees=min(p.min_committees, per), max_committees=per)
-        for p in base.politicians])
+        for p in base.politicians))
 
 
-def timed_solve(**options: bool) -> tuple[float, object]:
+def timed_solve(**options: Any) -> tuple[float, object]:
     s = budgets_below_the_seats()
     start = time.perf_counter()
     result = solve(s, time_limit=LIMIT, **options)

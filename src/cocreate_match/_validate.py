@@ -25,27 +25,25 @@ def parse_choice(kind: type[E], value: object, column: str) -> E:
         return kind(value)
     except ValueError:
         names = ", ".join(repr(m.value) for m in kind)
-        raise InputError([Problem(legacy=f"must be one of {names}", column=column,
+        raise InputError([Problem(code="CM-E002", params={"choices": names}, column=column,
                                   value=value)]) from None
 
 
 def check_id(value: Any, column: str) -> list[Problem]:
     """An identifier: a non-empty string without surrounding spaces, ``;`` or ``*``."""
     if not isinstance(value, str):
-        return [Problem(legacy="must be a string", column=column, value=value)]
+        return [Problem(code="CM-E003", column=column, value=value)]
     if not value:
-        return [Problem(legacy="must not be empty", column=column, value=value)]
+        return [Problem(code="CM-E004", column=column, value=value)]
     if value != value.strip():
-        return [Problem(legacy="must not start or end with spaces", column=column, value=value)]
+        return [Problem(code="CM-E005", column=column, value=value)]
     if any(unicodedata.category(ch) == "Cc" for ch in value):
         # A newline can never be named in a list of ids; an escape code rewrites the terminal.
-        return [Problem(legacy="must not contain control characters (newline, tab, NUL, "
-                        "escape)", column=column, value=value)]
+        return [Problem(code="CM-E006", column=column, value=value)]
     if LIST_SEPARATOR in value or value == ANY_COMMITTEE:
-        return [
-            Problem(legacy=f"must not contain {LIST_SEPARATOR!r} or be {ANY_COMMITTEE!r}",
-                    column=column, value=value)
-        ]
+        return [Problem(code="CM-E007", column=column, value=value,
+                        params={"separator": repr(LIST_SEPARATOR),
+                                "any": repr(ANY_COMMITTEE)})]
     return []
 
 
@@ -60,17 +58,16 @@ def check_count(value: Any, column: str, *, optional: bool = False) -> list[Prob
     if value is None and optional:
         return []
     if not is_whole(value):
-        return [Problem(legacy="must be a whole number", column=column, value=value)]
+        return [Problem(code="CM-E008", column=column, value=value)]
     if value < 0:
-        return [Problem(legacy="must not be negative", column=column, value=value)]
+        return [Problem(code="CM-E009", column=column, value=value)]
     return []
 
 
 def check_whole(value: Any, column: str) -> list[Problem]:
     """An argument that must be a whole number of at least 0 (a seed, a count)."""
     if not is_whole(value) or value < 0:
-        return [Problem(legacy="must be a whole number of at least 0", column=column,
-                        value=value)]
+        return [Problem(code="CM-E010", column=column, value=value)]
     return []
 
 
@@ -89,7 +86,7 @@ def check_limits(low: Any, high: Any, low_name: str = "min",
 
 def check_text(value: Any, column: str) -> list[Problem]:
     if not isinstance(value, str):
-        return [Problem(legacy="must be a string", column=column, value=value)]
+        return [Problem(code="CM-E003", column=column, value=value)]
     return []
 
 
@@ -100,7 +97,7 @@ def check_names(values: Iterable[Any], column: str) -> list[Problem]:
     for value in values:
         problems += check_id(value, column)
         if isinstance(value, str) and value in seen:
-            problems.append(Problem(legacy="is listed twice", column=column, value=value))
+            problems.append(Problem(code="CM-E011", column=column, value=value))
         seen.add(value)
     return problems
 
@@ -118,8 +115,22 @@ def as_tuple(values: Any, column: str | None = None) -> tuple[Any, ...]:
     try:
         return tuple(values)
     except TypeError:
-        raise InputError([Problem(legacy="must be a list", column=column,
-                                  value=values)]) from None
+        raise InputError([not_a_list(values, column)]) from None
+
+
+def not_a_list(values: Any, column: str | None) -> Problem:
+    """The problem of ``values`` given for a list, in ``column``."""
+    return Problem(code="CM-E012", column=column, value=values)
+
+
+def collect_tuple(values: Any, column: str, problems: list[Problem]) -> tuple[Any, ...]:
+    """As :func:`as_tuple`, but a value that is not a collection adds its problem to
+    ``problems`` and reads as empty, so that the other fields are still checked."""
+    try:
+        return as_tuple(values, column)
+    except InputError:
+        problems.append(not_a_list(values, column))
+        return ()
 
 
 def printable(text: str) -> str:

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import InputError, Problem
 from .mandate import CompetenceProfile, Mandate, Quota
+from .messages import text
 from .people import Citizen, Politician
 from .plan import Plan, Role
 from .rules import RuleKind, rule_name
@@ -48,8 +50,12 @@ class Violation:
     ----------
     rule : str
         The rule's name, such as ``climate/profile/young`` or ``household/h7``.
-    message : str
-        What is wrong, in plain words.
+    code : str
+        The violation's stable code, such as ``"CM-X112"`` (see
+        :mod:`cocreate_match.messages`); :attr:`message` is its text, what is wrong in plain
+        words.
+    params : mapping
+        The fields the text is filled in with: ids, names and numbers.
     limit : int or None
         The bound that is broken: the minimum when there are too few, the maximum when there
         are too many, the required number for seat counts.
@@ -60,16 +66,58 @@ class Violation:
 
     Examples
     --------
-    >>> Violation(rule="climate/seats/citizens", message="climate: 9 citizens seated, "
-    ...           "10 required", limit=10, actual=9).limit
-    10
+    >>> v = Violation(rule="climate/seats/citizens", code="CM-X112", limit=10, actual=9,
+    ...               params={"committee": "climate", "have": 9, "need": 10})
+    >>> v.message
+    'climate: 9 citizens seated, 10 required'
+    >>> v.text("nb")
+    'climate: 9 innbyggere med plass, 10 kreves'
     """
 
     rule: str
-    message: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
     limit: int | None = None
     actual: int | None = None
     person_id: str | None = None
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in plain words, in the current language."""
+        return self.text()
+
+    def text(self, lang: str | None = None) -> str:
+        """What is wrong in ``lang`` (the current language when None)."""
+        return text(self.code, lang, **self.params)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The violation as plain JSON, its text in the current language."""
+        return {"rule": self.rule, "code": self.code, "message": self.message,
+                "limit": self.limit, "actual": self.actual, "person_id": self.person_id}
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    """A part of a violation's text with a code of its own (an item of a list), shown in the
+    language the whole text is shown in."""
+
+    code: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def __format__(self, spec: str) -> str:
+        return text(self.code, **dict(self.params))
+
+
+def _phrase(code: str, **params: Any) -> _Phrase:
+    return _Phrase(code, tuple(params.items()))
+
+
+def _and(phrases: list[_Phrase]) -> _Phrase:
+    """The phrases joined as ``a and b and c``, in the language they are shown in."""
+    joined = phrases[-1]
+    for phrase in reversed(phrases[:-1]):
+        joined = _phrase("CM-X145", first=phrase, rest=joined)
+    return joined
 
 
 class _Seating:
@@ -123,7 +171,7 @@ class _Seating:
             else:
                 kind, known, other, on = "politician", politicians, citizens, self.politicians_on
             if pid not in known:
-                self.unknown_people.append(_unknown(pid, kind, f"{kind} seat on {cid!r}", other))
+                self.unknown_people.append(_unknown(pid, kind, cid, other))
                 continue
             self.seats_of[pid] += 1
             self.seat_count[pid, cid] += 1
@@ -137,9 +185,8 @@ class _Seating:
             self.withdrawn[w.person_id] += 1
             if w.person_id not in citizens and w.person_id not in politicians:
                 self.unknown_people.append(Violation(
-                    rule="plan/unknown_person",
-                    message=f"{w.person_id} (withdrawn) is not a person of the scenario",
-                    person_id=w.person_id))
+                    rule="plan/unknown_person", code="CM-X108",
+                    params={"person": w.person_id}, person_id=w.person_id))
         for kind, ids, known, other in (
             ("citizen", plan.unseated_citizens, citizens, politicians),
             ("politician", plan.unseated_politicians, politicians, citizens),
@@ -149,8 +196,7 @@ class _Seating:
                 if pid in known:
                     self.unseated[pid] += 1
                 else:
-                    self.unknown_people.append(
-                        _unknown(pid, kind, f"listed as unseated {kind}", other))
+                    self.unknown_people.append(_unknown(pid, kind, None, other))
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
@@ -186,7 +232,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
     >>> [v.rule for v in check_plan(s, Plan(seats=[], unseated_citizens=["c1"]))]
     ['climate/seats/citizens']
     """
-    wrong = [Problem(legacy=f"must be a {kind.__name__}", column=name,
+    wrong = [Problem(code="CM-E400", params={"kind": kind.__name__}, column=name,
                      value=type(value).__name__)
              for name, value, kind in (("scenario", scenario, Scenario), ("plan", plan, Plan))
              if not isinstance(value, kind)]
@@ -202,7 +248,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
     seated = [c for c in scenario.citizens if c.id in seating.committees_of]
     for quota in scenario.quotas:
         found += _quota_violations(rule_name(RuleKind.GLOBAL_QUOTA, key=quota.name),
-                                   "all committees", quota, seated)
+                                   None, quota, seated)
     for politician in scenario.politicians:
         found += _politician_violations(politician, seating)
     found += _household_violations(scenario, seating)
@@ -213,17 +259,14 @@ def check_plan(scenario: Scenario, plan: Plan) -> tuple[Violation, ...]:
     found += seating.unknown_people
     for cid, count in seating.unknown_committees.items():
         found.append(Violation(
-            rule="plan/unknown_committee",
-            message=f"{_count(count, 'seat')} on committee {cid!r}, which is not in the scenario",
-            actual=count,
+            rule="plan/unknown_committee", code="CM-X109",
+            params={"count": count, "committee": cid}, actual=count,
         ))
-    for role, people in (("citizen", scenario.citizens), ("politician", scenario.politicians)):
+    for code, people in (("CM-X110", scenario.citizens), ("CM-X111", scenario.politicians)):
         for person in people:
             if person.id not in seating.appearing:
                 found.append(Violation(
-                    rule="plan/missing_person",
-                    message=f"{role} {person.id!r} appears nowhere in the plan "
-                            "(neither seated nor unseated)",
+                    rule="plan/missing_person", code=code, params={"person": person.id},
                     person_id=person.id,
                 ))
     return tuple(found)
@@ -244,15 +287,15 @@ def plan_in_force_problems(scenario: object, plan: object) -> list[Problem]:
     """
     problems = []
     if not isinstance(scenario, Scenario):
-        problems.append(Problem(legacy="must be a Scenario", column="scenario",
-                                value=type(scenario).__name__))
+        problems.append(Problem(code="CM-E400", params={"kind": "Scenario"},
+                                column="scenario", value=type(scenario).__name__))
     if not isinstance(plan, Plan):
-        problems.append(Problem(legacy="must be a Plan", column="plan",
+        problems.append(Problem(code="CM-E400", params={"kind": "Plan"}, column="plan",
                                 value=type(plan).__name__))
     if problems:
         return problems
     assert isinstance(scenario, Scenario) and isinstance(plan, Plan)
-    return [Problem(legacy=f"the plan is not a plan for this scenario: {v.message}",
+    return [Problem(code="CM-E401", params={"violation": _phrase(v.code, **v.params)},
                     column="plan", value=v.person_id)
             for v in check_plan(scenario, plan)
             if v.rule.startswith(("plan/", "citizen/"))
@@ -350,23 +393,21 @@ def _committee_violations(scenario: Scenario, mandate: Mandate, seating: _Seatin
     seated = [citizens[pid] for pid in seating.citizens_on[cid]]
     members = [politicians[pid] for pid in seating.politicians_on[cid]]
 
-    for kind, have, need in (("citizens", len(seated), mandate.citizen_seats),
-                             ("politicians", len(members), mandate.politician_seats)):
+    for kind, code, have, need in (
+            (RuleKind.CITIZEN_SEATS, "CM-X112", len(seated), mandate.citizen_seats),
+            (RuleKind.POLITICIAN_SEATS, "CM-X113", len(members), mandate.politician_seats)):
         if have != need:
             found.append(Violation(
-                rule=rule_name(RuleKind.CITIZEN_SEATS if kind == "citizens"
-                               else RuleKind.POLITICIAN_SEATS, cid),
-                message=f"{cid}: {have} {kind[:-1] if have == 1 else kind} seated, "
-                        f"{need} required",
+                rule=rule_name(kind, cid), code=code,
+                params={"committee": cid, "have": have, "need": need},
                 limit=need, actual=have,
             ))
 
     for profile in mandate.profiles:
         fits = _profile_count(seated, profile)
-        what = f"{_count(fits, 'seated citizen')} {'fits' if fits == 1 else 'fit'} " \
-               f"profile {profile.name!r}"
-        found += _bounds(rule_name(RuleKind.PROFILE, cid, profile.name), f"{cid}: {what}", fits,
-                         profile.min, profile.max)
+        found += _bounds(rule_name(RuleKind.PROFILE, cid, profile.name), ("CM-X114", "CM-X115"),
+                         {"committee": cid, "profile": profile.name}, fits, profile.min,
+                         profile.max)
 
     for quota in mandate.quotas:
         found += _quota_violations(rule_name(RuleKind.QUOTA, cid, quota.name), cid, quota, seated)
@@ -376,19 +417,17 @@ def _committee_violations(scenario: Scenario, mandate: Mandate, seating: _Seatin
     if council.max_per_party is not None:
         over = sorted((party, n) for party, n in parties.items() if n > council.max_per_party)
         if over:
-            listed = " and ".join(f"{n} of party {party!r}" for party, n in over)
+            listed = _and([_phrase("CM-X121", count=n, party=party) for party, n in over])
             found.append(Violation(
-                rule=rule_name(RuleKind.MAX_PER_PARTY, cid),
-                message=f"{cid}: {listed} among its politicians, at most "
-                        f"{council.max_per_party} per party allowed",
+                rule=rule_name(RuleKind.MAX_PER_PARTY, cid), code="CM-X120",
+                params={"committee": cid, "parties": listed, "cap": council.max_per_party},
                 limit=council.max_per_party, actual=max(n for _, n in over),
             ))
     # A committee without politician seats has no parties to mix; the rule is for the others.
     if mandate.politician_seats > 0 and len(parties) < council.min_parties:
         found.append(Violation(
-            rule=rule_name(RuleKind.MIN_PARTIES, cid),
-            message=f"{cid}: politicians from {_count(len(parties), 'party', 'parties')}, "
-                    f"at least {council.min_parties} required",
+            rule=rule_name(RuleKind.MIN_PARTIES, cid), code="CM-X122",
+            params={"committee": cid, "count": len(parties), "low": council.min_parties},
             limit=council.min_parties, actual=len(parties),
         ))
     return found
@@ -402,11 +441,13 @@ def _quota_count(seated: list[Citizen], quota: Quota) -> int:
     return sum(1 for c in seated if c.attributes.get(quota.attribute) == quota.value)
 
 
-def _quota_violations(rule: str, where: str, quota: Quota,
+def _quota_violations(rule: str, committee: str | None, quota: Quota,
                       seated: list[Citizen]) -> list[Violation]:
+    """A committee's quota, or with ``committee`` None a global one."""
     have = _quota_count(seated, quota)
-    what = f"{_count(have, 'seated citizen')} {'has' if have == 1 else 'have'} {quota.name}"
-    return _bounds(rule, f"{where}: {what}", have, quota.min, quota.max)
+    codes = ("CM-X116", "CM-X117") if committee is not None else ("CM-X118", "CM-X119")
+    return _bounds(rule, codes, {"committee": committee, "quota": quota.name}, have,
+                   quota.min, quota.max)
 
 
 def _politician_violations(politician: Politician, seating: _Seating) -> list[Violation]:
@@ -415,23 +456,23 @@ def _politician_violations(politician: Politician, seating: _Seating) -> list[Vi
     committees = seating.committees_of.get(pid, [])
     # A politician who withdrew is released from their minimum (and sits nowhere).
     low = 0 if seating.withdrawn[pid] else politician.min_committees
-    found += _bounds(rule_name(RuleKind.POLITICIAN, key=pid),
-                     f"{pid} sits on {_count(len(committees), 'committee')}", len(committees),
-                     low, politician.max_committees, person_id=pid)
+    found += _bounds(rule_name(RuleKind.POLITICIAN, key=pid), ("CM-X123", "CM-X124"),
+                     {"politician": pid}, len(committees), low, politician.max_committees,
+                     person_id=pid)
 
     twice = [(cid, seating.seat_count[pid, cid]) for cid in committees
              if seating.seat_count[pid, cid] > 1]
-    problems = [f"sits on {cid!r} {n} times" for cid, n in twice]
+    problems = [_phrase("CM-X125", committee=cid, count=n) for cid, n in twice]
     seats = seating.seats_of[pid]
     unseated = seating.unseated[pid]
     if seats and unseated:
-        problems.append("is seated and also listed as unseated")
+        problems.append(_phrase("CM-X126"))
     elif unseated > 1:
-        problems.append(f"is listed as unseated {unseated} times")
+        problems.append(_phrase("CM-X127", count=unseated))
     if problems:
         found.append(Violation(
-            rule=f"politician/{pid}/seats",
-            message=f"{pid} {' and '.join(problems)}",
+            rule=f"politician/{pid}/seats", code="CM-X128",
+            params={"politician": pid, "problems": _and(problems)},
             limit=1 if twice else None,
             actual=max(n for _, n in twice) if twice else None,
             person_id=pid,
@@ -446,9 +487,8 @@ def _household_violations(scenario: Scenario, seating: _Seating) -> list[Violati
             members.setdefault(citizen.household, []).append(citizen.id)
     return [
         Violation(
-            rule=rule_name(RuleKind.HOUSEHOLD, key=household),
-            message=f"household {household!r}: {len(ids)} citizens seated "
-                    f"({', '.join(ids)}), at most 1 allowed",
+            rule=rule_name(RuleKind.HOUSEHOLD, key=household), code="CM-X129",
+            params={"household": household, "count": len(ids), "people": ", ".join(ids)},
             limit=1, actual=len(ids),
         )
         for household, ids in members.items() if len(ids) > 1
@@ -463,23 +503,21 @@ def _citizen_violations(citizen: Citizen, seating: _Seating) -> list[Violation]:
         wrong = [m for m in committees if m not in citizen.applied_to]
         if wrong:
             found.append(Violation(
-                rule=f"citizen/{cid}/applied_to",
-                message=f"{cid} is seated on {', '.join(map(repr, wrong))} but applied only "
-                        f"to {', '.join(map(repr, citizen.applied_to))}",
+                rule=f"citizen/{cid}/applied_to", code="CM-X130",
+                params={"citizen": cid, "committees": ", ".join(map(repr, wrong)),
+                        "applied": ", ".join(map(repr, citizen.applied_to))},
                 person_id=cid,
             ))
     seats = seating.seats_of[cid]
     unseated = seating.unseated[cid]
     if seats + unseated > 1:
-        parts = []
-        if seats:
-            parts.append(f"seated {_count(seats, 'time')}")
-        if unseated:
-            parts.append(f"listed as unseated {_count(unseated, 'time')}")
+        # Seated more than once (X131), listed as unseated more than once (X132), or both
+        # seated and listed as unseated (X133).
+        code = "CM-X133" if seats and unseated else "CM-X131" if seats else "CM-X132"
         found.append(Violation(
-            rule=f"citizen/{cid}/seats",
-            message=f"{cid} appears {seats + unseated} times in the plan "
-                    f"({', '.join(parts)}), at most once allowed",
+            rule=f"citizen/{cid}/seats", code=code,
+            params={"citizen": cid, "count": seats + unseated, "seats": seats,
+                    "unseated": unseated},
             limit=1, actual=seats + unseated, person_id=cid,
         ))
     return found
@@ -491,16 +529,16 @@ def _withdrawn_violations(plan: Plan, seating: _Seating) -> list[Violation]:
     for pid, n in seating.withdrawn.items():
         places = []
         if seating.seats_of[pid]:
-            places.append(f"seated on {_count(seating.seats_of[pid], 'committee')}")
+            places.append(_phrase("CM-X134", count=seating.seats_of[pid]))
         if seating.unseated[pid]:
-            places.append("listed as unseated")
+            places.append(_phrase("CM-X135"))
         if any(r.person_id == pid for r in plan.reserves):
-            places.append("a reserve")
+            places.append(_phrase("CM-X136"))
         if n > 1:
-            places.append(f"listed as withdrawn {n} times")
+            places.append(_phrase("CM-X137", count=n))
         if places:
-            found.append(Violation(rule="plan/withdrawn",
-                                   message=f"{pid} withdrew but is {' and '.join(places)}",
+            found.append(Violation(rule="plan/withdrawn", code="CM-X138",
+                                   params={"person": pid, "places": _and(places)},
                                    person_id=pid))
     return found
 
@@ -517,23 +555,24 @@ def _reserve_violations(scenario: Scenario, plan: Plan, seating: _Seating) -> li
         times[r.person_id] += 1
         citizen = citizens.get(r.person_id)
         mandate = committees.get(r.committee_id)
-        problem = None
+        code = None
         if citizen is None:
-            problem = "is not a citizen of the scenario"
+            code = "CM-X139"
         elif mandate is None:
-            problem = f"is a reserve on {r.committee_id!r}, which is not in the scenario"
+            code = "CM-X140"
         elif r.person_id in seating.committees_of or r.person_id not in unseated:
-            problem = f"is a reserve on {r.committee_id!r} but is not an unseated citizen"
+            code = "CM-X141"
         elif not citizen.can_sit_on(r.committee_id) or mandate.citizen_seats == 0:
-            problem = f"is a reserve on {r.committee_id!r} but cannot sit there"
-        if problem:
-            found.append(Violation(rule="plan/reserve", message=f"{r.person_id} {problem}",
+            code = "CM-X142"
+        if code:
+            found.append(Violation(rule="plan/reserve", code=code,
+                                   params={"person": r.person_id, "committee": r.committee_id},
                                    person_id=r.person_id))
-    found += [Violation(rule="plan/reserve", message=f"{pid} is a reserve {n} times, at most "
-                        "once allowed", limit=1, actual=n, person_id=pid)
+    found += [Violation(rule="plan/reserve", code="CM-X143",
+                        params={"person": pid, "count": n}, limit=1, actual=n, person_id=pid)
               for pid, n in times.items() if n > 1]
-    found += [Violation(rule="plan/reserve", message=f"{cid}: reserve rank {rank} is given "
-                        f"{n} times", limit=1, actual=n)
+    found += [Violation(rule="plan/reserve", code="CM-X144",
+                        params={"committee": cid, "rank": rank, "count": n}, limit=1, actual=n)
               for (cid, rank), n in ranks.items() if n > 1]
     return found
 
@@ -541,27 +580,34 @@ def _reserve_violations(scenario: Scenario, plan: Plan, seating: _Seating) -> li
 # -- small helpers ---------------------------------------------------------------------------
 
 
-def _bounds(rule: str, what: str, have: int, low: int, high: int | None,
-            person_id: str | None = None) -> list[Violation]:
-    """A violation when ``have`` is outside ``[low, high]``; ``high`` None means no limit."""
+def _bounds(rule: str, codes: tuple[str, str], params: Mapping[str, Any], have: int,
+            low: int, high: int | None, person_id: str | None = None) -> list[Violation]:
+    """A violation when ``have`` is outside ``[low, high]``; ``high`` None means no limit.
+    ``codes``: the texts for too few and for too many."""
     if have < low:
-        return [Violation(rule=rule, message=f"{what}, at least {low} required", limit=low,
-                          actual=have, person_id=person_id)]
+        return [Violation(rule=rule, code=codes[0], params={**params, "have": have, "low": low},
+                          limit=low, actual=have, person_id=person_id)]
     if high is not None and have > high:
-        return [Violation(rule=rule, message=f"{what}, at most {high} allowed", limit=high,
+        return [Violation(rule=rule, code=codes[1],
+                          params={**params, "have": have, "high": high}, limit=high,
                           actual=have, person_id=person_id)]
     return []
 
 
-def _unknown(pid: str, role: str, where: str,
+# The code of an unknown person's violation: by where they appear in the plan (a seat on a
+# committee, or the unseated), by the role they appear in, and by whether they are a person of
+# the other role.
+_UNKNOWN = {
+    (True, "citizen", True): "CM-X100", (True, "citizen", False): "CM-X101",
+    (True, "politician", True): "CM-X102", (True, "politician", False): "CM-X103",
+    (False, "citizen", True): "CM-X104", (False, "citizen", False): "CM-X105",
+    (False, "politician", True): "CM-X106", (False, "politician", False): "CM-X107",
+}
+
+
+def _unknown(pid: str, role: str, committee: str | None,
              other_role: Mapping[str, object]) -> Violation:
-    other = "politician" if role == "citizen" else "citizen"
-    if pid in other_role:
-        message = f"{pid} ({where}) is a {other}, not a {role}"
-    else:
-        message = f"{pid} ({where}) is not a {role} of the scenario"
-    return Violation(rule="plan/unknown_person", message=message, person_id=pid)
-
-
-def _count(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+    """``pid`` in ``role`` is no such person: on a seat of ``committee``, or (None) unseated."""
+    return Violation(rule="plan/unknown_person",
+                     code=_UNKNOWN[committee is not None, role, pid in other_role],
+                     params={"person": pid, "committee": committee}, person_id=pid)

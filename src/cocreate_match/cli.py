@@ -2,23 +2,42 @@
 
 Exit codes: 0 plan written (or plan valid); 1 ``check`` found broken rules; 2 invalid input;
 3 no plan meets every rule; 4 time limit reached without a plan; 5 the solver failed;
-70 an internal error (a bug: please report it).
+6 ``--relax`` wrote a plan that breaks rules; 7 a file (or stdout) could not be written;
+70 an internal error (a bug: please report it); 130 interrupted.
+
+Messages come in English, Danish or Norwegian (bokmål): ``--lang en|da|nb``, or the language
+of the environment (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``) when not given; help
+texts are in English. Every message has a stable code (see :mod:`cocreate_match.messages`;
+the command line's own are in ``data/messages/cli.toml``). On stderr each problem line, each
+error line (the solver failed, a file or stdout cannot be written, no plan, interrupted) and
+each logged warning that carries a code ends with the code in brackets, so that a script or
+a helpdesk can act on it whatever the language::
+
+    cocreate-match: invalid input (1 problem):
+      - citizens.csv, row 3, column age, value 'x': must be a whole number [CM-E105]
+
+Lines on stdout (the results, "Plan written to ...") show no code, nor do progress lines.
+Every bad argument of a command line is reported at once (unknown options, bad choices and
+numbers, missing arguments), with exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from ._validate import printable
-from .errors import CocreateMatchError, InputError, Problem, SolverError
+from .errors import InputError, Problem, SolverError
 from .lottery import LotteryMethod
+from .messages import LANGUAGES, get_language, set_language
+from .messages import text as msg
 from .result import SolveResult, Status
 
 if TYPE_CHECKING:
@@ -47,10 +66,186 @@ _STATUS_EXIT = {
 }
 
 
+# -- arguments: every bad one reported at once ---------------------------------------------------
+# argparse stops at the first bad argument. Here a value that cannot be taken (not a number, not
+# one of the choices) becomes an _Invalid marker, required arguments are checked after parsing,
+# and unknown ones are collected, so that one run names every problem of the command line.
+
+class _BadValue(argparse.ArgumentTypeError):
+    """A value checker's refusal: the code of its text and the fields beyond option and value."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+class _Invalid:
+    """What a bad value parses to, holding its problem until every argument has been read."""
+
+    __slots__ = ("problem",)
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+    def __repr__(self) -> str:
+        return f"_Invalid({self.problem.code})"
+
+
+class _Stop(Exception):
+    """An argument argparse cannot read past (a missing value, an ambiguous abbreviation)."""
+
+    def __init__(self, problem: Problem, parser: argparse.ArgumentParser) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
+        self.parser = parser
+
+
+class _ArgumentProblems(Exception):
+    """Every problem of a command line, and the parser whose usage line to show."""
+
+    def __init__(self, problems: list[Problem], parser: argparse.ArgumentParser) -> None:
+        super().__init__(len(problems))
+        self.problems = problems
+        self.parser = parser
+
+
+_PROBLEMS = "_cli_problems"  # the namespace attribute a subcommand leaves its problems in
+
+
+def _action_name(action: argparse.Action) -> str:
+    """An argument's name as argparse's messages give it (``--seed``, ``DIR``)."""
+    if action.option_strings:
+        return "/".join(action.option_strings)
+    return str(action.metavar or action.dest)
+
+
+def _collecting(convert: Any, name: str) -> Any:
+    def take(value: str) -> Any:
+        try:
+            return convert(value)
+        except _BadValue as bad:
+            return _Invalid(Problem(code=bad.code, params={"option": name, "value": value,
+                                                           **bad.params}))
+    return take
+
+
+def _one_of(choices: tuple[str, ...]) -> Any:
+    def choose(value: str) -> str:
+        if value not in choices:
+            raise _BadValue("CM-E527", choices=", ".join(map(repr, choices)))
+        return value
+    return choose
+
+
+def _argparse_problem(option: str | None, message: str) -> Problem:
+    """A coded problem for what argparse itself says when it cannot read on."""
+    import re
+
+    if option is not None:
+        if message == "expected one argument":
+            return Problem(code="CM-E530", params={"option": option})
+        if (found := re.fullmatch(r"ignored explicit argument (.*)", message)) is not None:
+            return Problem(code="CM-E532", params={"option": option,
+                                                   "value": found.group(1).strip("'\"")})
+        return Problem(code="CM-E533", params={"option": option, "detail": message})
+    if (found := re.fullmatch(r"ambiguous option: (\S+) could match (.*)", message)) is not None:
+        return Problem(code="CM-E531", params={"option": found.group(1),
+                                               "matches": found.group(2)})
+    return Problem(code="CM-E534", params={"detail": message})
+
+
 class _Parser(argparse.ArgumentParser):
+    """An argument parser that finds every bad argument before it reports them (see above)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("exit_on_error", False)  # an ArgumentError keeps its argument
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_INPUT, f"{self.prog}: invalid input: {message}\n")
+        raise _Stop(_argparse_problem(None, message), self)
+
+    def collect(self) -> None:
+        """Check values and choices after parsing, so that a bad one does not stop it."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for command in action.choices.values():
+                    cast(_Parser, command).collect()
+                continue
+            if action.choices is not None:
+                choices = tuple(str(c) for c in action.choices)
+                if action.metavar is None:  # the help still lists them
+                    action.metavar = "{" + ",".join(choices) + "}"
+                action.choices = None
+                action.type = _one_of(choices)
+            if action.type is not None:
+                action.type = _collecting(action.type, _action_name(action))
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        self._check_command(args)
+        # Required arguments are checked below, all at once; the usage line still marks them.
+        required = [action for action in self._actions if action.required]
+        for action in required:
+            action.required = False
+        try:
+            found, extras = super().parse_known_args(args, namespace)
+        except argparse.ArgumentError as err:
+            raise _Stop(_argparse_problem(err.argument_name, err.message), self) from None
+        finally:
+            for action in required:
+                action.required = True
+        missing = [_action_name(a) for a in required if getattr(found, a.dest, None) is None]
+        if missing:
+            problems = [*getattr(found, _PROBLEMS, ()),
+                        Problem(code="CM-E528", params={"options": ", ".join(missing)})]
+            setattr(found, _PROBLEMS, problems)
+        return found, extras
+
+    def _check_command(self, args: Sequence[str] | None) -> None:
+        """An unknown command, said before its arguments are read as another command's."""
+        commands = next((a for a in self._actions
+                         if isinstance(a, argparse._SubParsersAction)), None)
+        if commands is None or args is None:
+            return
+        word = next((a for a in args if not a.startswith("-")), None)
+        asks_help = any(a in ("-h", "--help", "--version") for a in args[:args.index(word)]
+                        ) if word is not None else True
+        if not asks_help and word not in commands.choices:
+            raise _Stop(Problem(code="CM-E527", params={
+                "option": _action_name(commands), "value": word,
+                "choices": ", ".join(map(repr, commands.choices))}), self)
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
+    """The arguments; :class:`_ArgumentProblems` with every bad one."""
+    try:
+        args, extras = parser.parse_known_args(argv)
+    except _Stop as stop:
+        raise _ArgumentProblems([stop.problem], stop.parser) from None
+    problems = [value.problem for value in vars(args).values() if isinstance(value, _Invalid)]
+    problems += getattr(args, _PROBLEMS, [])
+    if extras:
+        problems.append(Problem(code="CM-E529", params={"arguments": " ".join(extras)}))
+    if problems:
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        command = getattr(args, "command", None)
+        raise _ArgumentProblems(problems, commands.choices.get(command, parser)
+                                if command else parser)
+    return args
+
+
+def _early_language(argv: Sequence[str]) -> str | None:
+    """``--lang`` before the arguments are parsed, so that their problems read in it too."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = (argv[i + 1] if arg == "--lang" and i + 1 < len(argv)
+                 else arg.partition("=")[2] if arg.startswith("--lang=") else None)
+        if value is not None:
+            return value if value in LANGUAGES else None
+    return None
 
 
 _DIR_HELP = "the scenario: a directory of mandates.toml, citizens.csv and politicians.csv"
@@ -60,9 +255,9 @@ def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+        raise _BadValue("CM-E522") from None
     if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+        raise _BadValue("CM-E523")
     return value
 
 
@@ -70,16 +265,16 @@ def _count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        raise _BadValue("CM-E520") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {text!r}")
+        raise _BadValue("CM-E521")
     return value
 
 
 def _cap(text: str) -> float:
     value = _share(text)
     if value <= 0.0:
-        raise argparse.ArgumentTypeError(f"must be above 0, got {text!r}")
+        raise _BadValue("CM-E526")
     return value
 
 
@@ -87,9 +282,9 @@ def _share(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+        raise _BadValue("CM-E524") from None
     if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text!r}")
+        raise _BadValue("CM-E525")
     return value
 
 
@@ -112,7 +307,7 @@ def _solve_options(p: argparse.ArgumentParser) -> None:
                         "citizen's chance is written in a 'chance' column")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     from . import __version__
 
     parser = _Parser(prog="cocreate-match",
@@ -120,7 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
                      epilog="Exit codes: 0 plan written or valid; 1 check found broken rules; "
                             "2 invalid input; 3 no plan meets every rule; 4 time limit without "
                             "a plan; 5 solver failure; 6 --relax wrote a plan that breaks "
-                            "rules; 7 a file could not be written; 130 interrupted.")
+                            "rules; 7 a file could not be written; 130 interrupted. "
+                            "Messages are in English, Danish or Norwegian (--lang, or the "
+                            "environment's LANGUAGE, LC_ALL, LC_MESSAGES or LANG); each "
+                            "problem, error and warning on stderr ends with its stable code, "
+                            "such as [CM-E105]; results on stdout show none.")
     parser.add_argument("--version", action="version", version=f"cocreate-match {__version__}",
                         help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
@@ -247,6 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="share of applicants open to any committee (0.1)")
     for command in sub.choices.values():
         _common_options(command)
+    parser.collect()
     return parser
 
 
@@ -266,13 +466,22 @@ def _common_options(p: argparse.ArgumentParser) -> None:
                             "(-vv)")
     files.add_argument("-q", dest="silent", action="store_true",
                        help="say nothing on stderr but errors")
+    files.add_argument("--lang", choices=list(LANGUAGES), default=None,
+                       help="the language of messages: English, Danish or Norwegian bokmål "
+                            "(from the environment: LANGUAGE, LC_ALL, LC_MESSAGES, LANG)")
 
 
-def _print_problems(err: InputError, out: TextIO) -> None:
-    print(f"cocreate-match: invalid input ({len(err.problems)} problem"
-          f"{'s' if len(err.problems) != 1 else ''}):", file=out)
-    for problem in err.problems:
-        print(f"  - {printable(str(problem))}", file=out)
+def _print_problems(problems: Sequence[Problem], out: TextIO,
+                    prog: str = "cocreate-match") -> None:
+    """The problems of the input, one a line, each ending with its code."""
+    print(msg("CM-C001", prog=prog, count=len(problems)), file=out)
+    for problem in problems:
+        print(f"  - {printable(str(problem))}{_code_of(problem)}", file=out)
+
+
+def _code_of(problem: Problem) -> str:
+    """`` [CM-E105]``: the code a problem line ends with (none for a problem made without)."""
+    return f" [{problem.code}]"
 
 
 def _write_plan(result: SolveResult, path: str, scenario: object) -> None:
@@ -298,8 +507,7 @@ def _distinct_outputs(**paths: str | None) -> list[Problem]:
             continue
         key = str(Path(path).resolve())
         if key in seen:
-            problems.append(Problem(legacy=f"is also given as --{seen[key]}; each output "
-                                    "needs a file of its own",
+            problems.append(Problem(code="CM-E505", params={"option": f"--{seen[key]}"},
                                     column=f"--{option.replace('_', '-')}", value=path))
         seen.setdefault(key, option.replace("_", "-"))
     return problems
@@ -327,8 +535,8 @@ def _onto_inputs(args: argparse.Namespace) -> list[Problem]:
             inputs[str(Path(where).resolve())] = f"--{name}"
     # A new plan may replace the plan in force it was made from (solve --keep, replace).
     plan_over_plan = {("out", "--keep"), ("out", "--plan")}
-    return [Problem(legacy=f"is the input {inputs[key]}; an output must not overwrite an "
-                    "input", column=f"--{name.replace('_', '-')}", value=path)
+    return [Problem(code="CM-E506", params={"input": inputs[key]},
+                    column=f"--{name.replace('_', '-')}", value=path)
             for name in _OUTPUTS if isinstance(path := getattr(args, name, None), str)
             and (key := str(Path(path).resolve())) in inputs
             and (name, inputs[key]) not in plan_over_plan]
@@ -339,21 +547,22 @@ def _writable_problems(path: str | None) -> list[Problem]:
         return []
     parent = Path(path).resolve().parent
     if not parent.is_dir():
-        return [Problem(legacy=f"cannot be written: directory {str(parent)!r} does not exist",
-                        file=path)]
+        return [Problem(code="CM-E507", params={"directory": str(parent)}, file=path)]
     if Path(path).is_dir():
-        return [Problem(legacy="cannot be written: it is a directory", file=path)]
+        return [Problem(code="CM-E508", file=path)]
     return []
 
 
-def _outcome(result: SolveResult) -> str:
+def _outcome(result: SolveResult, *, error: bool = False, objective: bool = True) -> str:
+    """``optimal: <the result's message> Objective 679.``; as an error line (no plan, on
+    stderr), ending with the message's code."""
     line = f"{result.status.value}: {result.message}"
-    if result.objective is not None:
-        line += f" Objective {result.objective}"
-        if result.bound is not None and result.status is Status.FEASIBLE:
-            line += f", bound {result.bound:g}"
-        line += "."
-    return line
+    if objective and result.objective is not None:
+        line += " " + (msg("CM-C021", objective=result.objective, bound=result.bound)
+                       if result.bound is not None and result.status is Status.FEASIBLE
+                       else msg("CM-C020", objective=result.objective))
+    code = getattr(result, "code", "")
+    return line + (f" [{code}]" if error and code else "")
 
 
 def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: bool,
@@ -372,8 +581,7 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
                 + _distinct_outputs(out=args.out, explain_out=args.explain_out,
                                     changes_out=changes_out, report_html=report_html))
     if args.fair and args.relax:
-        problems.append(Problem(legacy="--fair and --relax cannot be used together",
-                                column="--fair"))
+        problems.append(Problem(code="CM-E509", column="--fair"))
     keep = None
     if keep_path:
         from .plan import read_plan
@@ -383,13 +591,11 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
         except InputError as err:
             problems += err.problems
     if changes_out and not keep_path:
-        problems.append(Problem(legacy="needs --keep (the plan to compare with)",
-                                column="--changes-out"))
+        problems.append(Problem(code="CM-E510", column="--changes-out"))
     locks = {name: _read_pairs(path, problems) for name in ("force", "forbid")
              if (path := getattr(args, name, None))}
     if args.fair and (keep_path or locks):
-        problems.append(Problem(legacy="--fair cannot be used with --keep, --force or "
-                                "--forbid", column="--fair"))
+        problems.append(Problem(code="CM-E511", column="--fair"))
     if not problems:
         from .solver.solve import replan_locks
 
@@ -417,7 +623,10 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
             _write_plan(result, args.out, scenario)
         if not quiet:
             print(format_summary(scenario, result), file=out)
-    print(_outcome(result), file=out if result.plan is not None else sys.stderr)
+    if result.plan is not None:
+        print(_outcome(result), file=out)
+    else:
+        print(_outcome(result, error=True), file=sys.stderr)
     if quiet and result.relaxed:
         _print_broken(result, out)
     if result.explanation is not None:
@@ -425,23 +634,21 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
     if args.explain_out:
         _write_explanation(result, args.explain_out)
     if cover is not None:
-        print(f"Reserves: {cover.covered} of {cover.seated} seated citizens have a reserve who "
-              "can replace them without breaking a rule"
-              + (" (or breaking one further than the plan already does)." if result.relaxed
-                 else "."), file=out)
+        print(msg("CM-C023" if result.relaxed else "CM-C022", covered=cover.covered,
+                  seated=cover.seated), file=out)
         if cover.uncovered:
-            print(f"  without a reserve: {', '.join(cover.uncovered)}", file=out)
+            print("  " + msg("CM-C024", ids=", ".join(cover.uncovered)), file=out)
     if keep is not None and result.plan is not None:
         _print_changes(result, out)
         if changes_out:
             _write_changes(result, changes_out, out)
     if result.plan is not None and args.out:
-        print(f"Plan written to {args.out}.", file=out)
+        print(msg("CM-C025", path=args.out), file=out)
     if result.plan is not None and report_html:
         from .report import report
 
         _write_text(report_html, report(scenario, result, name=_name(args)).to_html())
-        print(f"Report written to {report_html}.", file=out)
+        print(msg("CM-C026", path=report_html), file=out)
     if json_out is not None:
         _print_json(result, json_out)
     return _STATUS_EXIT[result.status]
@@ -456,7 +663,8 @@ def _print_json(result: SolveResult, out: TextIO) -> None:
     binary = getattr(out, "buffer", None)
     if binary is None:  # a text-only stream (as some test harnesses give)
         out.write(text)
-    else:
+        return
+    with out.guard() if isinstance(out, _Printable) else contextlib.nullcontext():
         binary.write(text.encode("utf-8"))
         binary.flush()
 
@@ -480,8 +688,7 @@ def _run_report(args: argparse.Namespace, out: TextIO) -> int:
 
     problems: list[Problem] = []
     if not args.html and not args.md:
-        problems.append(Problem(legacy="give --html REPORT_HTML, --md REPORT_MD or both",
-                                column="--html"))
+        problems.append(Problem(code="CM-E512", column="--html"))
     problems += (_writable_problems(args.html) + _writable_problems(args.md)
                  + _distinct_outputs(html=args.html, md=args.md))
     scenario = plan = chances = targets = None
@@ -521,16 +728,15 @@ def _run_report(args: argparse.Namespace, out: TextIO) -> int:
         print(line, file=out)
     if args.html:
         _write_text(args.html, found.to_html())
-        print(f"Report written to {args.html}.", file=out)
+        print(msg("CM-C026", path=args.html), file=out)
     if args.md:
         _write_text(args.md, found.to_markdown())
-        print(f"Report written to {args.md}.", file=out)
+        print(msg("CM-C026", path=args.md), file=out)
     return EXIT_OK
 
 
 def _print_changes(result: SolveResult, out: TextIO) -> None:
-    print(f"Changes: {len(result.changes)} seat{'s' if len(result.changes) != 1 else ''}"
-          f" changed hands ({result.moves} of the plan in force not kept).", file=out)
+    print(msg("CM-C027", count=len(result.changes), moves=result.moves), file=out)
     for change in result.changes:
         print(f"  - {change}", file=out)
 
@@ -539,7 +745,7 @@ def _write_changes(result: SolveResult, path: str, out: TextIO) -> None:
     from .changes import write_changes
 
     write_changes(result.changes, path)  # a failure reaches main: exit 7, naming the file
-    print(f"Changes written to {path}.", file=out)
+    print(msg("CM-C028", path=path), file=out)
 
 
 def _read_pairs(path: str, problems: list[Problem]) -> list[tuple[str, str]]:
@@ -551,29 +757,29 @@ def _read_pairs(path: str, problems: list[Problem]) -> list[tuple[str, str]]:
         return []
     missing = [c for c in ("person_id", "committee_id") if c not in table.header]
     if missing:
-        problems += [Problem(legacy="required column is missing", file=path,
-                             row=table.header_label, column=c) for c in missing]
+        problems += [Problem(code="CM-E513", file=path, row=table.header_label, column=c)
+                     for c in missing]
         return []
     at = [table.header.index(c) for c in ("person_id", "committee_id")]
     pairs = []
     for row, label in zip(table.rows, table.labels, strict=True):
         if len(row) != len(table.header):
-            problems.append(Problem(legacy=f"has {len(row)} fields, the header has "
-                                    f"{len(table.header)}", file=path, row=label))
+            problems.append(Problem(code="CM-E514", params={"count": len(row),
+                                                            "width": len(table.header)},
+                                    file=path, row=label))
             continue
         person, committee = (row[i].strip() for i in at)
         if not person or not committee:
-            problems.append(Problem(legacy="needs a person_id and a committee_id", file=path,
-                                    row=label))
+            problems.append(Problem(code="CM-E515", file=path, row=label))
             continue
         pairs.append((person, committee))
     return pairs
 
 
 def _print_broken(result: SolveResult, out: TextIO) -> None:
-    print("Rules broken:", file=out)
+    print(msg("CM-C029"), file=out)
     for v in result.relaxed:
-        print(f"  - {v.rule}: limit {v.limit}, achieved {v.actual}", file=out)
+        print("  - " + msg("CM-C030", rule=v.rule, limit=v.limit, actual=v.actual), file=out)
 
 
 def _read_ids(path: str) -> list[tuple[int, str]]:
@@ -624,33 +830,34 @@ def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
         problems += err.problems
     if scenario is not None:
         known = {c.id for c in scenario.citizens} | {p.id for p in scenario.politicians}
-        problems += [Problem(legacy="is not a citizen or politician of the scenario",
-                             file=args.dropouts, row=n, value=pid) for n, pid in lines
-                     if pid not in known]
+        problems += [Problem(code="CM-E516", file=args.dropouts, row=n, value=pid)
+                     for n, pid in lines if pid not in known]
         if plan is not None:  # the plan against the scenario (drop-outs are checked above)
             problems += [dataclasses.replace(p, file=args.plan)
                          for p in replace_problems(scenario, plan, ())]
     if problems:
         raise InputError(problems)
     assert scenario is not None and plan is not None
-    result = replace_dropouts(scenario, plan, [pid for _, pid in lines], seed=args.seed,
-                              time_limit=args.time_limit, backend=args.backend,
-                              when=args.when)
+    # Progress: on a terminal, or in the log with -v (a script's stderr stays quiet).
+    with _Progress(args, "replace", lines=False) as progress:
+        result = replace_dropouts(scenario, plan, [pid for _, pid in lines], seed=args.seed,
+                                  time_limit=args.time_limit, backend=args.backend,
+                                  when=args.when, progress=progress)
     if args.explain_out:
         _write_explanation(result, args.explain_out)
     if result.plan is None:
-        print(f"{result.status.value}: {result.message}", file=sys.stderr)
+        print(_outcome(result, error=True, objective=False), file=sys.stderr)
         if result.explanation is not None:
             print(result.explanation, file=sys.stderr)
         return _STATUS_EXIT[result.status]
     _write_plan(result, args.out, scenario)
-    print(f"{result.status.value}: {result.message}", file=out)
+    print(_outcome(result, objective=False), file=out)
     if result.relaxed:
         _print_broken(result, out)
     _print_changes(result, out)
     if args.changes_out:
         _write_changes(result, args.changes_out, out)
-    print(f"New plan written to {args.out}.", file=out)
+    print(msg("CM-C031", path=args.out), file=out)
     return EXIT_OK
 
 
@@ -681,13 +888,67 @@ def _run_adhoc(args: argparse.Namespace, out: TextIO) -> int:
             with open(args.invited, "a", encoding="utf-8") as handle:
                 handle.writelines(f"{pid}\n" for pid in chosen)
         except OSError as err:
-            raise InputError([Problem(legacy=f"cannot be written ({err.strerror})",
+            raise InputError([Problem(code="CM-E517", params={"reason": err.strerror},
                                       file=args.invited)]) from None
     if len(chosen) < args.count:
-        print(f"Only {len(chosen)} of {args.count} invitations: no other unseated citizen who "
-              f"can sit on {args.committee} fits profile {args.profile!r}.", file=sys.stderr)
+        _error("CM-C032", found=len(chosen), count=args.count, committee=args.committee,
+               profile=args.profile)
         return EXIT_INFEASIBLE
     return EXIT_OK
+
+
+class _Progress(logging.Filter):
+    """Progress lines of a long computation on stderr, tagged (``[leximin] level 1: ...``):
+    on a terminal one line rewritten in place, otherwise one line per report (unless
+    ``lines`` is False); with -v in the log instead, each line once; with -q nowhere.
+
+    The library logs most of its lines itself just before it reports them; the others (the
+    first line of a computation, for one) are logged here. As a filter of the log's handler
+    it sees which line the log showed last."""
+
+    def __init__(self, args: argparse.Namespace, tag: str, *, lines: bool = True) -> None:
+        super().__init__()
+        self._tag = tag
+        self._lines = lines
+        self._silent = bool(args.silent)
+        self._verbose = bool(args.verbose) and not self._silent
+        self._live = not (self._verbose or self._silent) and sys.stderr.isatty()
+        self._previous: str | None = None
+        self._logged: str | None = None
+
+    def __enter__(self) -> _Progress:
+        handler = _SETTINGS.get("handler")
+        if handler is not None:
+            handler.addFilter(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        handler = _SETTINGS.get("handler")
+        if handler is not None:
+            handler.removeFilter(self)
+        if self._live and self._previous is not None:
+            print(file=sys.stderr, flush=True)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self._logged = record.getMessage()
+        return True
+
+    def __call__(self, line: str) -> None:
+        if self._silent:
+            return
+        if self._verbose:
+            # A line repeated while a long step runs shows once.
+            if line != self._previous and line != self._logged:
+                logging.getLogger("cocreate_match.cli").info("%s", line)
+            self._previous = line
+            return
+        self._previous = line
+        shown = f"[{self._tag}] {line}"
+        if self._live:
+            # The one place that writes control codes on purpose: to the terminal itself.
+            print(f"\r{printable(shown)}\x1b[K", end="", file=sys.__stderr__, flush=True)
+        elif self._lines:
+            print(shown, file=sys.stderr, flush=True)
 
 
 def _write_explanation(result: SolveResult, path: str) -> None:
@@ -707,20 +968,15 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
 
     problems = []
     if (args.directory is None) == (args.sortition is None):
-        problems.append(Problem(legacy="give either a scenario DIR or --sortition DIR",
-                                column="DIR"))
+        problems.append(Problem(code="CM-E500", column="DIR"))
     if args.sortition is not None and args.seats is None:
-        problems.append(Problem(legacy="--sortition needs --seats K", column="--seats"))
+        problems.append(Problem(code="CM-E501", column="--seats"))
     if args.sortition is None and args.seats is not None:
-        problems.append(Problem(legacy="--seats is for --sortition only (a scenario "
-                                "directory sets its seats in mandates.toml)", column="--seats",
-                                value=args.seats))
+        problems.append(Problem(code="CM-E502", column="--seats", value=args.seats))
     if (args.panels is None) != (args.panels_out is None):
-        problems.append(Problem(legacy="--panels M and --panels-out go together",
-                                column="--panels"))
+        problems.append(Problem(code="CM-E503", column="--panels"))
     if args.panels is not None and args.panels < 1:
-        problems.append(Problem(legacy="must be at least 1", column="--panels",
-                                value=args.panels))
+        problems.append(Problem(code="CM-E504", column="--panels", value=args.panels))
     if problems:
         raise InputError(problems)
     problems = _distinct_outputs(out=args.out, panels_out=args.panels_out,
@@ -737,78 +993,60 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
         scenario = load_scenario(args.directory)
         _print_notes(scenario)
 
-    live = sys.stderr.isatty()
-
-    def progress(line: str) -> None:
-        # With -v the log shows each line; with -q nothing shows.
-        if args.verbose or args.silent:
-            return
-        # On a terminal, one line rewritten in place; otherwise one line per report.
-        text = f"[{args.method}] {line}"
-        if live:
-            # The one place that writes control codes on purpose: to the terminal itself.
-            print(f"\r{printable(text)}\x1b[K", end="", file=sys.__stderr__, flush=True)
-        else:
-            print(text, file=sys.stderr, flush=True)
-
-    found = lottery(scenario, method=args.method, seed=args.seed,
-                    quality_floor=args.quality_floor, samples=args.samples,
-                    time_limit=args.time_limit, progress=progress,
-                    max_probability=args.max_probability)
-    if live and not (args.verbose or args.silent):
-        print(file=sys.stderr, flush=True)
+    with _Progress(args, args.method) as progress:
+        found = lottery(scenario, method=args.method, seed=args.seed,
+                        quality_floor=args.quality_floor, samples=args.samples,
+                        time_limit=args.time_limit, progress=progress,
+                        max_probability=args.max_probability)
     if not found.panels:  # a time limit with levels proven still writes its lottery
-        print(f"{found.status.value}: no lottery"
-              + (": no plan meets every rule." if found.status is Status.INFEASIBLE else
-                 ": the time limit came first."), file=sys.stderr)
+        _error("CM-C040" if found.status is Status.INFEASIBLE else "CM-C041",
+               status=found.status.value)
         return _STATUS_EXIT[found.status]
     frame = found.to_frame()
     write_csv(args.out, [list(frame.columns),
                          *((r.person_id, r.committee_id, repr(float(r.probability)))
                            for r in frame.itertuples(index=False))])
     totals = found.probabilities()
-    print(f"{found.method}: {len(totals)} citizens, {len(found.panels)} panels, "
-          f"{found.seconds:.2f} s" + ("" if found.status is Status.OPTIMAL else
-                                      f" ({found.status.value}: levels proven so far)"),
+    print(msg("CM-C042" if found.status is Status.OPTIMAL else "CM-C043",
+              method=LotteryMethod(found.method).value, citizens=len(totals),
+              panels=len(found.panels), seconds=found.seconds, status=found.status.value),
           file=out)
-    print(f"  smallest chance of a seat: {found.min_probability:.6f} "
-          f"(citizens who can sit in some plan: {len(totals) - found.unseatable}; who cannot: "
-          f"{found.unseatable})", file=out)
-    print(f"  chance 0: {found.zero_chance} citizens (of whom {found.unseatable} can never "
-          f"sit); chance 1: {found.certain}", file=out)
+    print("  " + msg("CM-C044", chance=found.min_probability,
+                     can=len(totals) - found.unseatable, cannot=found.unseatable), file=out)
+    print("  " + msg("CM-C045", zero=found.zero_chance, never=found.unseatable,
+                     certain=found.certain), file=out)
     if found.certificates:
-        gap = max(c.gap for c in found.certificates)
-        print(f"  levels proven: {len(found.certificates)}, largest gap to the proven bound "
-              f"{gap:.1e}", file=out)
+        print("  " + msg("CM-C046", levels=len(found.certificates),
+                         gap=max(c.gap for c in found.certificates)), file=out)
     if found.floor is not None:
-        print(f"  every plan scores at least {found.floor} (optimum {found.optimum})", file=out)
+        print("  " + msg("CM-C047", floor=found.floor, optimum=found.optimum), file=out)
     if args.max_probability is not None:
-        print(f"  largest chance of a seat: {max(totals.values()):.6f} (cap "
-              f"{args.max_probability:g})", file=out)
+        print("  " + msg("CM-C048", chance=max(totals.values()), cap=args.max_probability),
+              file=out)
     base = None
     if args.method != "legacy" and args.baseline_samples:
         base = lottery(scenario, method="legacy", seed=args.seed, samples=args.baseline_samples,
                        quality_floor=args.quality_floor)
-        print(f"  random-priority baseline ({args.baseline_samples} plans): smallest chance "
-              f"{base.min_probability:.6f}", file=out)
-    print(f"Probabilities written to {args.out}.", file=out)
+        print("  " + msg("CM-C049", samples=args.baseline_samples,
+                         chance=base.min_probability), file=out)
+    print(msg("CM-C050", path=args.out), file=out)
     if args.panels is not None:
         uniform = found.to_uniform(args.panels)
         write_csv(args.panels_out, [("panel", "committee_id", "person_id", "role"),
                                     *((i, s.committee_id, s.person_id, s.role.value)
                                       for i, plan in enumerate(uniform.plans, start=1)
                                       for s in plan.seats)])
-        print(f"{args.panels} equally likely plans written to {args.panels_out} (largest "
-              f"deviation of a citizen's chance: {uniform.max_deviation:.6f}).", file=out)
+        print(msg("CM-C051", panels=args.panels, path=args.panels_out,
+                  deviation=uniform.max_deviation), file=out)
     if args.draw_out:
         found.draw(args.seed).to_csv(args.draw_out, scenario)
-        print(f"Plan drawn with seed {args.seed} written to {args.draw_out}.", file=out)
+        print(msg("CM-C052", seed=args.seed, path=args.draw_out), file=out)
     if args.report_html:
         from .report import report
 
         _write_text(args.report_html, report(scenario, None, found, name=_name(args),
                                              baseline=base).to_html())
-        print(f"Report written to {args.report_html}.", file=out)
+        print(msg("CM-C026", path=args.report_html), file=out)
     return EXIT_OK
 
 
@@ -824,18 +1062,16 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
 
         if args.export:
             if args.out:
-                raise InputError([Problem(legacy="--export writes the scenario's files "
-                                          "and solves nothing; give --out without --export",
-                                          column="--out", value=args.out)])
+                raise InputError([Problem(code="CM-E518", column="--out", value=args.out)])
             save_scenario(demo_scenario(), args.export)
-            print(f"Demo scenario written to {args.export}.", file=out)
+            print(msg("CM-C035", path=args.export), file=out)
             return EXIT_OK
         return _run_solve(demo_scenario(), args, out, quiet=False)
     if args.command == "solve":
         # --out is optional only when the result goes to stdout as JSON; without either, the
         # words argparse used when --out was required.
         missing = [] if args.out or args.json else [
-            Problem(legacy="the following arguments are required: --out (or --json)")]
+            Problem(code="CM-E519")]
         try:
             scenario = load_scenario(args.directory)
         except InputError as err:
@@ -856,10 +1092,9 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
         assert checked is not None and plan is not None
         violations = check_plan(checked, plan)
         if not violations:
-            print("The plan meets every rule.", file=out)
+            print(msg("CM-C033"), file=out)
             return EXIT_OK
-        print(f"The plan breaks {len(violations)} rule{'s' if len(violations) != 1 else ''}:",
-              file=out)
+        print(msg("CM-C034", count=len(violations)), file=out)
         for v in violations:
             print(f"  - {v.rule}: {v.message}", file=out)
         return EXIT_VIOLATIONS
@@ -878,9 +1113,9 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
                                      politicians=args.politicians, seed=args.seed,
                                      choices=args.choices, any_share=args.any_share)
         save_scenario(scenario, args.directory)
-        print(f"Scenario with {len(scenario.mandates)} committees, {len(scenario.citizens)} "
-              f"citizens and {len(scenario.politicians)} politicians written to "
-              f"{args.directory}.", file=out)
+        print(msg("CM-C036", committees=len(scenario.mandates),
+                  citizens=len(scenario.citizens), politicians=len(scenario.politicians),
+                  path=args.directory), file=out)
         return EXIT_OK
     raise AssertionError(args.command)  # pragma: no cover - argparse requires a command
 
@@ -894,54 +1129,81 @@ def _print_notes(scenario: Scenario) -> None:
         print(note, file=sys.stderr)
 
 
-# What main was told for the command being run (-q), for the helpers that print notes.
-_SETTINGS: dict[str, bool] = {}
+# What main was told for the command being run (-q), for the helpers that print notes, and
+# the handler that shows the log on stderr.
+_SETTINGS: dict[str, Any] = {}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (``sys.exit`` is left to the caller)."""
+    """Run the command line; return the exit code (``sys.exit`` is left to the caller).
+
+    The language chosen (``--lang``, or the environment's) holds while the command runs.
+    """
+    previous = get_language()
     try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exit_:  # --help, or bad arguments (already explained on stderr)
+        return _main(sys.argv[1:] if argv is None else list(argv))
+    finally:
+        set_language(previous)
+
+
+def _main(argv: list[str]) -> int:
+    # The language first: even a problem with the arguments is said in it.
+    set_language(_early_language(argv))
+    parser = build_parser()
+    try:
+        args = _parse(parser, argv)
+    except SystemExit as exit_:  # --help or --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_INPUT
+    except _ArgumentProblems as bad:
+        bad.parser.print_usage(sys.stderr)
+        _print_problems(bad.problems, sys.stderr, prog=bad.parser.prog)
+        return EXIT_INPUT
+    set_language(args.lang)
     from .files import reading, spreadsheet
 
     handler = _log_to_stderr(args)
     _SETTINGS["silent"] = bool(args.silent)
+    _SETTINGS["handler"] = handler
     # Everything printed, on either stream, shows control characters as escapes.
     err_stream = sys.stderr
     sys.stderr = cast(TextIO, _Printable(err_stream))
+    out = _Printable(sys.stdout, name="stdout")
     try:
         delimiter = "\t" if args.delimiter == "tab" else args.delimiter
         with reading(encoding=args.encoding, delimiter=delimiter), spreadsheet(args.excel):
-            return _command(args, cast(TextIO, _Printable(sys.stdout)))
+            code = _command(args, cast(TextIO, out))
+        out.flush()  # a full disk is reported here, not by the interpreter on its way out
+        return code
     except InputError as err:
-        _print_problems(err, sys.stderr)
+        _print_problems(err.problems, sys.stderr)
         return EXIT_INPUT
     except SolverError as err:
-        print(f"cocreate-match: the solver failed: {err}", file=sys.stderr)
+        _error("CM-C002", error=err)
         return EXIT_SOLVER
     except KeyboardInterrupt:
-        print("cocreate-match: interrupted; no output was left half-written.", file=sys.stderr)
+        _error("CM-C003")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader of our output went away (`cocreate-match demo | head`); nothing is wrong
         # with the input, and any plan file was already written.
         _silence_stdout()
         return EXIT_OK
-    except OSError as err:
-        print(f"cocreate-match: cannot read or write {err.filename or 'a file'}: "
-              f"{err.strerror}", file=sys.stderr)
+    except _StdoutError as err:
+        _silence_stdout()  # what is still buffered for stdout is dropped, not reported again
+        _error("CM-C006", reason=err.strerror)
         return EXIT_IO
-    except CocreateMatchError as err:  # pragma: no cover - every leaf is handled above
-        print(f"cocreate-match: {err}", file=sys.stderr)
-        return EXIT_INTERNAL
+    except OSError as err:
+        if err.filename:
+            _error("CM-C004", file=err.filename, reason=err.strerror)
+        else:
+            _error("CM-C005", reason=err.strerror)
+        return EXIT_IO
     except Exception as err:  # the promise is: no traceback, a clear message
         if os.environ.get("COCREATE_MATCH_DEBUG"):
             raise
-        print(f"cocreate-match: internal error ({type(err).__name__}: {err}). This is a bug; "
-              "please report it with the input that caused it (set COCREATE_MATCH_DEBUG=1 for "
-              "the traceback).", file=sys.stderr)
+        # A CocreateMatchError that is neither InputError nor SolverError lands here too:
+        # every leaf is handled above, so it would be a bug as well.
+        _error("CM-C007", kind=type(err).__name__, error=err)
         return EXIT_INTERNAL
     finally:
         sys.stderr = err_stream
@@ -951,9 +1213,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("cocreate_match").setLevel(handler.previous_level)
 
 
+def _error(code: str, **params: Any) -> None:
+    """An error line on stderr, ending with its code."""
+    print(f"{msg(code, **params)} [{code}]", file=sys.stderr)
+
+
+class _StdoutError(OSError):
+    """Standard output could not be written (a full disk, a closed terminal)."""
+
+
+# The level a log line names, in the language chosen.
+_LEVELS = {"DEBUG": "CM-C008", "INFO": "CM-C009", "WARNING": "CM-C010", "ERROR": "CM-C011",
+           "CRITICAL": "CM-C012"}
+
+
 class _PrintableFormatter(logging.Formatter):
+    """``cocreate-match: WARNING: ...``, ending with the record's code when it has one (given
+    as ``extra={"code": ...}``)."""
+
     def format(self, record: logging.LogRecord) -> str:
-        return printable(super().format(record))
+        level = msg(_LEVELS[record.levelname]) if record.levelname in _LEVELS else \
+            record.levelname
+        code = getattr(record, "code", None)
+        line = f"cocreate-match: {level}: {record.getMessage()}"
+        return printable(line + (f" [{code}]" if isinstance(code, str) else ""))
 
 
 class _Printable:
@@ -961,15 +1244,31 @@ class _Printable:
     holding an escape code must not clear the terminal); ``buffer`` is the raw stream for
     JSON, which escapes them itself."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, name: str | None = None) -> None:
         self._stream = stream
+        self._name = name
         self.buffer = getattr(stream, "buffer", None)
 
     def write(self, text: str) -> int:
-        return self._stream.write(printable(text))
+        with self.guard():
+            return self._stream.write(printable(text))
 
     def flush(self) -> None:
-        self._stream.flush()
+        with self.guard():
+            self._stream.flush()
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """A failed write to stdout as :class:`_StdoutError`, so that the message names
+        stdout (a reader that went away stays a BrokenPipeError)."""
+        try:
+            yield
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            if self._name is None:
+                raise
+            raise _StdoutError(err.errno, err.strerror) from err
 
     def fileno(self) -> int:
         return self._stream.fileno()
@@ -984,7 +1283,7 @@ def _log_to_stderr(args: argparse.Namespace) -> Any:
     level = (logging.ERROR if args.silent else logging.DEBUG if args.verbose >= 2
              else logging.INFO if args.verbose == 1 else logging.WARNING)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_PrintableFormatter("cocreate-match: %(levelname)s: %(message)s"))
+    handler.setFormatter(_PrintableFormatter())
     handler.setLevel(level)
     logger = logging.getLogger("cocreate_match")
     handler.previous_level = logger.level  # type: ignore[attr-defined]

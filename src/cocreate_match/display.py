@@ -3,7 +3,8 @@
 A full ``repr`` of a scenario lists every citizen (tens of thousands of characters for the
 demo); these views give sizes, status and the key figures in a few lines, and a small table
 in a notebook. The data itself is in ``Scenario.to_frames()``, ``Plan.to_frame()``,
-``Lottery.to_frame()`` and :func:`~cocreate_match.report`.
+``Lottery.to_frame()`` and :func:`~cocreate_match.report`. The views are in the language of
+:func:`~cocreate_match.messages.set_language` (their codes are in ``data/messages/cli.toml``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from .messages import text
+
 if TYPE_CHECKING:
     from .lottery import Lottery
     from .result import SolveResult
     from .scenario import Scenario
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _table(header: list[str], rows: list[list[object]]) -> str:
@@ -31,12 +30,12 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
 def scenario_text(s: Scenario) -> str:
     citizen_seats = sum(m.citizen_seats for m in s.mandates)
     politician_seats = sum(m.politician_seats for m in s.mandates)
-    lines = [f"Scenario: {_plural(len(s.mandates), 'committee')} ({citizen_seats} citizen and "
-             f"{politician_seats} politician seats)",
-             f"  {_plural(len(s.citizens), 'citizen')}, {_plural(len(s.politicians), 'politician')}"
-             f", {_plural(len(s.quotas), 'global quota')}"]
+    lines = [text("CM-C100", committees=len(s.mandates), citizen_seats=citizen_seats,
+                  politician_seats=politician_seats),
+             "  " + text("CM-C101", citizens=len(s.citizens), politicians=len(s.politicians),
+                         quotas=len(s.quotas))]
     if s.cancelled:
-        lines.append(f"  cancelled: {', '.join(m.id for m in s.cancelled)}")
+        lines.append("  " + text("CM-C102", ids=", ".join(m.id for m in s.cancelled)))
     return "\n".join(lines)
 
 
@@ -48,20 +47,21 @@ def scenario_html(s: Scenario) -> str:
                      len(m.profiles), len(m.quotas)])
     title = html.escape(scenario_text(s).splitlines()[0])
     return (f"<div><strong>{title}</strong>"
-            + _table(["committee", "title", "citizen seats", "politician seats", "applicants",
-                      "profiles", "quotas"], rows) + "</div>")
+            + _table([text(code) for code in ("CM-C110", "CM-C111", "CM-C112", "CM-C113",
+                                              "CM-C114", "CM-C115", "CM-C116")], rows)
+            + "</div>")
 
 
 def result_text(r: SolveResult) -> str:
     seats = len(r.plan.seats) if r.plan is not None else 0
-    line = (f"SolveResult: {r.status.value}, objective {r.objective}, bound "
-            f"{'-' if r.bound is None else f'{r.bound:g}'}, {_plural(seats, 'seat')}")
-    lines = [line, f"  backend {r.backend}, seed {r.seed}, "
-                   f"{r.build_time + r.solve_time:.2f} s"]
+    line = text("CM-C103", status=r.status.value, objective=r.objective,
+                bound="-" if r.bound is None else f"{r.bound:g}", seats=seats)
+    lines = [line, "  " + text("CM-C104", backend=r.backend, seed=r.seed,
+                               seconds=r.build_time + r.solve_time)]
     if r.relaxed:
-        lines.append(f"  breaks {_plural(len(r.relaxed), 'rule')} (relaxed)")
+        lines.append("  " + text("CM-C105", count=len(r.relaxed)))
     if r.moves is not None:
-        lines.append(f"  {_plural(r.moves, 'move')} from the plan kept")
+        lines.append("  " + text("CM-C106", moves=r.moves))
     if r.message:
         lines.append(f"  {r.message}")
     return "\n".join(lines)
@@ -73,25 +73,25 @@ def result_html(r: SolveResult) -> str:
         for committee in r.plan.committees:
             rows.append([committee.id, len(committee.citizens), len(committee.politicians)])
     lines = "<br>".join(html.escape(x) for x in result_text(r).splitlines())
-    table = _table(["committee", "citizens", "politicians"], rows) if rows else ""
+    table = _table([text("CM-C110"), text("CM-C117"), text("CM-C118")], rows) if rows else ""
     return f"<div>{lines}{table}</div>"
 
 
 def lottery_text(lot: Lottery) -> str:
     plans = len(lot.panels)
     return "\n".join([
-        f"Lottery: {lot.method.value}, {lot.status.value}, "
-        f"{_plural(len(lot.scenario.citizens), 'citizen')}, {_plural(plans, 'panel')}",
-        f"  smallest chance {lot.min_probability:.6f}, "
-        f"{_plural(len(lot.certificates), 'level')} proven, chance 0: {lot.zero_chance}, "
-        f"certain: {lot.certain}, {lot.seconds:.2f} s"])
+        text("CM-C107", method=lot.method.value, status=lot.status.value,
+             citizens=len(lot.scenario.citizens), panels=plans),
+        "  " + text("CM-C108", chance=lot.min_probability, levels=len(lot.certificates),
+                    zero=lot.zero_chance, certain=lot.certain, seconds=lot.seconds)])
 
 
 def lottery_html(lot: Lottery) -> str:
     rows: list[list[object]] = [[c.level, f"{c.value:.9f}", c.fixed, f"{c.gap:.1e}"]
                                 for c in lot.certificates[:20]]
-    more = (f"<p>and {len(lot.certificates) - 20} more levels</p>"
+    more = (f"<p>{html.escape(text('CM-C109', count=len(lot.certificates) - 20))}</p>"
             if len(lot.certificates) > 20 else "")
     lines = "<br>".join(html.escape(x) for x in lottery_text(lot).splitlines())
-    table = _table(["level", "chance", "citizens fixed", "gap"], rows) if rows else ""
+    table = (_table([text(code) for code in ("CM-C119", "CM-C120", "CM-C121", "CM-C122")],
+                    rows) if rows else "")
     return f"<div>{lines}{table}{more}</div>"

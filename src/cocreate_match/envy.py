@@ -117,7 +117,7 @@ class EnvyAudit:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cases", as_tuple(self.cases))
-        bad = [Problem(legacy="must be an Envy", column="cases", value=case)
+        bad = [Problem(code="CM-E042", params={"kind": "Envy"}, column="cases", value=case)
                for case in self.cases if not isinstance(case, Envy)]
         if bad:
             raise InputError(bad)

@@ -54,8 +54,7 @@ class Problem:
     'min (3) er større end max (1)'
     """
 
-    code: str = "CM-E999"
-    legacy: str | None = None  # TRANSITION: removed once every site has a code
+    code: str
     params: Mapping[str, Any] = field(default_factory=dict, compare=False)
     file: str | None = None
     section: str | None = None
@@ -74,8 +73,6 @@ class Problem:
 
     def text(self, lang: str | None = None) -> str:
         """What is wrong in ``lang`` (the current language when None), without the place."""
-        if self.legacy is not None:
-            return self.legacy
         return text(self.code, lang, **self.params)
 
     def where(self) -> str:
@@ -115,12 +112,11 @@ class InputError(CocreateMatchError, ValueError):
     min (3) is greater than max (1)
     """
 
-    def __init__(self, problems: Iterable[Problem | str]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(
-            p if isinstance(p, Problem) else Problem(legacy=p) for p in problems
-        )
-        if not self.problems:
-            raise ValueError("InputError needs at least one problem")
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        # A problem without a code would have no text in any language: a bug, said at once.
+        if not self.problems or not all(isinstance(p, Problem) for p in self.problems):
+            raise TypeError("InputError takes one or more Problem objects")
         super().__init__(*self.problems)
 
     def __str__(self) -> str:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from .findings import Finding
+from .messages import text
 from .people import Citizen, Politician
 from .plan import Plan, Role
 from .rules import Rule, RuleKind
@@ -30,8 +31,11 @@ class ExplainedRule:
     ----------
     rule : str
         The rule's name, as :func:`~cocreate_match.check_plan` uses it.
-    message : str
-        The rule and its numbers in plain words.
+    code : str
+        The line's stable code, such as ``"CM-X012"`` (see :mod:`cocreate_match.messages`);
+        :attr:`message` is its text: the rule and its numbers in plain words.
+    params : mapping
+        The fields the text is filled in with: ids, names and numbers.
     required : int or None
         How many must count towards the rule (the seats, for a seat rule); None when the rule
         sets only a maximum.
@@ -43,13 +47,26 @@ class ExplainedRule:
     """
 
     rule: str
-    message: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
     required: int | None
     maximum: int | None
     available: int
 
+    @property
+    def message(self) -> str:
+        """The rule and its numbers in plain words, in the current language."""
+        return self.text()
+
+    def text(self, lang: str | None = None) -> str:
+        """The rule and its numbers in ``lang`` (the current language when None)."""
+        return text(self.code, lang, **self.params)
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The line as plain JSON, its text in the current language."""
+        return {"rule": self.rule, "code": self.code, "message": self.message,
+                "required": self.required, "maximum": self.maximum,
+                "available": self.available}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,32 +82,50 @@ class Explanation:
     irreducible : bool
         False only when the time limit stopped the search early; the rules then still
         conflict, but some may not be needed.
-    message : str
-        A plain-language account.
+    code : str
+        The stable code of the account's first line (see :mod:`cocreate_match.messages`);
+        by default the one that fits the number of rules, ``CM-X001`` or ``CM-X002``.
+    params : mapping
+        The fields that line is filled in with.
+
+    :attr:`message` is that line, a plain-language account, in the current language.
     """
 
     rules: tuple[ExplainedRule, ...]
     findings: tuple[Finding, ...] = ()
     irreducible: bool = True
-    message: str = ""
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if not self.code:  # the usual account of a conflict of these rules
+            code, params = conflict_message(len(self.rules))
+            object.__setattr__(self, "code", code)
+            object.__setattr__(self, "params", params)
+
+    @property
+    def message(self) -> str:
+        """A plain-language account, in the current language."""
+        return text(self.code, **self.params)
 
     @property
     def rule_names(self) -> tuple[str, ...]:
         return tuple(r.rule for r in self.rules)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"rules": [...], "findings": [...]}``, ready for ``json.dump``."""
+        """``{"rules": [...], "findings": [...]}``, ready for ``json.dump``; texts in the
+        current language, each beside its code."""
         return {"rules": [r.to_dict() for r in self.rules],
-                "findings": [asdict(f) for f in self.findings],
-                "irreducible": self.irreducible, "message": self.message}
+                "findings": [f.to_dict() for f in self.findings],
+                "irreducible": self.irreducible, "code": self.code, "message": self.message}
 
     def __str__(self) -> str:
         lines = [self.message]
         lines += [f"  - {r.rule}: {r.message}" for r in self.rules]
         if self.findings:
-            lines.append("Rules that cannot be met whatever else the plan does:")
-            lines += [f"  - {f.rule}: {f.message} (suggestion: {f.suggestion})"
-                      for f in self.findings]
+            lines.append(text("CM-X004"))
+            lines += ["  - " + text("CM-X005", rule=f.rule, message=f.message,
+                                    suggestion=f.suggestion) for f in self.findings]
         return "\n".join(lines)
 
 
@@ -143,10 +178,11 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
         else:
             kept_politicians[seat.committee_id].append(scenario.politician(seat.person_id))
     all_kept = [c for cs in kept_citizens.values() for c in cs]
-    more = " more" if context.kept.seats else ""
     # Only committees with a seat still to fill count as places to sit (all of them, when
     # nothing is kept).
     replacing = bool(context.kept.seats)
+    # With seats kept, each line counts what is still to fill: its "... more ..." code.
+    more = int(replacing)
     seats = {(rule.kind, rule.committee): rule.low for rule in info.values()
              if rule.kind.is_seat_rule}
     free_citizen = {m.id: seats[RuleKind.CITIZEN_SEATS, m.id] - len(kept_citizens[m.id]) > 0
@@ -167,69 +203,64 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
                   if m is not None and free_politician[m.id] and p not in kept_politicians[m.id]]
         required: int | None
         maximum: int | None
+        params: dict[str, Any] = {"committee": None if m is None else m.id}
         if rule.kind.is_lock:
             assert m is not None
             required, maximum = rule.low or None, rule.high
+            params["person"] = rule.key
             if rule.kind is RuleKind.FORCE:
                 available = int(_can_take(scenario, seats, m.id, str(rule.key)))
-                message = f"{rule.key} must sit on {m.id} (a forced seat)"
+                code = "CM-X010"
             else:
                 # Keeping someone off a committee is always possible: nobody has to be seated.
                 available = 1
-                message = f"{rule.key} must not sit on {m.id} (a forbidden seat)"
+                code = "CM-X011"
         elif rule.kind is RuleKind.CITIZEN_SEATS:
             assert m is not None
             required = rule.low - len(kept_citizens[m.id])
             maximum, available = required, len(can_sit)
-            message = (f"{required}{more} citizen seat{'s' if required != 1 else ''} to fill; "
-                       f"{available} applicant{'s' if available != 1 else ''} can sit there")
+            code = ("CM-X012", "CM-X013")[more]
         elif rule.kind in (RuleKind.PROFILE, RuleKind.QUOTA, RuleKind.GLOBAL_QUOTA):
             if rule.kind is RuleKind.PROFILE:
-                what = f"fit profile {rule.key!r} ({', '.join(sorted(rule.any_of or ()))})"
+                params |= {"profile": rule.key, "tags": ", ".join(sorted(rule.any_of or ()))}
             else:
-                what = f"have {rule.key}"
+                params["quota"] = rule.key
             counts = rule.counts
             pool = can_sit if m is not None else anywhere
             kept = sum(map(counts, kept_citizens[m.id] if m is not None else all_kept))
             required, maximum = _shift(rule.low, rule.high, kept)
             available = sum(map(counts, pool))
-            where = "who can sit there" if m is not None else "who can sit anywhere"
-            if required and maximum is not None:
-                need = f"between {required} and {maximum}{more} of the seated citizens must"
-            elif maximum is not None:
-                need = f"at most {maximum}{more} of the seated citizens may"
-            else:
-                need = f"at least {required}{more} of the seated citizens must"
-            message = (f"{need} {what}; {available} of the applicants {where} "
-                       f"{'does' if available == 1 else 'do'}")
+            form = ("between" if required and maximum is not None else
+                    "at_most" if maximum is not None else "at_least")
+            code = _COUNT_LINES[rule.kind, form][more]
         elif rule.kind is RuleKind.HOUSEHOLD:
             assert rule.high is not None
             required, maximum = None, rule.high - sum(map(rule.counts, all_kept))
             available = sum(map(rule.counts, anywhere))
-            message = (f"at most {maximum}{more} of its {available} applicant"
-                       f"{'s' if available != 1 else ''} may be seated")
+            params["household"] = rule.key
+            code = ("CM-X032", "CM-X033")[more]
         elif rule.kind is RuleKind.POLITICIAN_SEATS:
             assert m is not None
             required = rule.low - len(kept_politicians[m.id])
             maximum, available = required, len(others)
-            message = (f"{required}{more} politician seat{'s' if required != 1 else ''} to "
-                       f"fill; {available} politician{'s' if available != 1 else ''} can sit")
+            code = ("CM-X034", "CM-X035")[more]
         elif rule.kind is RuleKind.POLITICIAN:
             pol = scenario.politician(str(rule.key))
             kept = sum(1 for ps in kept_politicians.values() if pol in ps)
             required, maximum = _shift(rule.low, rule.high, kept)
             available = sum(1 for x in scenario.mandates
                             if free_politician[x.id] and pol not in kept_politicians[x.id])
-            message = (f"{pol.id} sits on {_limits(required, maximum)}{more} committees; "
-                       f"{available} committee{'s' if available != 1 else ''} to choose from")
+            params["politician"] = pol.id
+            form = ("between" if required and maximum is not None else "at_least" if required
+                    else "at_most" if maximum is not None else "any")
+            code = _BUDGET_LINES[form][more]
         elif rule.kind is RuleKind.MIN_PARTIES:
             assert m is not None
             present = {p.party for p in kept_politicians[m.id]}
             required = max(rule.low - len(present), 0)
             maximum = None
             available = len({p.party for p in others} - present)
-            message = (f"politicians from at least {required}{more} parties; "
-                       f"{available} part{'ies' if available != 1 else 'y'} to choose from")
+            code = ("CM-X044", "CM-X045")[more]
         else:  # max_per_party
             assert m is not None
             cap = rule.high
@@ -239,16 +270,35 @@ def describe(scenario: Scenario, names: Iterable[str], context: Context) -> list
             parties = Counter(p.party for p in others)
             available = sum(max(min(cap - kept_parties[party], n), 0)
                             for party, n in parties.items())
-            message = (f"at most {cap} politician{'s' if cap != 1 else ''} per party; with "
-                       f"{len(parties)} part{'ies' if len(parties) != 1 else 'y'} that fills "
-                       f"{available}{more} seat{'s' if available != 1 else ''} at most")
-        where = f"{m.id}: " if m is not None else ("all committees: "
-                                                   if rule.kind is RuleKind.GLOBAL_QUOTA else
-                                                   f"household {rule.key!r}: "
-                                                   if rule.kind is RuleKind.HOUSEHOLD else "")
-        out.append(ExplainedRule(rule=name, message=where + message, required=required,
+            params |= {"cap": cap, "parties": len(parties)}
+            code = ("CM-X046", "CM-X047")[more]
+        params |= {"required": required, "maximum": maximum, "available": available}
+        out.append(ExplainedRule(rule=name, code=code, params=params, required=required,
                                  maximum=maximum, available=available))
     return out
+
+
+# The code of a line on a count of seated citizens, by rule kind and by the limits it has
+# (both, only a maximum, only a minimum): without seats kept, and with them.
+_COUNT_LINES = {
+    (RuleKind.PROFILE, "between"): ("CM-X014", "CM-X015"),
+    (RuleKind.PROFILE, "at_most"): ("CM-X016", "CM-X017"),
+    (RuleKind.PROFILE, "at_least"): ("CM-X018", "CM-X019"),
+    (RuleKind.QUOTA, "between"): ("CM-X020", "CM-X021"),
+    (RuleKind.QUOTA, "at_most"): ("CM-X022", "CM-X023"),
+    (RuleKind.QUOTA, "at_least"): ("CM-X024", "CM-X025"),
+    (RuleKind.GLOBAL_QUOTA, "between"): ("CM-X026", "CM-X027"),
+    (RuleKind.GLOBAL_QUOTA, "at_most"): ("CM-X028", "CM-X029"),
+    (RuleKind.GLOBAL_QUOTA, "at_least"): ("CM-X030", "CM-X031"),
+}
+
+# The code of a line on a politician's time budget, by the limits it has.
+_BUDGET_LINES = {
+    "between": ("CM-X036", "CM-X037"),
+    "at_least": ("CM-X038", "CM-X039"),
+    "at_most": ("CM-X040", "CM-X041"),
+    "any": ("CM-X042", "CM-X043"),
+}
 
 
 def _can_take(scenario: Scenario, seats: Mapping[tuple[RuleKind, str | None], int],
@@ -267,14 +317,8 @@ def _can_take(scenario: Scenario, seats: Mapping[tuple[RuleKind, str | None], in
     return seats[RuleKind.CITIZEN_SEATS, committee] > 0 and citizen.can_sit_on(committee)
 
 
-def _limits(required: int | None, maximum: int | None) -> str:
-    parts = ([f"at least {required}"] if required else []) + (
-        [f"at most {maximum}"] if maximum is not None else [])
-    return " and ".join(parts) or "any number of"
-
-
-def conflict_message(n: int) -> str:
+def conflict_message(n: int) -> tuple[str, dict[str, Any]]:
+    """The code and fields of the account of a conflict of ``n`` rules."""
     if n == 1:
-        return "No plan meets this rule, whatever the other rules say:"
-    return (f"No plan meets these {n} rules together; drop or loosen any one of them and the "
-            "others can be met:")
+        return "CM-X001", {}
+    return "CM-X002", {"count": n}

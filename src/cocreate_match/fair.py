@@ -33,28 +33,25 @@ def fair_result(scenario: Scenario, *, seed: int, time_limit: float | None,
     if fallback.status is not Status.OPTIMAL:
         return fallback
     if time_limit is not None and time_limit < spent:
-        return dataclasses.replace(fallback, message=fallback.message + (
-            " Too little of the time limit was left for the fair lottery, so this plan is"
-            " the ordinary solve's."))
+        return fallback.noted("CM-R013")
     started = time.perf_counter()
     found = lottery(scenario, method="leximin", seed=seed, quality_floor=1.0,
                     time_limit=time_limit)
     if not found.panels:
-        return dataclasses.replace(fallback, message=fallback.message + (
-            " The fair lottery found no plans in the time given, so this plan is the"
-            " ordinary solve's."))
+        return fallback.noted("CM-R014")
     plan = found.draw(seed)
     chances = found.probabilities()
     proven = found.status is Status.OPTIMAL
     seatable = [p for p in chances.values() if p > 1e-9]
     out = len(chances) - len(seatable)
-    message = ("Optimal plan drawn from the LEXIMIN lottery over the plans of optimal score: "
-               f"the smallest chance of a seat is {min(seatable, default=0.0):.4f}"
-               + (f" among the {len(seatable)} citizens who sit in some such plan; {out} "
-                  "sit in none" if out else "")
-               + ("." if proven else "; the time limit came before every level of the "
-                  "lottery was proven, so the chances are fair only as far as proven."))
+    # The smallest chance (R015), among those who can sit when some cannot (R016); the same
+    # when the time limit came before every level was proven (R017, R018).
+    code = {(False, True): "CM-R015", (True, True): "CM-R016",
+            (False, False): "CM-R017", (True, False): "CM-R018"}[bool(out), proven]
+    params: dict[str, float] = {"smallest": min(seatable, default=0.0)}
+    if out:
+        params |= {"seatable": len(seatable), "out": out}
     return dataclasses.replace(
-        fallback, plan=plan, objective=plan_score(scenario, plan), message=message,
-        chances=chances, lot_complete=proven,
+        fallback, plan=plan, objective=plan_score(scenario, plan), code=code, params=params,
+        notes=(), chances=chances, lot_complete=proven,
         solve_time=fallback.solve_time + time.perf_counter() - started)

@@ -87,31 +87,31 @@ def read_bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:
     try:
         info = path.stat()
     except FileNotFoundError:
-        problems.append(Problem(legacy="file not found", file=name))
+        problems.append(Problem(code="CM-E100", file=name))
         return None
     except OSError as err:
-        problems.append(Problem(legacy=f"cannot be read ({err.strerror})", file=name))
+        problems.append(Problem(code="CM-E101", params={"reason": err.strerror}, file=name))
         return None
     if stat.S_ISDIR(info.st_mode):
-        problems.append(Problem(legacy="is a directory, not a file", file=name))
+        problems.append(Problem(code="CM-E102", file=name))
         return None
     if not stat.S_ISREG(info.st_mode):
-        problems.append(Problem(legacy="is not a regular file (a device, pipe or socket); "
-                                "give a file", file=name))
+        problems.append(Problem(code="CM-E103", file=name))
         return None
     if info.st_size > MAX_BYTES:
-        problems.append(Problem(legacy=f"is {info.st_size / 2**20:.0f} MiB, more than the "
-                                f"{MAX_BYTES // 2**20} MiB an input file may have", file=name))
+        problems.append(Problem(code="CM-E104", params={"size": info.st_size / 2**20,
+                                                        "limit": MAX_BYTES // 2**20},
+                                file=name))
         return None
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as err:
-        problems.append(Problem(legacy=f"cannot be read ({err.strerror})", file=name))
+        problems.append(Problem(code="CM-E101", params={"reason": err.strerror}, file=name))
         return None
     if len(data) > MAX_BYTES:  # it grew while we looked
-        problems.append(Problem(legacy=f"is more than the {MAX_BYTES // 2**20} MiB an input "
-                                "file may have", file=name))
+        problems.append(Problem(code="CM-E105", params={"limit": MAX_BYTES // 2**20},
+                                file=name))
         return None
     return data
 
@@ -125,26 +125,23 @@ def decode(data: bytes, name: str, problems: list[Problem], *,
         try:
             return data.decode(chosen)
         except (UnicodeDecodeError, LookupError) as err:
-            problems.append(Problem(legacy=f"cannot be read as {chosen} ({err})", file=name))
+            problems.append(Problem(code="CM-E106", params={"encoding": chosen,
+                                                            "reason": str(err)}, file=name))
             return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
             len(data) >= 4 and data[1:4:2] == b"\0\0" and data[0:4:2] != b"\0\0"):
-        problems.append(Problem(
-            legacy="is UTF-16 text; save it as UTF-8" + (
-                " (in Excel: 'CSV UTF-8'), or give --encoding utf-16" if spreadsheet else ""),
-            file=name))
+        # A CSV file gets the way to save it from Excel, or to read it as it is.
+        problems.append(Problem(code="CM-E108" if spreadsheet else "CM-E107", file=name))
         return None
     try:
         # A CSV file keeps its byte-order mark: the reader takes it for a sign of --excel.
         return data.decode("utf-8" if spreadsheet else "utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        problems.append(Problem(
-            legacy=f"is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})"
-                    + ("; it looks like Windows-1252 or Latin-1, as Excel saves 'CSV' in "
-                       "Denmark and Norway: save it as 'CSV UTF-8', or give --encoding cp1252"
-                       if spreadsheet else "; save it as UTF-8"),
-            file=name, row=line))
+        # A CSV file is most likely one Danish or Norwegian Excel saved as 'CSV'.
+        problems.append(Problem(code="CM-E109" if spreadsheet else "CM-E110",
+                                params={"byte": data[err.start], "offset": err.start},
+                                file=name, row=line))
         return None
 
 

@@ -13,8 +13,11 @@ all politicians together, when their sum cannot match the politician seats.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
+from .messages import text
 from .rules import Rule, RuleKind
 from .scenario import Scenario
 
@@ -34,47 +37,77 @@ class Finding:
     rule : str
         The rule's name, as :func:`~cocreate_match.check_plan` uses it (a key of
         :meth:`Scenario.rules <cocreate_match.Scenario.rules>`), or :data:`EVERY_BUDGET`.
-    message : str
-        What is wrong, in plain words.
-    suggestion : str
-        A change that removes the problem.
+    code : str
+        The finding's stable code, such as ``"CM-F001"`` (see :mod:`cocreate_match.messages`).
+    params : mapping
+        The fields its texts are filled in with: ids, names and numbers.
     required : int
         What the rule asks for.
     available : int
         What the applicants can supply at best.
+
+    Examples
+    --------
+    >>> f = Finding(rule="sport/seats/citizens", code="CM-F001", required=3, available=2,
+    ...             params={"committee": "sport", "wanted": 3, "applicants": 2})
+    >>> f.message
+    'sport: 3 citizen seats, but only 2 applicants can sit there'
+    >>> f.text("da")
+    'sport: 3 borgerpladser, men kun 2 ansøgere kan sidde der'
     """
 
     rule: str
-    message: str
-    suggestion: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
     required: int
     available: int
 
+    @property
+    def message(self) -> str:
+        """What is wrong, in plain words, in the current language."""
+        return self.text()
 
-def _limit_findings(rule: Rule, what: str, where: str, fits: int, others: int, seats: int,
-                    knob: str) -> list[Finding]:
+    @property
+    def suggestion(self) -> str:
+        """A change that removes the problem, in the current language."""
+        return text(self.code + "/suggestion", **self.params)
+
+    def text(self, lang: str | None = None) -> str:
+        """What is wrong in ``lang`` (the current language when None)."""
+        return text(self.code, lang, **self.params)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as plain JSON, its texts in the current language."""
+        return {"rule": self.rule, "code": self.code, "message": self.message,
+                "suggestion": self.suggestion, "required": self.required,
+                "available": self.available}
+
+
+# The codes of a count rule's findings by kind and by side: too few who count, too many.
+_LIMIT_CODES = {RuleKind.PROFILE: ("CM-F002", "CM-F003"),
+                RuleKind.QUOTA: ("CM-F004", "CM-F005"),
+                RuleKind.GLOBAL_QUOTA: ("CM-F006", "CM-F007")}
+
+
+def _limit_findings(rule: Rule, committee: str | None, fits: int, others: int,
+                    seats: int) -> list[Finding]:
     """A count rule on ``seats`` seats with ``fits`` candidates who count and ``others`` who
     do not: at most ``min(fits, seats)`` can count, at least ``seats - others`` must."""
     found = []
     low, high = rule.low, rule.high
+    too_few, too_many = _LIMIT_CODES[rule.kind]
+    what: dict[str, Any] = {"committee": committee, "quota": str(rule.key)}
+    if rule.kind is RuleKind.PROFILE:
+        what = {"committee": committee, "profile": rule.key,
+                "tags": ", ".join(sorted(rule.any_of or ()))}
     if fits < low:
-        found.append(Finding(
-            rule=rule.name, required=low, available=fits,
-            message=f"{where}: {low} seated citizen{'s' if low != 1 else ''} must be {what}, "
-                    f"but only {fits} "
-                    f"applicant{'s' if fits != 1 else ''} who can sit there "
-                    f"{'are' if fits != 1 else 'is'}",
-            suggestion=f"lower {knob} min to {fits}, or find more applicants who are {what}"))
+        found.append(Finding(rule=rule.name, required=low, available=fits, code=too_few,
+                             params={**what, "low": low, "fits": fits}))
     if high is not None and seats - others > high:
         must = seats - others
-        found.append(Finding(
-            rule=rule.name, required=must, available=high,
-            message=f"{where}: at most {high} seated citizen{'s' if high != 1 else ''} may be "
-                    f"{what}, but only {others} "
-                    f"of those who can sit there are not, so at least {must} of the {seats} "
-                    "seats go to people who are",
-            suggestion=f"raise {knob} max to {must}, or find more applicants who are not "
-                       f"{what}"))
+        found.append(Finding(rule=rule.name, required=must, available=high, code=too_many,
+                             params={**what, "high": high, "others": others, "must": must,
+                                     "seats": seats}))
     return found
 
 
@@ -100,39 +133,28 @@ def precheck(scenario: Scenario) -> tuple[Finding, ...]:
         wanted = seats_rule.low
         if len(pool) < wanted:
             found.append(Finding(
-                rule=seats_rule.name, required=wanted, available=len(pool),
-                message=f"{m.id}: {wanted} citizen seats, but only {len(pool)} "
-                        "applicants can sit there",
-                suggestion=f"lower citizen_seats to {len(pool)}, or invite more applicants "
-                           f"for {m.id} (or open to any committee)"))
+                rule=seats_rule.name, required=wanted, available=len(pool), code="CM-F001",
+                params={"committee": m.id, "wanted": wanted, "applicants": len(pool)}))
         seats = min(wanted, len(pool))
-        for rule in rules[RuleKind.PROFILE]:
+        for rule in (*rules[RuleKind.PROFILE], *rules[RuleKind.QUOTA]):
             fits = sum(map(rule.counts, pool))
-            found += _limit_findings(rule, f"profile {rule.key!r} "
-                                           f"({', '.join(sorted(rule.any_of or ()))})",
-                                     m.id, fits, len(pool) - fits, seats, "the profile's")
-        for rule in rules[RuleKind.QUOTA]:
-            fits = sum(map(rule.counts, pool))
-            found += _limit_findings(rule, str(rule.key), m.id, fits, len(pool) - fits, seats,
-                                     "the quota's")
+            found += _limit_findings(rule, m.id, fits, len(pool) - fits, seats)
         [seats_rule] = rules[RuleKind.POLITICIAN_SEATS]
         wanted = seats_rule.low
         council = sum(map(seats_rule.counts, scenario.politicians))
         if wanted > council:
             found.append(Finding(
-                rule=seats_rule.name, required=wanted, available=council,
-                message=f"{m.id}: {wanted} politician seats, but the council has "
-                        f"{council} politicians",
-                suggestion=f"lower politician_seats to {council}"))
+                rule=seats_rule.name, required=wanted, available=council, code="CM-F008",
+                params={"committee": m.id, "wanted": wanted, "council": council}))
         [min_parties] = rules[RuleKind.MIN_PARTIES]
         if wanted > 0 and min_parties.low > min(len(parties), wanted):
             have = min(len(parties), wanted)
-            limit = (f"the council has {len(parties)} parties" if len(parties) < wanted
-                     else f"there are {wanted} politician seats")
+            # Too few parties in the council (F009), or too few seats to hold them (F010).
             found.append(Finding(
                 rule=min_parties.name, required=min_parties.low, available=have,
-                message=f"{m.id}: at least {min_parties.low} parties must sit, but {limit}",
-                suggestion=f"lower min_parties to {have}"))
+                code="CM-F009" if len(parties) < wanted else "CM-F010",
+                params={"committee": m.id, "low": min_parties.low, "parties": len(parties),
+                        "seats": wanted, "have": have}))
         [per_party] = rules[RuleKind.MAX_PER_PARTY]
         cap = per_party.high
         if cap is not None and wanted > 0:
@@ -140,10 +162,8 @@ def precheck(scenario: Scenario) -> tuple[Finding, ...]:
                        for party in parties)
             if room < wanted:
                 found.append(Finding(
-                    rule=per_party.name, required=wanted, available=room,
-                    message=f"{m.id}: {wanted} politician seats, but with at most "
-                            f"{cap} per party only {room} can be filled",
-                    suggestion=f"raise max_per_party, or lower politician_seats to {room}"))
+                    rule=per_party.name, required=wanted, available=room, code="CM-F011",
+                    params={"committee": m.id, "wanted": wanted, "cap": cap, "room": room}))
     citizen_seats = {cid: rules[RuleKind.CITIZEN_SEATS][0].low for cid, rules in grouped.items()
                      if cid is not None}
     everyone = [c for c in scenario.citizens
@@ -151,8 +171,7 @@ def precheck(scenario: Scenario) -> tuple[Finding, ...]:
     seats = min(sum(citizen_seats.values()), len(everyone))
     for rule in grouped[None][RuleKind.GLOBAL_QUOTA]:
         fits = sum(map(rule.counts, everyone))
-        found += _limit_findings(rule, str(rule.key), "all committees", fits,
-                                 len(everyone) - fits, seats, "the global quota's")
+        found += _limit_findings(rule, None, fits, len(everyone) - fits, seats)
     politician_seats = sum(rules[RuleKind.POLITICIAN_SEATS][0].low
                            for cid, rules in grouped.items() if cid is not None)
     n_committees = len(scenario.mandates)
@@ -161,24 +180,19 @@ def precheck(scenario: Scenario) -> tuple[Finding, ...]:
                    for rule in budgets)
     if capacity < politician_seats:
         found.append(Finding(
-            rule=EVERY_BUDGET, required=politician_seats, available=capacity,
-            message=f"{politician_seats} politician seats in all, but the politicians' "
-                    f"max_committees add up to {capacity}",
-            suggestion="raise some politicians' max_committees, or lower politician_seats"))
+            rule=EVERY_BUDGET, required=politician_seats, available=capacity, code="CM-F012",
+            params={"seats": politician_seats, "capacity": capacity}))
     floor = sum(rule.low for rule in budgets)
     if floor > politician_seats:
         found.append(Finding(
-            rule=EVERY_BUDGET, required=floor, available=politician_seats,
-            message=f"the politicians' min_committees add up to {floor}, but there are only "
-                    f"{politician_seats} politician seats",
-            suggestion="lower some politicians' min_committees"))
+            rule=EVERY_BUDGET, required=floor, available=politician_seats, code="CM-F013",
+            params={"floor": floor, "seats": politician_seats}))
     for rule in budgets:
         if rule.low > n_committees:
             found.append(Finding(
-                rule=rule.name, required=rule.low, available=n_committees,
-                message=f"{rule.key} must sit on {rule.low} committees, but there are "
-                        f"{n_committees}",
-                suggestion=f"lower {rule.key}'s min_committees to {n_committees}"))
+                rule=rule.name, required=rule.low, available=n_committees, code="CM-F014",
+                params={"politician": rule.key, "low": rule.low,
+                        "committees": n_committees}))
     return tuple(found)
 
 

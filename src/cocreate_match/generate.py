@@ -208,10 +208,10 @@ def _check_parameters(**values: Any) -> None:
     def whole(name: str, least: int) -> bool:
         value = values[name]
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            problems.append(Problem(legacy="must be a whole number", column=name, value=value))
+            problems.append(Problem(code="CM-E008", column=name, value=value))
             return False
         if value < least:
-            problems.append(Problem(legacy=f"must be at least {least}", column=name,
+            problems.append(Problem(code="CM-E037", params={"least": least}, column=name,
                                     value=value))
             return False
         return True
@@ -219,10 +219,9 @@ def _check_parameters(**values: Any) -> None:
     def share(name: str) -> None:
         value = values[name]
         if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-            problems.append(Problem(legacy="must be a number", column=name, value=value))
+            problems.append(Problem(code="CM-E038", column=name, value=value))
         elif not 0 <= value <= 1:  # also rejects NaN
-            problems.append(Problem(legacy="must be between 0 and 1", column=name,
-                                    value=value))
+            problems.append(Problem(code="CM-E039", column=name, value=value))
 
     ok = {name: whole(name, 1) for name in ("committees", "citizen_seats", "politician_seats")}
     whole("seed", 0)
@@ -232,18 +231,15 @@ def _check_parameters(**values: Any) -> None:
     if whole("citizens", 0) and ok["committees"] and ok["citizen_seats"]:
         need = values["committees"] * values["citizen_seats"]
         if values["citizens"] < need:
-            problems.append(Problem(
-                legacy=f"must be at least committees * citizen_seats ({need}) to fill "
-                        "every citizen seat", column="citizens", value=values["citizens"]))
+            problems.append(Problem(code="CM-E040", params={"need": need}, column="citizens",
+                                    value=values["citizens"]))
     if whole("politicians", 0) and ok["politician_seats"]:
         need = values["politician_seats"]
         # Each politician sits at most once on a committee, so the capacity of the council
         # is politicians * committees seats, against committees * politician_seats to fill.
         if values["politicians"] < need:
-            problems.append(Problem(
-                legacy=f"must be at least politician_seats ({need}) to fill every "
-                        "committee's politician seats", column="politicians",
-                value=values["politicians"]))
+            problems.append(Problem(code="CM-E041", params={"need": need},
+                                    column="politicians", value=values["politicians"]))
     if problems:
         raise InputError(problems)
 

@@ -69,23 +69,22 @@ def invitation_problems(scenario: object, plan: object, committee: object, profi
     None when it could not be read (its own problems are reported elsewhere)."""
     problems = []
     if not isinstance(scenario, Scenario):
-        problems.append(Problem(legacy="must be a Scenario", column="scenario",
+        problems.append(Problem(code="CM-E220", column="scenario",
                                 value=type(scenario).__name__))
     elif not isinstance(committee, str) or committee not in scenario.committee_ids:
-        problems.append(Problem(legacy="is not a committee of the scenario",
-                                column="committee", value=committee))
+        problems.append(Problem(code="CM-E221", column="committee", value=committee))
     else:
         mandate = scenario.mandate(committee)
         if profile not in [p.name for p in mandate.profiles]:
-            names = ", ".join(p.name for p in mandate.profiles) or "none"
-            problems.append(Problem(legacy=f"is not a profile of {committee} (its profiles: "
-                                    f"{names})", column="profile", value=profile))
+            names = ", ".join(p.name for p in mandate.profiles)
+            problems.append(Problem(code="CM-E222" if names else "CM-E223", column="profile",
+                                    value=profile,
+                                    params={"committee": committee, "names": names}))
     if plan is not None and (isinstance(scenario, Scenario) or not isinstance(plan, Plan)):
         # Who is seated decides who may be invited: the plan must be this scenario's.
         problems += [p for p in plan_in_force_problems(scenario, plan)
                      if p.column != "scenario"]
     problems += check_whole(count, "count") + check_whole(seed, "seed")
     if not isinstance(invited, list) or not all(isinstance(pid, str) for pid in invited):
-        problems.append(Problem(legacy="must be a list of citizen ids", column="invited",
-                                value=invited))
+        problems.append(Problem(code="CM-E224", column="invited", value=invited))
     return problems

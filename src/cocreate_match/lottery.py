@@ -243,8 +243,8 @@ class Lottery:
         check it with :func:`~cocreate_match.check_plan` and add up its value from
         ``certificate.group_weights`` and :attr:`groups`."""
         if certificate.best_panel is None:
-            raise InputError([Problem(legacy="this certificate carries no panel",
-                                      column="certificate", value=certificate.level)])
+            raise InputError([Problem(code="CM-E230", column="certificate",
+                                      value=certificate.level)])
         return self._plan(certificate.best_panel, Fraction(0))
 
     # -- plans ------------------------------------------------------------------------------
@@ -274,8 +274,8 @@ class Lottery:
         """
         _check_seed(seed, "seed")
         if not self.panels:
-            raise InputError([Problem(legacy="the lottery has no plans to draw from",
-                                      column="status", value=self.status.value)])
+            raise InputError([Problem(code="CM-E231", column="status",
+                                      value=self.status.value)])
         rng = np.random.default_rng(seed)
         k = int(rng.choice(len(self.panels), p=self.weights / self.weights.sum()))
         return self._plan(self.panels[k], Fraction(float(rng.random())))
@@ -290,11 +290,10 @@ class Lottery:
         a citizen's chance from the exact lottery.
         """
         if isinstance(m, bool) or not isinstance(m, int) or m < 1:
-            raise InputError([Problem(legacy="must be a whole number of at least 1",
-                                      column="m", value=m)])
+            raise InputError([Problem(code="CM-E202", column="m", value=m)])
         if not self.panels:
-            raise InputError([Problem(legacy="the lottery has no plans",
-                                      column="status", value=self.status.value)])
+            raise InputError([Problem(code="CM-E232", column="status",
+                                      value=self.status.value)])
         exact = self.weights / self.weights.sum() * m
         slots = np.floor(exact).astype(int)
         order = np.argsort(-(exact - slots), kind="stable")
@@ -422,20 +421,17 @@ def lottery(
         problems += err.problems
     if quality_floor is not None and (isinstance(quality_floor, bool) or not isinstance(
             quality_floor, int | float) or not 0.0 <= quality_floor <= 1.0):
-        problems.append(Problem(legacy="must be a number between 0 and 1, or None",
-                                column="quality_floor", value=quality_floor))
+        problems.append(Problem(code="CM-E233", column="quality_floor", value=quality_floor))
     if max_probability is not None and (isinstance(max_probability, bool | np.bool_)
                                         or not isinstance(max_probability, numbers.Real)
                                         or not 0.0 < float(max_probability) <= 1.0):
-        problems.append(Problem(legacy="must be a number above 0 and at most 1, or None",
-                                column="max_probability", value=max_probability))
+        problems.append(Problem(code="CM-E234", column="max_probability",
+                                value=max_probability))
     elif max_probability is not None and chosen is LotteryMethod.LEGACY:
-        problems.append(Problem(legacy="caps LEXIMIN and MAXIMIN only; the legacy baseline "
-                                "cannot keep a cap", column="max_probability",
+        problems.append(Problem(code="CM-E235", column="max_probability",
                                 value=max_probability))
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        problems.append(Problem(legacy="must be a whole number of at least 1",
-                                column="samples", value=samples))
+        problems.append(Problem(code="CM-E202", column="samples", value=samples))
     if problems:
         raise InputError(problems)
     if progress is None:
@@ -498,10 +494,9 @@ def _lottery(scenario: Scenario, chosen: LotteryMethod, seed: int,
                 found = column_lottery(model, types, levels=levels, deadline=deadline,
                                        progress=say, cap=cap)
             except CapTooLow as low:
-                raise InputError([Problem(
-                    legacy=f"is below the smallest cap that any lottery of plans meeting "
-                            f"every rule keeps: {low.smallest:.9f}", column="max_probability",
-                    value=max_probability)]) from None
+                raise InputError([Problem(code="CM-E236", column="max_probability",
+                                          value=max_probability,
+                                          params={"smallest": low.smallest})]) from None
     except TimeoutError:
         return _empty(chosen, Status.TIME_LIMIT, scenario, types, result.objective, start,
                       seed)

@@ -6,7 +6,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._validate import as_tuple, check_count, check_id, check_limits, check_text, raise_if
+from ._validate import (
+    as_tuple,
+    check_count,
+    check_id,
+    check_limits,
+    check_text,
+    collect_tuple,
+    raise_if,
+)
 from .errors import Problem
 from .people import MISSING_VALUE, check_value
 
@@ -48,11 +56,13 @@ class CompetenceProfile:
                      max: int | None = None) -> None: ...
 
     def __post_init__(self) -> None:
-        tags = frozenset(as_tuple(self.any_of, "any_of"))
+        # Every problem at once: tags that are no list are reported with the name and limits.
+        not_list: list[Problem] = []
+        tags = frozenset(collect_tuple(self.any_of, "any_of", not_list))
         object.__setattr__(self, "any_of", tags)
-        problems = check_id(self.name, "name") + check_limits(self.min, self.max)
-        if not tags:
-            problems.append(Problem(legacy="must list at least one tag", column="any_of"))
+        problems = check_id(self.name, "name") + check_limits(self.min, self.max) + not_list
+        if not tags and not not_list:
+            problems.append(Problem(code="CM-E013", column="any_of"))
         for tag in sorted(tags, key=str):
             problems += check_id(tag, "any_of")
         raise_if(problems)
@@ -89,9 +99,7 @@ class Quota:
             + check_limits(self.min, self.max)
         )
         if self.value == MISSING_VALUE:
-            problems.append(Problem(
-                legacy="must not be empty: an empty value means a missing attribute, and a "
-                        "quota on it could count nobody", column="value", value=self.value))
+            problems.append(Problem(code="CM-E014", column="value", value=self.value))
         raise_if(problems)
 
     @property
@@ -175,8 +183,8 @@ class Mandate:
         for key, kind in (("profiles", "CompetenceProfile"), ("quotas", "Quota")):
             value = getattr(self, key)
             if isinstance(value, Mapping) or not isinstance(value, Iterable):
-                problems.append(Problem(legacy=f"must be a list of {kind} (or dicts)",
-                                        column=key, value=value))
+                problems.append(Problem(code="CM-E015", params={"kind": kind}, column=key,
+                                        value=value))
                 value = ()
             lists[key] = as_tuple(value)
         profiles, quotas = lists["profiles"], lists["quotas"]
@@ -194,20 +202,19 @@ class Mandate:
         names: set[str] = set()
         for profile in self.profiles:
             if not isinstance(profile, CompetenceProfile):
-                problems.append(Problem(legacy="must be a CompetenceProfile", column="profiles",
-                                        value=profile))
+                problems.append(Problem(code="CM-E016", params={"kind": "CompetenceProfile"},
+                                        column="profiles", value=profile))
             elif profile.name in names:
-                problems.append(Problem(legacy="profile name is used twice", column="profile",
-                                        value=profile.name))
+                problems.append(Problem(code="CM-E017", column="profile", value=profile.name))
             else:
                 names.add(profile.name)
         quota_names: set[str] = set()
         for quota in self.quotas:
             if not isinstance(quota, Quota):
-                problems.append(Problem(legacy="must be a Quota", column="quotas", value=quota))
+                problems.append(Problem(code="CM-E016", params={"kind": "Quota"},
+                                        column="quotas", value=quota))
             elif quota.name in quota_names:
-                problems.append(Problem(legacy="quota is given twice", column="quota",
-                                        value=quota.name))
+                problems.append(Problem(code="CM-E018", column="quota", value=quota.name))
             else:
                 quota_names.add(quota.name)
         raise_if(problems)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ._validate import (
-    as_tuple,
     check_id,
     check_limits,
     check_names,
     check_text,
+    collect_tuple,
     raise_if,
 )
 from .errors import Problem
@@ -72,8 +72,7 @@ def check_value(value: object, column: str) -> list[Problem]:
     if not isinstance(value, str):
         return check_text(value, column)
     if value != value.strip():
-        return [Problem(legacy="must not start or end with spaces (or other white space)",
-                        column=column, value=value)]
+        return [Problem(code="CM-E019", column=column, value=value)]
     return []
 
 
@@ -125,26 +124,28 @@ class Citizen:
                      attributes: Mapping[str, str] | None = None) -> None: ...
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "applied_to", as_tuple(self.applied_to, "applied_to"))
-        object.__setattr__(self, "tags", frozenset(as_tuple(self.tags, "tags")))
-        problems = check_id(self.id, "id") + check_names(self.applied_to, "applied_to")
+        # Every problem at once: a list given as no list is reported with the other fields.
+        problems: list[Problem] = []
+        object.__setattr__(self, "applied_to",
+                           collect_tuple(self.applied_to, "applied_to", problems))
+        object.__setattr__(self, "tags", frozenset(collect_tuple(self.tags, "tags", problems)))
+        problems = (check_id(self.id, "id") + problems
+                    + check_names(self.applied_to, "applied_to"))
         if not isinstance(self.open_to_any, bool):
-            problems.append(Problem(legacy="must be True or False", column="open_to_any",
+            problems.append(Problem(code="CM-E020", column="open_to_any",
                                     value=self.open_to_any))
         for tag in sorted(self.tags, key=str):
             problems += check_id(tag, "tags")
         if self.household is not None:
             problems += check_id(self.household, "household")
         if not isinstance(self.attributes, Mapping):
-            problems.append(Problem(legacy="must be a mapping", column="attributes",
+            problems.append(Problem(code="CM-E021", column="attributes",
                                     value=self.attributes))
         else:
             for key, value in self.attributes.items():
                 problems += check_id(key, "attributes") + check_value(value, str(key))
                 if key in CITIZEN_COLUMNS:
-                    problems.append(Problem(
-                        legacy="is a column of citizens.csv with its own meaning, so it "
-                                "cannot name an attribute", column="attributes", value=key))
+                    problems.append(Problem(code="CM-E022", column="attributes", value=key))
             if not isinstance(self.attributes, Attributes):
                 object.__setattr__(self, "attributes", Attributes(self.attributes))
         raise_if(problems)
@@ -195,9 +196,12 @@ class Politician:
                      min_committees: int = 0, max_committees: int | None = None) -> None: ...
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "preferences", as_tuple(self.preferences, "preferences"))
+        problems: list[Problem] = []
+        object.__setattr__(self, "preferences",
+                           collect_tuple(self.preferences, "preferences", problems))
         problems = (
             check_id(self.id, "id")
+            + problems
             + check_id(self.party, "party")
             + check_names(self.preferences, "preferences")
             + check_limits(self.min_committees, self.max_committees,

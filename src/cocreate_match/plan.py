@@ -39,19 +39,20 @@ class Seat:
     person_id: str
     role: Role
 
+    if TYPE_CHECKING:  # what the constructor takes: a role's name becomes the Role
+        def __init__(self, *, committee_id: str, person_id: str, role: Role | str) -> None: ...
+
     def __post_init__(self) -> None:
         problems = []
         if not isinstance(self.role, Role):
             try:
                 object.__setattr__(self, "role", Role(self.role))
             except ValueError:
-                problems.append(Problem(legacy="must be 'citizen' or 'politician'",
-                                        column="role", value=self.role))
+                problems.append(Problem(code="CM-E200", column="role", value=self.role))
         for name in ("committee_id", "person_id"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value:
-                problems.append(Problem(legacy="must be a non-empty string", column=name,
-                                        value=value))
+                problems.append(Problem(code="CM-E201", column=name, value=value))
         if problems:
             raise InputError(problems)
 
@@ -69,12 +70,11 @@ class Reserve:
     rank: int
 
     def __post_init__(self) -> None:
-        problems = [Problem(legacy="must be a non-empty string", column=name, value=value)
+        problems = [Problem(code="CM-E201", column=name, value=value)
                     for name in ("committee_id", "person_id")
                     if not isinstance(value := getattr(self, name), str) or not value]
         if isinstance(self.rank, bool) or not isinstance(self.rank, int) or self.rank < 1:
-            problems.append(Problem(legacy="must be a whole number of at least 1",
-                                    column="reserve_rank", value=self.rank))
+            problems.append(Problem(code="CM-E202", column="reserve_rank", value=self.rank))
         if problems:
             raise InputError(problems)
 
@@ -102,17 +102,19 @@ class Withdrawal:
     committee_ids: tuple[str, ...] = ()
     when: str = ""
 
+    if TYPE_CHECKING:  # what the constructor takes: a list of committees becomes a tuple
+        def __init__(self, *, person_id: str, committee_ids: Iterable[str] = (),
+                     when: str = "") -> None: ...
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "committee_ids", as_tuple(self.committee_ids))
-        problems = [Problem(legacy="must be a non-empty string", column=name, value=value)
+        problems = [Problem(code="CM-E201", column=name, value=value)
                     for name, value in (("person_id", self.person_id),
                                         *(("committee_id", c) for c in self.committee_ids))
                     if not isinstance(value, str) or not value]
         if (not isinstance(self.when, str) or self.when != self.when.strip()
                 or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in self.when)):
-            problems.append(Problem(legacy="must be one line of text without control "
-                                    "characters or surrounding spaces", column="withdrawn",
-                                    value=self.when))
+            problems.append(Problem(code="CM-E203", column="withdrawn", value=self.when))
         if problems:
             raise InputError(problems)
 
@@ -124,6 +126,14 @@ class Committee:
     id: str
     citizens: tuple[str, ...]
     politicians: tuple[str, ...]
+
+    if TYPE_CHECKING:  # what the constructor takes: lists of ids become tuples
+        def __init__(self, *, id: str, citizens: Iterable[str],
+                     politicians: Iterable[str]) -> None: ...
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "citizens", as_tuple(self.citizens))
+        object.__setattr__(self, "politicians", as_tuple(self.politicians))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -156,17 +166,24 @@ class Plan:
     _citizen_seat: dict[str, str] = field(init=False, repr=False, compare=False, hash=False,
                                           default_factory=dict)
 
+    if TYPE_CHECKING:  # what the constructor takes: lists (any iterables) become tuples
+        def __init__(self, *, seats: Iterable[Seat],
+                     unseated_citizens: Iterable[str] = (),
+                     unseated_politicians: Iterable[str] = (),
+                     reserves: Iterable[Reserve] = (),
+                     withdrawn: Iterable[Withdrawal] = ()) -> None: ...
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "seats", as_tuple(self.seats))
         object.__setattr__(self, "unseated_citizens", as_tuple(self.unseated_citizens))
         object.__setattr__(self, "unseated_politicians", as_tuple(self.unseated_politicians))
         object.__setattr__(self, "reserves", as_tuple(self.reserves))
         object.__setattr__(self, "withdrawn", as_tuple(self.withdrawn))
-        bad = [Problem(legacy="must be a Seat", column="seats", value=s)
+        bad = [Problem(code="CM-E204", column="seats", value=s)
                for s in self.seats if not isinstance(s, Seat)]
-        bad += [Problem(legacy="must be a Reserve", column="reserves", value=r)
+        bad += [Problem(code="CM-E205", column="reserves", value=r)
                 for r in self.reserves if not isinstance(r, Reserve)]
-        bad += [Problem(legacy="must be a Withdrawal", column="withdrawn", value=w)
+        bad += [Problem(code="CM-E206", column="withdrawn", value=w)
                 for w in self.withdrawn if not isinstance(w, Withdrawal)]
         if bad:
             raise InputError(bad)
@@ -372,10 +389,10 @@ def _annotations(scenario: Scenario, committee_id: str, person_id: str, role: Ro
 def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, ...]],
                     labels: Iterable[int | str], header_label: int | str | None) -> Plan:
     header = tuple(header)
-    problems = [Problem(legacy="column appears twice", file=file, row=header_label, column=c)
+    problems = [Problem(code="CM-E207", file=file, row=header_label, column=c)
                 for c in PLAN_COLUMNS if header.count(c) > 1]
-    problems += [Problem(legacy="required column is missing", file=file, row=header_label,
-                         column=c) for c in PLAN_COLUMNS if c not in header]
+    problems += [Problem(code="CM-E208", file=file, row=header_label, column=c)
+                 for c in PLAN_COLUMNS if c not in header]
     if problems:
         raise InputError(problems)
     at = {c: header.index(c) for c in PLAN_COLUMNS}
@@ -388,39 +405,37 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
     unseated: dict[Role, list[str]] = {Role.CITIZEN: [], Role.POLITICIAN: []}
     for row, label in zip(rows, labels, strict=True):
         if len(row) != len(header):
-            problems.append(Problem(legacy=f"has {len(row)} fields, the header has "
-                                    f"{len(header)}", file=file, row=label))
+            problems.append(Problem(code="CM-E209", file=file, row=label,
+                                    params={"count": len(row), "width": len(header)}))
             continue
         committee_id, person_id, role_text = (row[at[c]].strip() for c in PLAN_COLUMNS)
         row_problems = []
         if role_text == WITHDRAWN:
             when = row[when_at].strip() if when_at is not None else ""
             if not person_id:
-                problems.append(Problem(legacy="must not be empty", file=file, row=label,
+                problems.append(Problem(code="CM-E210", file=file, row=label,
                                         column="person_id", value=person_id))
                 continue
             committees, earlier = left.setdefault(person_id, ([], when))
             first_left.setdefault(person_id, label)
             if earlier != when:
-                problems.append(Problem(legacy=f"{person_id} withdrew at {earlier!r} on an "
-                                        "earlier row; one withdrawal has one date or round",
-                                        file=file, row=label, column=WITHDRAWN, value=when))
+                problems.append(Problem(code="CM-E211", file=file, row=label,
+                                        column=WITHDRAWN, value=when,
+                                        params={"person_id": person_id, "earlier": earlier}))
             if committee_id:
                 committees.append(committee_id)
             continue
         if role_text == "reserve":
             rank_text = row[rank_at].strip() if rank_at is not None else ""
             if not committee_id:
-                row_problems.append(Problem(legacy="a reserve needs a committee", file=file,
-                                            row=label, column="committee_id"))
+                row_problems.append(Problem(code="CM-E212", file=file, row=label,
+                                            column="committee_id"))
             if not (rank_text.isascii() and rank_text.isdigit()) or len(rank_text) > 18 \
                     or int(rank_text) < 1:
-                row_problems.append(Problem(legacy="a reserve needs a reserve_rank of at "
-                                            "least 1 (and fewer than 19 digits)", file=file,
-                                            row=label,
+                row_problems.append(Problem(code="CM-E213", file=file, row=label,
                                             column="reserve_rank", value=rank_text))
             if not person_id:
-                row_problems.append(Problem(legacy="must not be empty", file=file, row=label,
+                row_problems.append(Problem(code="CM-E210", file=file, row=label,
                                             column="person_id", value=person_id))
             if row_problems:
                 problems += row_problems
@@ -432,11 +447,10 @@ def _plan_from_rows(file: str, header: Iterable[str], rows: Iterable[tuple[str, 
         try:
             role = Role(role_text)
         except ValueError:
-            row_problems.append(Problem(legacy="role must be 'citizen', 'politician', "
-                                        "'reserve' or 'withdrawn'",
-                                        file=file, row=label, column="role", value=role_text))
+            row_problems.append(Problem(code="CM-E214", file=file, row=label, column="role",
+                                        value=role_text))
         if not person_id:
-            row_problems.append(Problem(legacy="must not be empty", file=file, row=label,
+            row_problems.append(Problem(code="CM-E210", file=file, row=label,
                                         column="person_id", value=person_id))
         if row_problems:
             problems += row_problems

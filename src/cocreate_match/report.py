@@ -249,14 +249,14 @@ def read_targets(path: str | os.PathLike[str]) -> pd.DataFrame:
         raise InputError(problems)
     missing = [c for c in ("attribute", "value", "share") if c not in table.header]
     if missing:
-        raise InputError([Problem(legacy=f"missing column {c!r}", file=name,
-                                  row=table.header_label, column=c) for c in missing])
+        raise InputError([Problem(code="CM-E240", file=name, row=table.header_label,
+                                  column=c, params={"column": c}) for c in missing])
     rows = []
     extra: list[Problem] = []
     for label, raw in zip(table.labels, table.rows, strict=True):
         if len(raw) > len(table.header):
-            extra.append(Problem(legacy=f"has {len(raw)} cells; the header has "
-                                 f"{len(table.header)}", file=name, row=label))
+            extra.append(Problem(code="CM-E241", file=name, row=label,
+                                 params={"count": len(raw), "width": len(table.header)}))
         cells = dict(zip(table.header, (c.strip() for c in raw), strict=False))
         rows.append((cells.get("attribute", ""), cells.get("value", ""),
                      cells.get("share", ""), label))
@@ -279,19 +279,19 @@ def _targets_frame(rows: Sequence[tuple[object, object, object, int | str]],
     for attribute, value, share, label in rows:
         for column, cell in (("attribute", attribute), ("value", value)):
             if not isinstance(cell, str) or not cell:
-                problems.append(Problem(legacy="must not be empty", file=name, row=label,
+                problems.append(Problem(code="CM-E210", file=name, row=label,
                                         column=column, value=cell))
         try:
             number = float(share)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             number = math.nan
         if not 0.0 <= number <= 1.0:
-            problems.append(Problem(legacy="must be a share between 0 and 1", file=name,
-                                    row=label, column="share", value=share))
+            problems.append(Problem(code="CM-E242", file=name, row=label, column="share",
+                                    value=share))
         key = (str(attribute), str(value))
         if key in seen:
-            problems.append(Problem(legacy="this attribute and value are given twice",
-                                    file=name, row=label, column="value", value=value))
+            problems.append(Problem(code="CM-E243", file=name, row=label, column="value",
+                                    value=value))
         seen.add(key)
         out.append((str(attribute), str(value), number))
     totals: dict[str, float] = {}
@@ -299,9 +299,8 @@ def _targets_frame(rows: Sequence[tuple[object, object, object, int | str]],
         totals[attribute] = totals.get(attribute, 0.0) + (0.0 if math.isnan(number) else number)
     for attribute, total in totals.items():
         if total > 1.0 + 1e-9:
-            problems.append(Problem(legacy=f"the shares of this attribute add up to "
-                                    f"{total:g}, more than 1", file=name, column="attribute",
-                                    value=attribute))
+            problems.append(Problem(code="CM-E244", file=name, column="attribute",
+                                    value=attribute, params={"total": total}))
     if problems:
         raise InputError(problems)
     return pd.DataFrame(out, columns=["attribute", "value", "share"])
@@ -316,11 +315,11 @@ def _target_problems(scenario: Scenario, targets: pd.DataFrame) -> list[Problem]
     problems = []
     for attribute, value, _ in targets.itertuples(index=False):
         if attribute not in values:
-            problems.append(Problem(legacy="no citizen has this attribute", file="targets",
-                                    column="attribute", value=attribute))
+            problems.append(Problem(code="CM-E245", file="targets", column="attribute",
+                                    value=attribute))
         elif value not in values[attribute]:
-            problems.append(Problem(legacy=f"no citizen has this value of {attribute}",
-                                    file="targets", column="value", value=value))
+            problems.append(Problem(code="CM-E246", file="targets", column="value",
+                                    value=value, params={"attribute": attribute}))
     return problems
 
 
@@ -334,17 +333,16 @@ def _as_targets(targets: object) -> pd.DataFrame | None:
     if isinstance(targets, pd.DataFrame):
         missing = [c for c in ("attribute", "value", "share") if c not in targets.columns]
         if missing:
-            raise InputError([Problem(legacy=f"missing column {c!r}", file="targets",
-                                      column=c) for c in missing])
+            raise InputError([Problem(code="CM-E240", file="targets", column=c,
+                                      params={"column": c}) for c in missing])
         return _targets_frame([(a, v, s, label) for label, a, v, s in zip(
             targets.index, targets["attribute"], targets["value"], targets["share"],
             strict=True)], "targets")
     if isinstance(targets, Mapping):
         return _targets_frame([(a, v, s, f"{a}={v}") for (a, v), s in targets.items()],
                               "targets")
-    raise InputError([Problem(legacy="must be a path to targets.csv, a DataFrame with "
-                              "attribute, value and share, or a mapping (attribute, value) -> "
-                              "share", column="targets", value=type(targets).__name__)])
+    raise InputError([Problem(code="CM-E247", column="targets",
+                              value=type(targets).__name__)])
 
 
 def read_chances(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -366,8 +364,8 @@ def read_chances(path: str | os.PathLike[str]) -> pd.DataFrame:
     missing = [c for c in ("person_id", "committee_id", "probability")
                if c not in table.header]
     if missing:
-        raise InputError([Problem(legacy=f"missing column {c!r}", file=name,
-                                  row=table.header_label, column=c) for c in missing])
+        raise InputError([Problem(code="CM-E240", file=name, row=table.header_label,
+                                  column=c, params={"column": c}) for c in missing])
     width = len(table.header)
     return pd.DataFrame([list(r)[:width] + [""] * (width - len(r)) for r in table.rows],
                         columns=list(table.header), index=list(table.labels))
@@ -391,7 +389,7 @@ def _as_chances(scenario: Scenario, lottery: object) -> tuple[pd.DataFrame | Non
     if isinstance(lottery, pd.DataFrame):
         missing = [c for c in ("person_id", "committee_id", "probability")
                    if c not in lottery.columns]
-        problems = [Problem(legacy=f"missing column {c!r}", file=file, column=c)
+        problems = [Problem(code="CM-E240", file=file, column=c, params={"column": c})
                     for c in missing]
         if not problems:
             known = {c.id for c in scenario.citizens}
@@ -400,21 +398,18 @@ def _as_chances(scenario: Scenario, lottery: object) -> tuple[pd.DataFrame | Non
                                           lottery["committee_id"], lottery["probability"],
                                           strict=True):
                 if pid not in known:
-                    problems.append(Problem(legacy="is not a citizen of the scenario",
-                                            file=file, row=label, column="person_id",
-                                            value=pid))
+                    problems.append(Problem(code="CM-E248", file=file, row=label,
+                                            column="person_id", value=pid))
                 if cid not in committees:
-                    problems.append(Problem(legacy="is not a committee of the scenario",
-                                            file=file, row=label, column="committee_id",
-                                            value=cid))
+                    problems.append(Problem(code="CM-E221", file=file, row=label,
+                                            column="committee_id", value=cid))
                 try:
                     ok = 0.0 <= float(p) <= 1.0 + _CERTAIN
                 except (TypeError, ValueError):
                     ok = False
                 if not ok:
-                    problems.append(Problem(legacy="must be a probability between 0 and 1",
-                                            file=file, row=label, column="probability",
-                                            value=p))
+                    problems.append(Problem(code="CM-E249", file=file, row=label,
+                                            column="probability", value=p))
         if not problems:
             problems += _chance_problems(scenario, lottery, file)
         if problems:
@@ -422,8 +417,7 @@ def _as_chances(scenario: Scenario, lottery: object) -> tuple[pd.DataFrame | Non
         frame = lottery[["person_id", "committee_id", "probability"]].copy()
         frame["probability"] = frame["probability"].astype(float)
         return frame, None
-    raise InputError([Problem(legacy="must be a Lottery, or probs.csv (a path or a DataFrame "
-                              "of person_id, committee_id and probability)", column="lottery",
+    raise InputError([Problem(code="CM-E250", column="lottery",
                               value=type(lottery).__name__)])
 
 
@@ -442,36 +436,34 @@ def _chance_problems(scenario: Scenario, frame: pd.DataFrame, file: str) -> list
     for label, pid, cid, p in zip(frame.index, frame["person_id"], frame["committee_id"],
                                   frame["probability"], strict=True):
         if (pid, cid) in seen:
-            problems.append(Problem(legacy="this citizen and committee are given twice",
-                                    file=file, row=label, column="committee_id", value=cid))
+            problems.append(Problem(code="CM-E251", file=file, row=label,
+                                    column="committee_id", value=cid))
         seen.add((pid, cid))
         if cid == OVERALL:
             totals[pid] = float(p)
             continue
         if not citizens[pid].can_sit_on(cid) and float(p) > 0.0:
-            problems.append(Problem(legacy="the citizen cannot sit on this committee",
-                                    file=file, row=label, column="committee_id", value=cid))
+            problems.append(Problem(code="CM-E252", file=file, row=label,
+                                    column="committee_id", value=cid))
         parts[pid] = parts.get(pid, 0.0) + float(p)
         per_committee[cid] = per_committee.get(cid, 0.0) + float(p)
     for pid in citizens:
         if pid not in totals:
-            problems.append(Problem(legacy="has no total row (committee_id *)", file=file,
-                                    column="person_id", value=pid))
+            problems.append(Problem(code="CM-E253", file=file, column="person_id",
+                                    value=pid))
         elif abs(totals[pid] - parts.get(pid, 0.0)) > tolerance:
-            problems.append(Problem(
-                legacy=f"its committee rows add up to {parts.get(pid, 0.0):.6f}, not to its "
-                        f"total {totals[pid]:.6f}", file=file, column="person_id", value=pid))
+            problems.append(Problem(code="CM-E254", file=file, column="person_id", value=pid,
+                                    params={"parts": parts.get(pid, 0.0),
+                                            "total": totals[pid]}))
     for m in scenario.mandates:
         if per_committee.get(m.id, 0.0) > m.citizen_seats + tolerance:
-            problems.append(Problem(
-                legacy=f"its chances add up to {per_committee[m.id]:.6f}, more than its "
-                        f"{m.citizen_seats} citizen seats", file=file, column="committee_id",
-                value=m.id))
+            problems.append(Problem(code="CM-E255", file=file, column="committee_id",
+                                    value=m.id, params={"chances": per_committee[m.id],
+                                                        "seats": m.citizen_seats}))
     seats = sum(m.citizen_seats for m in scenario.mandates)
     if not problems and abs(sum(totals.values()) - seats) > tolerance * max(1, seats):
-        problems.append(Problem(
-            legacy=f"the chances add up to {sum(totals.values()):.6f}, not to the "
-                    f"{seats} citizen seats", file=file, column="probability"))
+        problems.append(Problem(code="CM-E256", file=file, column="probability",
+                                params={"total": sum(totals.values()), "seats": seats}))
     return problems
 
 
@@ -526,11 +518,10 @@ def report(scenario: Scenario, plan: Plan | SolveResult | None = None,
 
     problems: list[Problem] = []
     if not isinstance(scenario, Scenario):
-        problems.append(Problem(legacy="must be a Scenario", column="scenario",
+        problems.append(Problem(code="CM-E220", column="scenario",
                                 value=type(scenario).__name__))
     if plan is not None and not isinstance(plan, Plan | SolveResult):
-        problems.append(Problem(legacy="must be a Plan or a SolveResult", column="plan",
-                                value=type(plan).__name__))
+        problems.append(Problem(code="CM-E257", column="plan", value=type(plan).__name__))
     if problems:
         raise InputError(problems)
     about: dict[str, str] = {"scenario": name or "scenario",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from .messages import text
 from .plan import Plan
 
 if TYPE_CHECKING:
@@ -14,7 +16,7 @@ if TYPE_CHECKING:
     from .check import Violation
     from .explanation import Explanation
 
-__all__ = ["SolveResult", "Status"]
+__all__ = ["Note", "SolveResult", "Status"]
 
 
 class Status(Enum):
@@ -45,6 +47,28 @@ class Status(Enum):
         return self in (Status.OPTIMAL, Status.FEASIBLE, Status.RELAXED)
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One sentence of a result's message: a code and the fields its text is filled in with
+    (see :mod:`cocreate_match.messages`).
+
+    Examples
+    --------
+    >>> note = Note("CM-R011", {"moves": 2})
+    >>> note.text("en")
+    '2 seats of the plan in force changed, the fewest the rules allow (proven).'
+    >>> note.text("da")
+    '2 pladser i den gældende plan blev ændret, så få som reglerne tillader (bevist).'
+    """
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str | None = None) -> str:
+        """The sentence in ``lang`` (the current language when None)."""
+        return text(self.code, lang, **self.params)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SolveResult:
     """The outcome of :func:`~cocreate_match.solve`.
@@ -64,8 +88,17 @@ class SolveResult:
         The seed that drove every random choice.
     backend : str
         The solver backend used.
+    code : str
+        The stable code of the outcome's message, such as ``"CM-R008"`` (optimal); see
+        :mod:`cocreate_match.messages`. Software can act on it whatever the language.
+    params : mapping of str to object
+        The fields the code's text is filled in with (counts, chances).
+    notes : tuple of Note
+        Further coded sentences that follow the first, such as how many seats of a plan in
+        force changed.
     message : str
-        A plain-language account of the outcome.
+        A plain-language account of the outcome (the code's text, then each note's), in the
+        current language (:func:`~cocreate_match.messages.set_language`); read-only.
     explanation : Explanation or None
         When INFEASIBLE: rules that cannot be met together, and why.
     relaxed : tuple of Violation
@@ -97,7 +130,9 @@ class SolveResult:
     solve_time: float
     seed: int
     backend: str
-    message: str = ""
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[Note, ...] = ()
     explanation: Explanation | None = None
     relaxed: tuple[Violation, ...] = ()
     groups: int | None = None
@@ -105,6 +140,32 @@ class SolveResult:
     chances: Mapping[str, float] | None = None
     moves: int | None = None
     changes: tuple[Change, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The outcome in plain words, in the current language."""
+        return self.message_text()
+
+    def message_text(self, lang: str | None = None) -> str:
+        """The outcome in plain words in ``lang`` (the current language when None).
+
+        Examples
+        --------
+        >>> from cocreate_match import Citizen, Mandate, Scenario, solve
+        >>> s = Scenario(mandates=[Mandate(id="a", citizen_seats=1, politician_seats=0)],
+        ...              citizens=[Citizen(id="x", applied_to=["a"])])
+        >>> result = solve(s)
+        >>> result.code, result.message
+        ('CM-R008', 'Optimal plan: every rule is met and no plan scores higher.')
+        >>> result.message_text("nb")
+        'Optimal plan: alle regler er oppfylt, og ingen plan gir høyere poengsum.'
+        """
+        parts = ([Note(self.code, self.params)] if self.code else []) + list(self.notes)
+        return " ".join(part.text(lang) for part in parts)
+
+    def noted(self, code: str, **params: Any) -> SolveResult:
+        """This result with one more note (``code`` and its fields) after its message."""
+        return dataclasses.replace(self, notes=(*self.notes, Note(code, params)))
 
     def __repr__(self) -> str:
         from .display import result_text
@@ -119,7 +180,9 @@ class SolveResult:
     def to_dict(self) -> dict[str, Any]:
         """The result as a plain dict that ``json.dumps`` takes.
 
-        Keys: ``status`` (its value, such as ``"optimal"``), ``message``, ``objective``,
+        Keys: ``status`` (its value, such as ``"optimal"``), ``code`` (the message's code),
+        ``params`` (its fields), ``notes`` (per further sentence: ``code`` and ``params``),
+        ``message`` (in the current language), ``objective``,
         ``bound``, ``gap``, ``seed``, ``backend``, ``build_time`` and ``solve_time``
         (seconds), ``groups``, ``lot_complete``, ``plan`` (:meth:`Plan.to_dict
         <cocreate_match.Plan.to_dict>`, or ``null``), ``relaxed`` (per broken rule: ``rule``,

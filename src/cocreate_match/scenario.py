@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._validate import as_tuple, check_count, raise_if
+from ._validate import check_count, collect_tuple, raise_if
 from .errors import InputError, Problem
 from .mandate import Mandate, Quota
 from .people import Citizen, Politician
@@ -119,14 +119,16 @@ class Scenario:
                      skipped: Iterable[tuple[str, str]] = ()) -> None: ...
 
     def __post_init__(self) -> None:
+        problems: list[Problem] = []
         for name in ("mandates", "citizens", "politicians", "quotas", "cancelled", "skipped"):
-            object.__setattr__(self, name, as_tuple(getattr(self, name), name))
-        problems = _type_problems(self)
-        raise_if(problems)
-        problems = _reference_problems(self)
+            object.__setattr__(self, name, collect_tuple(getattr(self, name), name, problems))
+        # Every problem at once: the references and rule names of the well-formed items are
+        # checked even when other items are of the wrong type.
+        problems += _type_problems(self)
+        problems += _reference_problems(self)
+        problems += _rule_name_problems(self)
         raise_if(problems)
         _skip_cancelled(self)
-        raise_if(_rule_name_problems(self))
         object.__setattr__(self, "_index", {
             "mandates": {m.id: i for i, m in enumerate(self.mandates)},
             "citizens": {c.id: i for i, c in enumerate(self.citizens)},
@@ -343,7 +345,7 @@ politicians: 0)."
         unknown = [cid for cid in committee_ids if not isinstance(cid, str) or cid not in known]
         if unknown:
             names = ", ".join(sorted(known))
-            raise InputError([Problem(legacy=f"unknown committee id (the committees: {names})",
+            raise InputError([Problem(code="CM-E036", params={"committees": names},
                                       column="committee_ids", value=cid) for cid in unknown])
         dropped = set(committee_ids)
         return replace(self, mandates=tuple(m for m in self.mandates if m.id not in dropped),
@@ -443,76 +445,84 @@ def _type_problems(s: Scenario) -> list[Problem]:
     for name, where, kind in expected:
         for i, item in enumerate(getattr(s, name)):
             if not isinstance(item, kind):
-                problems.append(Problem(legacy=f"must be a {kind.__name__}", file=where, row=i,
-                                        value=item))
+                problems.append(Problem(code="CM-E016", params={"kind": kind.__name__},
+                                        file=where, row=i, value=item))
     for item in s.skipped:
         if not (isinstance(item, tuple) and len(item) == 2
                 and all(isinstance(x, str) for x in item)):
-            problems.append(Problem(legacy="must be a (person id, committee id) pair",
-                                    column="skipped", value=item))
+            problems.append(Problem(code="CM-E023", column="skipped", value=item))
     if not isinstance(s.council, CouncilRules):
-        problems.append(Problem(legacy="must be a CouncilRules", column="council",
-                                value=s.council))
+        problems.append(Problem(code="CM-E016", params={"kind": "CouncilRules"},
+                                column="council", value=s.council))
     if not s.mandates:
-        left = " that is not cancelled" if s.cancelled else ""
-        problems.append(Problem(legacy=f"there must be at least one committee{left}",
-                                file=MANDATES))
+        code = "CM-E025" if s.cancelled else "CM-E024"
+        problems.append(Problem(code=code, file=MANDATES))
     return problems
 
 
-def _duplicates(items: Sequence[Any], where: str, what: str) -> list[Problem]:
+T = TypeVar("T")
+
+
+def _typed(items: Sequence[object], kind: type[T]) -> list[tuple[int, T]]:
+    """The items of the right kind, each with its position; the others are reported by
+    :func:`_type_problems` and skipped here."""
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, kind)]
+
+
+def _duplicates(items: Sequence[tuple[int, Mandate | Citizen | Politician]], where: str,
+                code: str) -> list[Problem]:
     seen: set[str] = set()
     problems = []
-    for i, item in enumerate(items):
+    for i, item in items:
         if item.id in seen:
-            problems.append(Problem(legacy=f"{what} id is used twice", file=where, row=i,
-                                    column="id", value=item.id))
+            problems.append(Problem(code=code, file=where, row=i, column="id", value=item.id))
         seen.add(item.id)
     return problems
 
 
 def _reference_problems(s: Scenario) -> list[Problem]:
-    problems = _duplicates(s.mandates, MANDATES, "committee")
-    problems += _duplicates(s.cancelled, CANCELLED, "cancelled committee")
-    active = {m.id for m in s.mandates}
-    for i, m in enumerate(s.cancelled):
+    mandates, cancelled = _typed(s.mandates, Mandate), _typed(s.cancelled, Mandate)
+    citizens, politicians = _typed(s.citizens, Citizen), _typed(s.politicians, Politician)
+    problems = _duplicates(mandates, MANDATES, "CM-E026")
+    problems += _duplicates(cancelled, CANCELLED, "CM-E027")
+    active = {m.id for _, m in mandates}
+    for i, m in cancelled:
         if m.id in active:
-            problems.append(Problem(legacy="committee is both active and cancelled",
-                                    file=CANCELLED, row=i, column="id", value=m.id))
-    problems += _duplicates(s.citizens, CITIZENS, "citizen")
-    problems += _duplicates(s.politicians, POLITICIANS, "politician")
-    citizen_ids = {c.id for c in s.citizens}
-    for i, p in enumerate(s.politicians):
+            problems.append(Problem(code="CM-E030", file=CANCELLED, row=i, column="id",
+                                    value=m.id))
+    problems += _duplicates(citizens, CITIZENS, "CM-E028")
+    problems += _duplicates(politicians, POLITICIANS, "CM-E029")
+    citizen_ids = {c.id for _, c in citizens}
+    for i, p in politicians:
         if p.id in citizen_ids:
-            problems.append(Problem(legacy="id is used by a citizen and a politician",
-                                    file=POLITICIANS, row=i, column="id", value=p.id))
+            problems.append(Problem(code="CM-E031", file=POLITICIANS, row=i, column="id",
+                                    value=p.id))
     # People may name a cancelled committee; the constructor then skips it.
-    committees = active | {m.id for m in s.cancelled}
-    for i, c in enumerate(s.citizens):
+    committees = active | {m.id for _, m in cancelled}
+    for i, c in citizens:
         for cid in c.applied_to:
             if cid not in committees:
-                problems.append(Problem(legacy="unknown committee id", file=CITIZENS, row=i,
+                problems.append(Problem(code="CM-E032", file=CITIZENS, row=i,
                                         column="applied_to", value=cid))
-    for i, p in enumerate(s.politicians):
+    for i, p in politicians:
         for cid in p.preferences:
             if cid not in committees:
-                problems.append(Problem(legacy="unknown committee id", file=POLITICIANS, row=i,
+                problems.append(Problem(code="CM-E032", file=POLITICIANS, row=i,
                                         column="preferences", value=cid))
-    if s.citizens:
-        known = set().union(*(c.attributes.keys() for c in s.citizens))
-        quotas = [(QUOTAS, i, q) for i, q in enumerate(s.quotas)]
-        quotas += [(MANDATES, i, q) for i, m in enumerate(s.mandates) for q in m.quotas]
+    if citizens:
+        known = set().union(*(c.attributes.keys() for _, c in citizens))
+        quotas = [(QUOTAS, i, q) for i, q in _typed(s.quotas, Quota)]
+        quotas += [(MANDATES, i, q) for i, m in mandates for q in m.quotas]
         # A cancelled committee's quotas are checked too: it is kept whole, to be reinstated.
-        quotas += [(CANCELLED, i, q) for i, m in enumerate(s.cancelled) for q in m.quotas]
+        quotas += [(CANCELLED, i, q) for i, m in cancelled for q in m.quotas]
         for where, i, q in quotas:
             if q.attribute not in known:
-                problems.append(Problem(legacy="no citizen has this attribute", file=where,
-                                        row=i, column="attribute", value=q.attribute))
+                problems.append(Problem(code="CM-E033", file=where, row=i,
+                                        column="attribute", value=q.attribute))
     names: set[str] = set()
-    for i, q in enumerate(s.quotas):
+    for i, q in _typed(s.quotas, Quota):
         if q.name in names:
-            problems.append(Problem(legacy="global quota is given twice", file=QUOTAS, row=i,
-                                    value=q.name))
+            problems.append(Problem(code="CM-E034", file=QUOTAS, row=i, value=q.name))
         names.add(q.name)
     return problems
 
@@ -548,9 +558,14 @@ def _skip_cancelled(s: Scenario) -> None:
 def _rules(s: Scenario) -> list[Rule]:
     """Every rule of the scenario, with its limits, in the order :meth:`Scenario.rules`
     gives."""
+    return _rules_of(s.mandates, s.quotas, s.politicians, s.citizens, s.council)
+
+
+def _rules_of(mandates: Iterable[Mandate], quotas: Iterable[Quota],
+              politicians: Iterable[Politician], citizens: Iterable[Citizen],
+              council: CouncilRules) -> list[Rule]:
     rules: list[Rule] = []
-    council = s.council
-    for m in s.mandates:
+    for m in mandates:
         rules.append(Rule(name=rule_name(RuleKind.CITIZEN_SEATS, m.id),
                           kind=RuleKind.CITIZEN_SEATS, committee=m.id, low=m.citizen_seats,
                           high=m.citizen_seats))
@@ -570,11 +585,11 @@ def _rules(s: Scenario) -> list[Rule]:
                           committee=m.id, low=council.min_parties))
     rules += [Rule(name=rule_name(RuleKind.GLOBAL_QUOTA, key=q.name),
                    kind=RuleKind.GLOBAL_QUOTA, key=q.name, low=q.min, high=q.max,
-                   attribute=q.attribute, value=q.value) for q in s.quotas]
+                   attribute=q.attribute, value=q.value) for q in quotas]
     rules += [Rule(name=rule_name(RuleKind.POLITICIAN, key=p.id), kind=RuleKind.POLITICIAN,
                    key=p.id, low=p.min_committees, high=p.max_committees)
-              for p in s.politicians]
-    households = dict.fromkeys(c.household for c in s.citizens if c.household is not None)
+              for p in politicians]
+    households = dict.fromkeys(c.household for c in citizens if c.household is not None)
     rules += [Rule(name=rule_name(RuleKind.HOUSEHOLD, key=h), kind=RuleKind.HOUSEHOLD, key=h,
                    high=1) for h in households]
     return rules
@@ -582,18 +597,22 @@ def _rules(s: Scenario) -> list[Rule]:
 
 def _rule_name_problems(s: Scenario) -> list[Problem]:
     """Two rules must not share a name (a committee "household" and a household
-    "seats/citizens" would), or reports could not tell them apart."""
+    "seats/citizens" would), or reports could not tell them apart. Items of the wrong kind
+    are left out (they are reported on their own)."""
     seen: dict[str, Rule] = {}
     problems = []
-    for rule in _rules(s):
+    council = s.council if isinstance(s.council, CouncilRules) else CouncilRules()
+    rules = _rules_of([m for _, m in _typed(s.mandates, Mandate)],
+                      [q for _, q in _typed(s.quotas, Quota)],
+                      [p for _, p in _typed(s.politicians, Politician)],
+                      [c for _, c in _typed(s.citizens, Citizen)], council)
+    for rule in rules:
         earlier = seen.get(rule.name)
         if earlier is not None and (earlier.kind, earlier.committee, earlier.key) != (
                 rule.kind, rule.committee, rule.key):
-            problems.append(Problem(
-                legacy=f"two rules would both be named {rule.name!r} ({earlier.kind.value} "
-                        f"and {rule.kind.value}); rename the committee, profile, quota value "
-                        "or household",
-                value=rule.name))
+            problems.append(Problem(code="CM-E035", value=rule.name,
+                                    params={"name": rule.name, "first": earlier.kind.value,
+                                            "second": rule.kind.value}))
         seen.setdefault(rule.name, rule)
     return problems
 

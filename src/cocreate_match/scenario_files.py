@@ -70,9 +70,9 @@ def load_scenario(directory: str | os.PathLike[str]) -> Scenario:
     if _is_json(root):
         return _load_json(root)
     if not root.exists():
-        raise InputError([Problem(legacy="directory not found", file=str(root))])
+        raise InputError([Problem(code="CM-E140", file=str(root))])
     if not root.is_dir():
-        raise InputError([Problem(legacy="is not a directory", file=str(root))])
+        raise InputError([Problem(code="CM-E141", file=str(root))])
     problems: list[Problem] = []
     text = read_text(root / MANDATES_FILE, MANDATES_FILE, problems)
     parsed = _parse_mandates(text, problems) if text is not None else None
@@ -118,16 +118,17 @@ def _load_json(path: Path) -> Scenario:
     try:
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as err:
-        raise InputError([Problem(legacy=f"is not valid JSON: {err.msg} (line {err.lineno}, "
-                                  f"column {err.colno})", file=name, row=err.lineno)]) from None
+        raise InputError([Problem(code="CM-E142", params={"reason": err.msg, "line": err.lineno,
+                                                          "column": err.colno},
+                                  file=name, row=err.lineno)]) from None
     except RecursionError:
-        raise InputError([Problem(legacy="is not a scenario: its JSON is nested too deeply",
-                                  file=name)]) from None
+        raise InputError([Problem(code="CM-E143", file=name)]) from None
     except ValueError as err:  # an integer of thousands of digits (Python's own limit)
-        raise InputError([Problem(legacy=f"cannot be read: {err}", file=name)]) from None
+        raise InputError([Problem(code="CM-E144", params={"reason": str(err)},
+                                  file=name)]) from None
     if repeated:
-        raise InputError([Problem(legacy="key appears twice in one object", file=name,
-                                  column=key) for key in dict.fromkeys(repeated)])
+        raise InputError([Problem(code="CM-E145", file=name, column=key)
+                          for key in dict.fromkeys(repeated)])
     return Scenario.from_dict(data, file=name)
 
 
@@ -152,23 +153,22 @@ class _Mandates:
 
 def _parse_mandates(text: str, problems: list[Problem]) -> _Mandates | None:
     if not text.strip():
-        problems.append(Problem(legacy="file is empty; it needs at least one [[committee]]",
-                                file=MANDATES_FILE))
+        problems.append(Problem(code="CM-E146", file=MANDATES_FILE))
         return None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         # Python 3.11's error carries its position only in the text: "... (at line 3, column 7)".
         line = re.search(r"at line (\d+)", str(err))
-        problems.append(Problem(legacy=f"is not valid TOML: {err}", file=MANDATES_FILE,
-                                row=int(line.group(1)) if line else None))
+        problems.append(Problem(code="CM-E147", params={"reason": str(err)},
+                                file=MANDATES_FILE, row=int(line.group(1)) if line else None))
         return None
     except ValueError as err:  # an integer of thousands of digits (Python's own limit)
-        problems.append(Problem(legacy=f"cannot be read: {err}", file=MANDATES_FILE))
+        problems.append(Problem(code="CM-E144", params={"reason": str(err)},
+                                file=MANDATES_FILE))
         return None
     except RecursionError:
-        problems.append(Problem(legacy="nests arrays or tables too deeply to be read",
-                                file=MANDATES_FILE))
+        problems.append(Problem(code="CM-E148", file=MANDATES_FILE))
         return None
     found: list[Problem] = []
     _unknown_keys(data, _TOP_KEYS, _TOP, found)
@@ -187,20 +187,18 @@ def _parse_mandates(text: str, problems: list[Problem]) -> _Mandates | None:
     places: dict[bool, list[str]] = {False: [], True: []}
     raw_committees = _tables(data, "committee", _TOP, found)
     if not raw_committees and isinstance(data.get("committee", []), list):
-        found.append(_at(Problem(legacy="there is no [[committee]]; a scenario needs at least "
-                                         "one", column="committee"), _TOP))
+        found.append(_at(Problem(code="CM-E149", column="committee"), _TOP))
     if raw_committees and all(isinstance(raw, dict) and raw.get("cancelled") is True
                               for raw in raw_committees):
-        found.append(_at(Problem(legacy="every [[committee]] is cancelled; a scenario needs "
-                                         "at least one that is not", column="committee"), _TOP))
+        found.append(_at(Problem(code="CM-E150", column="committee"), _TOP))
     for i, raw in enumerate(raw_committees):
         where = f"[[committee]] #{i + 1}"
         if isinstance(raw.get("id"), str):
             where += f" (id {raw['id']!r})"
         cancelled = raw.get("cancelled", False)
         if not isinstance(cancelled, bool):
-            found.append(_at(Problem(legacy="must be true or false", column="cancelled",
-                                     value=cancelled), where))
+            found.append(_at(Problem(code="CM-E151", column="cancelled", value=cancelled),
+                             where))
             cancelled = False
         mandate = _mandate(raw, where, found, all_quotas)
         if mandate is None and isinstance(raw.get("id"), str) and raw["id"]:
@@ -223,10 +221,10 @@ def _parse_mandates(text: str, problems: list[Problem]) -> _Mandates | None:
 def _attribute_problems(parsed: _Mandates, citizens: Table) -> list[Problem]:
     """Each quota's attribute must be a column of the citizens' file, even with no citizens."""
     columns = _attribute_columns(citizens)
-    known = ", ".join(columns) if columns else "none"
+    params = {"file": citizens.file, "columns": ", ".join(columns)}
     return [
-        _at(Problem(legacy=f"is not a column of {citizens.file} (its attribute columns: "
-                            f"{known})", column="attribute", value=q.attribute), where)
+        _at(Problem(code="CM-E152" if columns else "CM-E153", params=params,
+                    column="attribute", value=q.attribute), where)
         for q, where in parsed.all_quotas if q.attribute not in columns
     ]
 
@@ -243,14 +241,14 @@ def _unknown_keys(raw: Mapping[str, Any], allowed: Sequence[str], where: str,
                   found: list[Problem]) -> None:
     for key in raw:
         if key not in allowed:
-            found.append(_at(Problem(legacy=f"unknown key (known keys: {', '.join(allowed)})",
+            found.append(_at(Problem(code="CM-E154", params={"keys": ", ".join(allowed)},
                                      column=key), where))
 
 
 def _table(raw: Mapping[str, Any], key: str, found: list[Problem]) -> dict[str, Any]:
     value = raw.get(key, {})
     if not isinstance(value, dict):
-        found.append(_at(Problem(legacy=f"must be a table ([{key}])", column=key,
+        found.append(_at(Problem(code="CM-E155", params={"key": key}, column=key,
                                  value=value), _TOP))
         return {}
     return value
@@ -260,8 +258,7 @@ def _tables(raw: Mapping[str, Any], key: str, where: str,
             found: list[Problem]) -> list[dict[str, Any]]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        found.append(_at(Problem(legacy=f"must be an array of tables ([[{key}]])", column=key),
-                         where))
+        found.append(_at(Problem(code="CM-E156", params={"key": key}, column=key), where))
         return []
     return value
 
@@ -281,8 +278,7 @@ def _build(kind: Callable[..., Any], raw: Mapping[str, Any], keys: Sequence[str]
     _unknown_keys(raw, keys, where, found)
     missing = [k for k in _required(kind) if k not in raw and k not in extra]
     if missing:
-        found += [_at(Problem(legacy="required key is missing", column=k), where)
-                  for k in missing]
+        found += [_at(Problem(code="CM-E157", column=k), where) for k in missing]
         # The other keys' problems too (a min above its max), all at once: built with a
         # stand-in for each missing key, keeping only problems of keys that were given.
         stand_in = {k: _STAND_IN.get(k, "x") for k in missing}
@@ -311,8 +307,7 @@ def _mandate(raw: Mapping[str, Any], where: str, found: list[Problem],
         tags = p.get("any_of")
         if "any_of" in p and (not isinstance(tags, list)
                               or not all(isinstance(t, str) for t in tags)):
-            found.append(_at(Problem(legacy='must be a list of tags, such as ["student"]',
-                                     column="any_of", value=tags), label))
+            found.append(_at(Problem(code="CM-E158", column="any_of", value=tags), label))
             _build(CompetenceProfile, {**p, "any_of": ["-"]}, _PROFILE_KEYS, label, found)
             continue
         profile = _build(CompetenceProfile, p, _PROFILE_KEYS, label, found)
@@ -367,15 +362,13 @@ def save_scenario(scenario: Scenario, directory: str | os.PathLike[str]) -> None
                             + "\n").encode("utf-8"))
         return
     if root.exists() and not root.is_dir():
-        raise InputError([Problem(legacy="is a file; a scenario is written to a directory "
-                                  "(or to a path ending in .json)", file=str(root))])
+        raise InputError([Problem(code="CM-E159", file=str(root))])
     rows, politician_rows = people_rows(scenario)
     empty = [row[0] for row in rows[1:] if not row[1]]
     if empty:
-        raise InputError([Problem(
-            legacy="names no committee and is not open to any; citizens.csv cannot hold such "
-                    "a row (an empty applied_to is an input mistake there)",
-            file=CITIZENS_FILE, column="id", value=pid) for pid in empty])
+        raise InputError([Problem(code="CM-E160", params={"file": CITIZENS_FILE},
+                                  file=CITIZENS_FILE, column="id", value=pid)
+                          for pid in empty])
     root.mkdir(parents=True, exist_ok=True)
     write_atomic(root / MANDATES_FILE, mandates_toml(scenario).encode("utf-8"))
     write_csv(root / CITIZENS_FILE, rows)

@@ -126,25 +126,24 @@ def build(kind: type[T], raw: object, where: str | None,
     profiles[0], key min, value -1: must not be negative
     """
     if not isinstance(raw, Mapping):
-        return None, [Problem(legacy="must be an object (a dict)", file=file, section=where,
-                              value=raw)]
+        return None, [Problem(code="CM-E190", file=file, section=where, value=raw)]
     keys = _keys(kind)
-    problems = [Problem(legacy=f"unknown key (known keys: {', '.join(keys)})", file=file,
+    problems = [Problem(code="CM-E154", params={"keys": ", ".join(keys)}, file=file,
                         section=where, column=str(key)) for key in raw if key not in keys]
     missing = [key for key in _required(kind) if key not in raw]
-    problems += [Problem(legacy="required key is missing", file=file, section=where,
-                         column=key) for key in missing]
+    problems += [Problem(code="CM-E157", file=file, section=where, column=key)
+                 for key in missing]
     values = {key: value for key, value in raw.items() if key in keys}
     not_lists = [key for key in _LISTS.get(kind, ()) if key in values
                  and not _is_list(values[key])]
-    problems += [Problem(legacy="must be a list (a JSON array)", file=file, section=where,
-                         column=key, value=values[key]) for key in not_lists]
+    problems += [Problem(code="CM-E191", file=file, section=where, column=key,
+                         value=values[key]) for key in not_lists]
     # Ids and tags are strings; the constructors would choke on a list or dict among them.
     for key in _STRINGS.get(kind, ()):
         if key in values and key not in not_lists:
             bad = [x for x in values[key] if not isinstance(x, str)]
-            problems += [Problem(legacy="must be a string", file=file, section=where,
-                                 column=key, value=x) for x in bad]
+            problems += [Problem(code="CM-E192", file=file, section=where, column=key,
+                                 value=x) for x in bad]
             if bad:
                 not_lists.append(key)
     # Stand-ins for what is missing or not a list, so that the other keys are still checked;
@@ -265,17 +264,16 @@ def _top_keys(data: Mapping[Any, Any], keys: Sequence[str], required: str, file:
               lists: Sequence[str]) -> tuple[dict[str, list[Any]], list[Problem]]:
     """The lists of the outermost object (an empty list for one that is missing or not a
     list), and the problems with its keys."""
-    problems = [Problem(legacy=f"unknown key (known keys: {', '.join(keys)})", file=file,
+    problems = [Problem(code="CM-E154", params={"keys": ", ".join(keys)}, file=file,
                         section=TOP, column=str(key)) for key in data if key not in keys]
     if required not in data:
-        problems.append(Problem(legacy="required key is missing", file=file, section=TOP,
-                                column=required))
+        problems.append(Problem(code="CM-E157", file=file, section=TOP, column=required))
     found: dict[str, list[Any]] = {}
     for key in lists:
         value = data.get(key, [])
         if not _is_list(value):
-            problems.append(Problem(legacy="must be a list (a JSON array)", file=file,
-                                    section=TOP, column=key, value=value))
+            problems.append(Problem(code="CM-E191", file=file, section=TOP, column=key,
+                                    value=value))
             value = []
         found[key] = list(value)
     return found, problems
@@ -284,8 +282,8 @@ def _top_keys(data: Mapping[Any, Any], keys: Sequence[str], required: str, file:
 def scenario_from_dict(data: object, *, file: str | None = None) -> Scenario:
     """See :meth:`Scenario.from_dict <cocreate_match.Scenario.from_dict>`."""
     if not isinstance(data, Mapping):
-        raise InputError([Problem(legacy="must be an object (a dict) with the key 'mandates'",
-                                  file=file, value=data)])
+        raise InputError([Problem(code="CM-E193", params={"key": "mandates"}, file=file,
+                                  value=data)])
     lists, problems = _top_keys(data, _SCENARIO_KEYS, "mandates", file, _SCENARIO_LISTS)
     council, found = build(CouncilRules, data.get("council", {}), "council", file)
     problems += found
@@ -379,8 +377,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 def plan_from_dict(data: object, *, file: str | None = None) -> Plan:
     """See :meth:`Plan.from_dict <cocreate_match.Plan.from_dict>`."""
     if not isinstance(data, Mapping):
-        raise InputError([Problem(legacy="must be an object (a dict) with the key 'seats'",
-                                  file=file, value=data)])
+        raise InputError([Problem(code="CM-E193", params={"key": "seats"}, file=file,
+                                  value=data)])
     lists, problems = _top_keys(data, _PLAN_LISTS, "seats", file, _PLAN_LISTS)
     made: dict[str, list[Any]] = {}
     for key, kind in (("seats", Seat), ("reserves", Reserve), ("withdrawn", Withdrawal)):
@@ -390,8 +388,7 @@ def plan_from_dict(data: object, *, file: str | None = None) -> Plan:
             problems += found
             made[key].append(item)
     for key in ("unseated_citizens", "unseated_politicians"):
-        problems += [Problem(legacy="must be a non-empty string", file=file, section=TOP,
-                             column=key, value=pid)
+        problems += [Problem(code="CM-E194", file=file, section=TOP, column=key, value=pid)
                      for pid in lists[key] if not isinstance(pid, str) or not pid]
     if problems:
         raise InputError(problems)
@@ -410,8 +407,7 @@ def _number(value: float | None) -> float | None:
 
 
 def violation_to_dict(v: Violation) -> dict[str, Any]:
-    return {"rule": v.rule, "message": v.message, "limit": v.limit, "actual": v.actual,
-            "person_id": v.person_id}
+    return v.to_dict()
 
 
 def change_to_dict(c: Change) -> dict[str, Any]:
@@ -425,7 +421,9 @@ def change_to_dict(c: Change) -> dict[str, Any]:
 def result_to_dict(r: SolveResult) -> dict[str, Any]:
     """See :meth:`SolveResult.to_dict <cocreate_match.SolveResult.to_dict>`."""
     out: dict[str, Any] = plain({
-        "status": r.status.value, "message": r.message, "objective": r.objective,
+        "status": r.status.value, "code": r.code, "params": dict(r.params),
+        "notes": [{"code": n.code, "params": dict(n.params)} for n in r.notes],
+        "message": r.message, "objective": r.objective,
         "bound": _number(r.bound), "gap": _number(r.gap), "seed": r.seed, "backend": r.backend,
         "build_time": r.build_time, "solve_time": r.solve_time, "groups": r.groups,
         "lot_complete": r.lot_complete,
@@ -516,7 +514,8 @@ def json_schema(name: str) -> dict[str, Any]:
     ('https://json-schema.org/draft/2020-12/schema', ['mandates'])
     """
     if name not in SCHEMAS:
-        raise InputError([Problem(legacy=f"must be one of {', '.join(map(repr, SCHEMAS))}",
+        raise InputError([Problem(code="CM-E002",
+                                  params={"choices": ", ".join(map(repr, SCHEMAS))},
                                   column="name", value=name)])
     text = (files("cocreate_match") / "schemas" / f"{name}.schema.json").read_text(
         encoding="utf-8")

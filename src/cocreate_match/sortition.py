@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ._validate import LIST_SEPARATOR, check_count, check_id, check_limits, check_text
@@ -30,7 +30,6 @@ ID_COLUMN = "id"
 # The two headers of categories.csv, as (category column, feature column): the published data
 # says ``category,feature``; ``feature,value`` is also in use for the same thing.
 _FORMS = (("category", "feature"), ("feature", "value"))
-_FORMS_HINT = "the header must be category,feature,min,max or feature,value,min,max"
 _WHOLE = re.compile(r"-?[0-9]+")
 
 
@@ -101,9 +100,9 @@ def load_sortition(
                 + check_text(title, "title"))
     root = Path(directory)
     if not root.exists():
-        raise InputError([*problems, Problem(legacy="directory not found", file=str(root))])
+        raise InputError([*problems, Problem(code="CM-E140", file=str(root))])
     if not root.is_dir():
-        raise InputError([*problems, Problem(legacy="is not a directory", file=str(root))])
+        raise InputError([*problems, Problem(code="CM-E141", file=str(root))])
     categories_table = read_csv(root / CATEGORIES_FILE, CATEGORIES_FILE, problems)
     respondents_table = read_csv(root / RESPONDENTS_FILE, RESPONDENTS_FILE, problems)
     categories = None if categories_table is None else _read_categories(categories_table,
@@ -146,8 +145,7 @@ def _read_categories(table: Table, problems: list[Problem]) -> _Categories | Non
     columns = (category_col, feature_col, "min", "max")
     header_problems = _header_problems(table, (), columns)
     header_problems += [
-        Problem(legacy=f"required column is missing ({_FORMS_HINT})", file=table.file,
-                row=table.header_label, column=column)
+        Problem(code="CM-E170", file=table.file, row=table.header_label, column=column)
         for column in columns if column not in table.header
     ]
     problems += header_problems
@@ -159,8 +157,7 @@ def _read_categories(table: Table, problems: list[Problem]) -> _Categories | Non
             continue
         row_problems = check_id(row[category_col], category_col)
         if not row[feature_col]:
-            row_problems.append(Problem(legacy="must not be empty", column=feature_col,
-                                        value=""))
+            row_problems.append(Problem(code="CM-E171", column=feature_col, value=""))
         low = _whole(row["min"], "min", row_problems)
         high = _whole(row["max"], "max", row_problems)
         if low is not None and high is not None:
@@ -169,14 +166,14 @@ def _read_categories(table: Table, problems: list[Problem]) -> _Categories | Non
             listed = found.features.setdefault(row[category_col], {})
             if row[feature_col] in listed:
                 row_problems.append(Problem(
-                    legacy=f"is listed twice for {category_col} {row[category_col]!r} "
-                            f"(first on row {listed[row[feature_col]]})",
+                    code="CM-E172", params={"column": category_col,
+                                            "category": row[category_col],
+                                            "first": listed[row[feature_col]]},
                     column=feature_col, value=row[feature_col]))
             else:
                 listed[row[feature_col]] = label
         if row_problems:
-            problems += [Problem(legacy=p.message, file=table.file, row=label,
-                                 column=p.column, value=p.value) for p in row_problems]
+            problems += [replace(p, file=table.file, row=label) for p in row_problems]
             continue
         assert low is not None and high is not None
         found.quotas.append(Quota(attribute=row[category_col], value=row[feature_col],
@@ -186,16 +183,15 @@ def _read_categories(table: Table, problems: list[Problem]) -> _Categories | Non
 
 def _whole(text: str, column: str, problems: list[Problem]) -> int | None:
     if not _WHOLE.fullmatch(text):
-        problems.append(Problem(legacy="must be a whole number", column=column, value=text))
+        problems.append(Problem(code="CM-E133", column=column, value=text))
         return None
     try:
         number = int(text)
     except ValueError:  # thousands of digits: past Python's limit, and past any panel
-        problems.append(Problem(legacy="is too large a number", column=column,
-                                value=text[:20] + "..."))
+        problems.append(Problem(code="CM-E173", column=column, value=text[:20] + "..."))
         return None
     if number < 0:
-        problems.append(Problem(legacy="must not be negative", column=column, value=text))
+        problems.append(Problem(code="CM-E174", column=column, value=text))
         return None
     return number
 
@@ -207,7 +203,7 @@ class _Respondents:
 
     file: str
     attribute_columns: tuple[str, ...]
-    separator_hint: str
+    separated: bool  # the header holds ';' or a tab: the file is not cut at ','
     ids: list[str] = field(default_factory=list)
     cells: list[dict[str, str]] = field(default_factory=list)
     labels: list[int | str] = field(default_factory=list)
@@ -216,32 +212,28 @@ class _Respondents:
 def _read_respondents(table: Table, problems: list[Problem]) -> _Respondents | None:
     # A file saved with ';' or tabs between columns reads as one long column name.
     separated = any(sep in c for c in table.header for sep in (LIST_SEPARATOR, "\t"))
-    hint = " (columns must be separated by ',')" if separated else ""
     header_problems = _header_problems(table, (), None)
     attribute_columns = tuple(c for c in table.header if c and c != ID_COLUMN)
     for column in attribute_columns:  # (names are checked with the header, once)
         if column in CITIZEN_COLUMNS:  # the respondents become citizens with attributes
-            header_problems.append(Problem(
-                legacy="is a reserved column name (citizens have a field of that name); "
-                        "rename the column", file=table.file, row=table.header_label,
-                column=column))
+            header_problems.append(Problem(code="CM-E175", file=table.file,
+                                           row=table.header_label, column=column))
     problems += header_problems
     if header_problems:
         return None
     found = _Respondents(file=table.file, attribute_columns=attribute_columns,
-                         separator_hint=hint)
+                         separated=separated)
     has_ids = ID_COLUMN in table.header
     first_row: dict[str, int | str] = {}
     for number, (row, label) in enumerate(_rows(table, problems)):
         if row is None:
             continue  # the row's problem is reported; it still takes its place in the numbering
         rid = row.pop(ID_COLUMN) if has_ids else str(number)
-        row_problems = [Problem(legacy=p.message, file=table.file, row=label,
-                                column=ID_COLUMN, value=p.value)
+        row_problems = [replace(p, file=table.file, row=label, column=ID_COLUMN)
                         for p in check_id(rid, ID_COLUMN)] if has_ids else []
         if rid in first_row:
             row_problems.append(Problem(
-                legacy=f"respondent id is used twice (first on row {first_row[rid]})",
+                code="CM-E176", params={"first": first_row[rid]},
                 file=table.file, row=label, column=ID_COLUMN, value=rid))
         else:
             first_row[rid] = label
@@ -254,10 +246,13 @@ def _read_respondents(table: Table, problems: list[Problem]) -> _Respondents | N
 
 def _column_problems(categories: _Categories, respondents: _Respondents) -> list[Problem]:
     """Each category must be an attribute column of the respondents' file."""
-    known = ", ".join(respondents.attribute_columns) or "none"
+    # Whether the file has attribute columns, and whether it is cut at ',': a code for each.
+    code = {(True, False): "CM-E152", (False, False): "CM-E153",
+            (True, True): "CM-E177", (False, True): "CM-E178"}[
+        bool(respondents.attribute_columns), respondents.separated]
+    params = {"file": respondents.file, "columns": ", ".join(respondents.attribute_columns)}
     return [
-        Problem(legacy=f"is not a column of {respondents.file} (its attribute columns: "
-                        f"{known}){respondents.separator_hint}",
+        Problem(code=code, params=params,
                 file=categories.file, row=next(iter(features.values())),
                 column=categories.category_column, value=category)
         for category, features in categories.features.items()
@@ -274,8 +269,8 @@ def _feature_problems(categories: _Categories, respondents: _Respondents) -> lis
         for category, features in checked:
             if cells[category] not in features:
                 problems.append(Problem(
-                    legacy=f"is not a feature of category {category!r} in {categories.file} "
-                            f"(its features: {', '.join(features)})",
+                    code="CM-E179", params={"category": category, "file": categories.file,
+                                            "features": ", ".join(features)},
                     file=respondents.file, row=label, column=category, value=cells[category]))
     return problems
 
@@ -291,7 +286,8 @@ def _rows(table: Table, problems: list[Problem]) -> list[tuple[dict[str, str] | 
     width = len(table.header)
     for cells, label in zip(table.rows, table.labels, strict=True):
         if len(cells) != width:
-            problems.append(Problem(legacy=f"has {len(cells)} fields, the header has {width}",
+            problems.append(Problem(code="CM-E134",
+                                    params={"count": len(cells), "width": width},
                                     file=table.file, row=label))
             rows.append((None, label))
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .check import rule_counts
+from .messages import text
 from .result import SolveResult
 from .rules import RuleKind, rule_name
 from .scenario import Scenario
@@ -15,13 +16,16 @@ def _limits(low: int, high: int | None) -> str:
 
 
 def _rank(rank: int | None) -> str:
-    return f"#{rank}" if rank is not None else "any"
+    """``#2``: where the committee is in a person's list; "any" for an applicant open to
+    every committee."""
+    return f"#{rank}" if rank is not None else text("CM-C071")
 
 
 def format_summary(scenario: Scenario, result: SolveResult) -> str:
     """The plan of ``result`` as text: per committee its mandate title, seated people with the
     rank of the committee in their list, profile and quota counts against their limits, and
-    parties; then global quotas and totals.
+    parties; then global quotas and totals. In the language of
+    :func:`~cocreate_match.messages.set_language`; a line's code is in ``data/messages/cli.toml``.
 
     Examples
     --------
@@ -33,7 +37,7 @@ def format_summary(scenario: Scenario, result: SolveResult) -> str:
     """
     plan = result.plan
     if plan is None:
-        return f"No plan ({result.status.value}): {result.message}"
+        return text("CM-C060", status=result.status.value, message=result.message)
     counts = rule_counts(scenario, plan)
     lines: list[str] = []
     ranks: Counter[int] = Counter()  # 0 stands for a committee not in the list
@@ -45,57 +49,56 @@ def format_summary(scenario: Scenario, result: SolveResult) -> str:
             rank = scenario.citizen(pid).rank(m.id)
             ranks[rank or 0] += 1
             citizens.append(f"{pid} ({_rank(rank)})")
-        lines.append(f"  citizens ({len(committee.citizens)}/{m.citizen_seats}): "
-                     + ", ".join(citizens))
+        lines.append("  " + text("CM-C061", seated=len(committee.citizens),
+                                 seats=m.citizen_seats, people=", ".join(citizens)))
         reserves = plan.reserves_for(m.id)
         if reserves:
-            lines.append(f"  reserves, first asked first: {', '.join(reserves)}")
+            lines.append("  " + text("CM-C062", ids=", ".join(reserves)))
         for p in m.profiles:
             n = counts[rule_name(RuleKind.PROFILE, m.id, p.name)]
-            lines.append(f"    profile {p.name} [{', '.join(sorted(p.any_of))}]: {n} "
-                         f"(limits {_limits(p.min, p.max)})")
+            lines.append("    " + text("CM-C063", name=p.name, tags=", ".join(sorted(p.any_of)),
+                                       count=n, limits=_limits(p.min, p.max)))
         for q in m.quotas:
             n = counts[rule_name(RuleKind.QUOTA, m.id, q.name)]
-            lines.append(f"    quota {q.name}: {n} (limits {_limits(q.min, q.max)})")
+            lines.append("    " + text("CM-C064", name=q.name, count=n,
+                                       limits=_limits(q.min, q.max)))
         politicians = []
         for pid in committee.politicians:
             pol = scenario.politician(pid)
             rank = pol.rank(m.id)
-            politicians.append(f"{pid} [{pol.party}] ({_rank(rank) if rank else 'unlisted'})")
+            politicians.append(f"{pid} [{pol.party}] "
+                               f"({_rank(rank) if rank else text('CM-C072')})")
         parties = sorted({scenario.politician(pid).party for pid in committee.politicians})
-        lines.append(f"  politicians ({len(committee.politicians)}/{m.politician_seats}): "
-                     + ", ".join(politicians))
-        lines.append(f"    parties: {len(parties)} ({', '.join(parties)})")
+        lines.append("  " + text("CM-C065", seated=len(committee.politicians),
+                                 seats=m.politician_seats, people=", ".join(politicians)))
+        lines.append("    " + text("CM-C066", count=len(parties), parties=", ".join(parties)))
     if scenario.quotas:
-        lines.append("== Global quotas ==")
+        lines.append(f"== {text('CM-C067')} ==")
         for q in scenario.quotas:
-            lines.append(f"  {q.name}: {counts[f'quota/{q.name}']} "
-                         f"(limits {_limits(q.min, q.max)})")
+            lines.append("  " + text("CM-C068", name=q.name, count=counts[f"quota/{q.name}"],
+                                     limits=_limits(q.min, q.max)))
     if result.relaxed:
-        lines.append(f"== Rules broken ({len(result.relaxed)}, as few as possible) ==")
-        lines += [f"  {v.rule}: limit {v.limit}, achieved {v.actual} ({v.message})"
-                  for v in result.relaxed]
+        lines.append(f"== {text('CM-C069', count=len(result.relaxed))} ==")
+        lines += ["  " + text("CM-C070", rule=v.rule, limit=v.limit, actual=v.actual,
+                              message=v.message) for v in result.relaxed]
     seated = len(plan.seated_citizens)
-    lines.append("== Totals ==")
+    lines.append(f"== {text('CM-C073')} ==")
     by_rank = ", ".join(f"{_rank(k or None)}: {v}" for k, v in sorted(ranks.items(),
                                                                       key=lambda kv: kv[0] or 99))
-    lines.append(f"  citizens seated: {seated} of {len(scenario.citizens)} applicants "
-                 f"(committee rank in their list: {by_rank})")
-    lines.append(f"  status {result.status.value}, objective {result.objective}, "
-                 f"bound {result.bound:g}" if result.bound is not None else
-                 f"  status {result.status.value}, objective {result.objective}")
-    lines.append(f"  model built in {result.build_time:.2f} s, solved in {result.solve_time:.2f} s"
-                 f" ({result.backend}), seed {result.seed}")
+    lines.append("  " + text("CM-C074", seated=seated, applicants=len(scenario.citizens),
+                             ranks=by_rank))
+    lines.append("  " + (text("CM-C075", status=result.status.value, objective=result.objective,
+                              bound=result.bound) if result.bound is not None else
+                         text("CM-C076", status=result.status.value,
+                              objective=result.objective)))
+    lines.append("  " + text("CM-C077", build=result.build_time, solve=result.solve_time,
+                             backend=result.backend, seed=result.seed))
     if result.chances is not None:
         chances = sorted(result.chances.values())
-        proven = ("every level proven" if result.lot_complete else
-                  "the time limit came before every level was proven")
-        lines.append(f"  {result.groups} groups of citizens alike to every rule; the plan was "
-                     f"drawn from the LEXIMIN lottery over plans of optimal score ({proven})")
-        lines.append(f"  fair draw: chances of a seat from {chances[0]:.4f} to "
-                     f"{chances[-1]:.4f}")
+        lines.append("  " + text("CM-C078" if result.lot_complete else "CM-C079",
+                                 groups=result.groups))
+        lines.append("  " + text("CM-C080", low=chances[0], high=chances[-1]))
     elif result.groups is not None:
-        lot = ("the seed decided among equally good plans" if result.lot_complete else
-               "the lot among equally good plans was not settled in time")
-        lines.append(f"  {result.groups} groups of citizens alike to every rule; {lot}")
+        lines.append("  " + text("CM-C081" if result.lot_complete else "CM-C082",
+                                 groups=result.groups))
     return "\n".join(lines)

@@ -231,11 +231,10 @@ def _read(scenario: object, changes: object, what: object, seed: object, executo
 
     problems = argument_problems(scenario, seed, time_limit)
     if what not in _WHAT:
-        problems.append(Problem(legacy="must be one of 'solve', 'lottery'", column="what",
-                                value=what))
+        problems.append(Problem(code="CM-E260", column="what", value=what))
     if executor is not None and not isinstance(executor, Executor):
-        problems.append(Problem(legacy="must be a concurrent.futures.Executor or None",
-                                column="executor", value=type(executor).__name__))
+        problems.append(Problem(code="CM-E261", column="executor",
+                                value=type(executor).__name__))
     # Without a scenario its rules cannot be looked up; its problem is reported already.
     rules = scenario.rules() if isinstance(scenario, Scenario) else None
     settings: dict[str, _Setting] = {}
@@ -259,8 +258,7 @@ def _read(scenario: object, changes: object, what: object, seed: object, executo
         for name, values in changes.items():
             setting = parse(name)
             if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
-                problems.append(Problem(legacy="must be a sequence of values", column="changes",
-                                        value=name))
+                problems.append(Problem(code="CM-E262", column="changes", value=name))
                 continue
             values = [_plain(v) for v in values]
             for value in {repr(v): v for v in values}.values():  # a bad value is named once
@@ -271,14 +269,12 @@ def _read(scenario: object, changes: object, what: object, seed: object, executo
             points = [dict(zip(changes, combination, strict=True))
                       for combination in itertools.product(*columns)]
     elif isinstance(changes, str | bytes) or not isinstance(changes, Iterable):
-        problems.append(Problem(legacy="must be a mapping of setting to values, or a "
-                                "sequence of mappings of setting to value", column="changes",
+        problems.append(Problem(code="CM-E263", column="changes",
                                 value=type(changes).__name__))
     else:
         for row, point in enumerate(changes):
             if not isinstance(point, Mapping):
-                problems.append(Problem(legacy="must be a mapping of setting to value",
-                                        column="changes", row=row,
+                problems.append(Problem(code="CM-E264", column="changes", row=row,
                                         value=type(point).__name__))
                 continue
             plain = {name: _plain(value) for name, value in point.items()}
@@ -294,15 +290,13 @@ def _parse(name: object, rules: Mapping[str, Rule] | None, what: object,
            problems: list[Problem]) -> _Setting | None:
     """The setting ``name`` names, or None after adding its problem to ``problems``."""
     if not isinstance(name, str):
-        problems.append(Problem(legacy="a setting must be a string", column="changes",
-                                value=name))
+        problems.append(Problem(code="CM-E265", column="changes", value=name))
         return None
     if name == SEED:
         return _Setting(name)
     if name == QUALITY_FLOOR:
         if what == "solve":
-            problems.append(Problem(legacy="only a lottery has a quality floor: use "
-                                    "what='lottery'", column="changes", value=name))
+            problems.append(Problem(code="CM-E266", column="changes", value=name))
             return None
         return _Setting(name)
     if rules is None:
@@ -311,21 +305,19 @@ def _parse(name: object, rules: Mapping[str, Rule] | None, what: object,
     rule = rules.get(rule_name) if limit in _LIMITS else None
     if rule is None:
         if name in rules:
-            message = "is a rule, not a setting: add .min or .max"
-        else:
-            known = [f"{n}.{end}" for n, r in rules.items() if r.kind in _FIELDS
-                     for end in _LIMITS] + [SEED, QUALITY_FLOOR]
-            close = difflib.get_close_matches(name, known, n=1)
-            message = ("unknown setting: give a rule of the scenario followed by .min or "
-                       ".max, 'seed' or 'quality_floor'"
-                       + (f" (did you mean {close[0]!r}?)" if close else ""))
-        problems.append(Problem(legacy=message, column="changes", value=name))
+            problems.append(Problem(code="CM-E267", column="changes", value=name))
+            return None
+        known = [f"{n}.{end}" for n, r in rules.items() if r.kind in _FIELDS
+                 for end in _LIMITS] + [SEED, QUALITY_FLOOR]
+        close = difflib.get_close_matches(name, known, n=1)
+        problems.append(Problem(code="CM-E269", column="changes", value=name,
+                                params={"close": close[0]}) if close else
+                        Problem(code="CM-E268", column="changes", value=name))
         return None
     if rule.kind not in _FIELDS:
-        problems.append(Problem(
-            legacy=f"a rule of kind {rule.kind.value!r} cannot be swept; the kinds that can: "
-                    + ", ".join(kind.value for kind in _FIELDS),
-            column="changes", value=name))
+        problems.append(Problem(code="CM-E270", column="changes", value=name,
+                                params={"kind": rule.kind.value,
+                                        "kinds": ", ".join(kind.value for kind in _FIELDS)}))
         return None
     return _Setting(name, rule, limit)
 
@@ -343,22 +335,21 @@ def _plain(value: object) -> object:
 
 
 def _value_problems(setting: _Setting, value: object, row: int | None) -> list[Problem]:
-    def problem(need: str) -> list[Problem]:
-        return [Problem(legacy=f"value {value!r} {need}", column="changes", row=row,
-                        value=setting.name)]
+    def problem(code: str) -> list[Problem]:
+        return [Problem(code=code, column="changes", row=row, value=setting.name,
+                        params={"value": value})]
 
     whole = not isinstance(value, bool) and isinstance(value, int) and value >= 0
     if setting.name == SEED:
-        return [] if whole else problem("must be a whole number of at least 0")
+        return [] if whole else problem("CM-E271")
     if setting.name == QUALITY_FLOOR:
         if value is None or (not isinstance(value, bool) and isinstance(value, int | float)
                              and 0.0 <= value <= 1.0):
             return []
-        return problem("must be a number between 0 and 1, or None")
+        return problem("CM-E272")
     if setting.limit == "max":
-        return [] if whole or value is None else problem(
-            "must be a whole number of at least 0, or None (no maximum)")
-    return [] if whole else problem("must be a whole number of at least 0")
+        return [] if whole or value is None else problem("CM-E273")
+    return [] if whole else problem("CM-E271")
 
 
 def _changed(scenario: Scenario, row: int, point: Mapping[str, Any],
@@ -386,8 +377,11 @@ def _changed(scenario: Scenario, row: int, point: Mapping[str, Any],
         try:
             return replace(item, **limits[where])
         except InputError as err:  # min above max: name the setting, not the object
-            found.extend(Problem(legacy=f"at this point {p.message}", column="changes",
-                                 row=row, value=named[where]) for p in err.problems)
+            found.extend(
+                Problem(code="CM-E274", column="changes", row=row, value=named[where],
+                        params=p.params) if p.code == "CM-E001" else
+                replace(p, column="changes", row=row, value=named[where])
+                for p in err.problems)
             return item
 
     mandates = tuple(

@@ -89,11 +89,11 @@ def read_csv(path: Path, name: str, problems: list[Problem]) -> Table | None:
                 rows.append(tuple(row))
                 labels.append(line)
     except csv.Error as err:
-        problems.append(Problem(legacy=f"is not valid CSV ({err})", file=name, row=start))
+        problems.append(Problem(code="CM-E120", params={"reason": str(err)}, file=name,
+                                row=start))
         return None
     if header is None:
-        problems.append(Problem(legacy="file is empty; it needs at least a header row",
-                                file=name))
+        problems.append(Problem(code="CM-E121", file=name))
         return None
     return Table(file=name, header=header, rows=tuple(rows), labels=tuple(labels),
                  header_label=header_line)
@@ -138,7 +138,7 @@ def frame_to_table(frame: pd.DataFrame, name: str) -> Table:
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
-        raise InputError([Problem(legacy=f"must be a pandas DataFrame, got {type(frame).__name__}",
+        raise InputError([Problem(code="CM-E122", params={"type": type(frame).__name__},
                                   file=name)])
     header = tuple(str(c) for c in frame.columns)
     rows = tuple(tuple(_cell_text(v) for v in row) for row in frame.itertuples(index=False))
@@ -174,30 +174,40 @@ def _header_problems(table: Table, required: Sequence[str],
     seen: set[str] = set()
     for column in table.header:
         if column in seen:
-            problems.append(Problem(legacy="column appears twice", file=table.file,
+            problems.append(Problem(code="CM-E123", file=table.file,
                                     row=table.header_label, column=column))
         seen.add(column)
         if not column:
-            problems.append(Problem(legacy="column has no name", file=table.file,
+            problems.append(Problem(code="CM-E124", file=table.file,
                                     row=table.header_label))
         elif allowed is not None and column not in allowed:
             problems.append(Problem(
-                legacy=f"unknown column (known columns: {', '.join(allowed)})",
+                code="CM-E125", params={"columns": ", ".join(allowed)},
                 file=table.file, row=table.header_label, column=column))
         elif allowed is None and column not in CITIZEN_COLUMNS:
             # An attribute column: its name is checked once here, not once per row.
-            problems += [Problem(legacy=f"column name {p.message}", file=table.file,
-                                 row=table.header_label, column=column)
-                         for p in check_id(column, column)]
+            problems += [_column_name_problem(p, table) for p in check_id(column, column)]
     # A file saved with ';' or tabs between columns reads as one long column name.
-    hint = ""
-    if any(sep in column for column in table.header for sep in (LIST_SEPARATOR, "\t")):
-        hint = " (columns must be separated by ',')"
+    separated = any(sep in column for column in table.header for sep in (LIST_SEPARATOR, "\t"))
     for column in required:
         if column not in seen:
-            problems.append(Problem(legacy=f"required column is missing{hint}",
+            problems.append(Problem(code="CM-E130" if separated else "CM-E129",
                                     file=table.file, row=table.header_label, column=column))
     return problems
+
+
+# What check_id finds wrong with an id (surrounding spaces, a control character, ';' or '*'),
+# said of a column name. A header cell is a string, and an empty one has no name (above).
+_COLUMN_NAME = {"CM-E005": "CM-E126", "CM-E006": "CM-E127", "CM-E007": "CM-E128"}
+
+
+def _column_name_problem(problem: Problem, table: Table) -> Problem:
+    """A problem of :func:`check_id` with an attribute column's name, in the header."""
+    code = _COLUMN_NAME.get(problem.code)
+    if code is None:  # said of the name as of any id
+        return replace(problem, file=table.file, row=table.header_label)
+    return Problem(code=code, params={"separator": LIST_SEPARATOR, "any": ANY_COMMITTEE},
+                   file=table.file, row=table.header_label, column=problem.column)
 
 
 def _located(problems: Sequence[Problem], table: Table, label: int | str) -> list[Problem]:
@@ -211,14 +221,14 @@ def _citizen(cells: dict[str, str]) -> Citizen:
     if open_to_any:
         applied.pop()
     if ANY_COMMITTEE in applied:
-        problems.append(Problem(legacy=f"{ANY_COMMITTEE!r} may only come last",
+        problems.append(Problem(code="CM-E131", params={"any": ANY_COMMITTEE},
                                 column="applied_to", value=cells["applied_to"]))
         applied = [a for a in applied if a != ANY_COMMITTEE]
     elif not applied and not open_to_any:
         # A Citizen may have no committee (all they named may be cancelled), but a row that
         # names none is a mistake in the file.
-        problems.append(Problem(legacy=f"applied to no committee (use {ANY_COMMITTEE!r} for "
-                                        "any)", column="applied_to", value=""))
+        problems.append(Problem(code="CM-E132", params={"any": ANY_COMMITTEE},
+                                column="applied_to", value=""))
     attributes = {k: v for k, v in cells.items() if k not in CITIZEN_COLUMNS}
     try:
         citizen = Citizen(
@@ -243,8 +253,7 @@ def _count_cell(cells: dict[str, str], column: str, default: int | None) -> int 
     try:
         return int(text)
     except ValueError:
-        raise InputError([Problem(legacy="must be a whole number", column=column,
-                                  value=text)]) from None
+        raise InputError([Problem(code="CM-E133", column=column, value=text)]) from None
 
 
 def _politician(cells: dict[str, str]) -> Politician:
@@ -271,7 +280,7 @@ def _politician(cells: dict[str, str]) -> Politician:
     return politician
 
 
-def _read_rows(table: Table, build: Any, what: str,
+def _read_rows(table: Table, build: Any, twice: str,
                problems: list[Problem]) -> tuple[list[Any], list[int | str]]:
     items, labels = [], []
     width = len(table.header)
@@ -279,14 +288,14 @@ def _read_rows(table: Table, build: Any, what: str,
     for cells_row, label in zip(table.rows, table.labels, strict=True):
         if len(cells_row) != width:
             problems.append(Problem(
-                legacy=f"has {len(cells_row)} fields, the header has {width}",
+                code="CM-E134", params={"count": len(cells_row), "width": width},
                 file=table.file, row=label))
             continue
         cells = {column: cell.strip() for column, cell in zip(table.header, cells_row, strict=True)}
         if cells["id"] in seen:
             # Found here too, not only by Scenario, so that rows which fail to parse still count.
-            problems.append(Problem(legacy=f"{what} id is used twice", file=table.file,
-                                    row=label, column="id", value=cells["id"]))
+            problems.append(Problem(code=twice, file=table.file, row=label, column="id",
+                                    value=cells["id"]))
         seen.add(cells["id"])
         try:
             items.append(build(cells))
@@ -304,15 +313,16 @@ def read_people(citizens: Table | None, politicians: Table | None,
     otherwise the rows that parsed, labelled (the rows that did not are among ``problems``).
     """
     read: list[People | None] = []
-    for table, required, allowed, build, what in (
-        (citizens, CITIZEN_REQUIRED, None, _citizen, "citizen"),
-        (politicians, POLITICIAN_REQUIRED, POLITICIAN_COLUMNS, _politician, "politician"),
+    # Each table with the code of "a person's id is used twice" in it.
+    for table, required, allowed, build, twice in (
+        (citizens, CITIZEN_REQUIRED, None, _citizen, "CM-E135"),
+        (politicians, POLITICIAN_REQUIRED, POLITICIAN_COLUMNS, _politician, "CM-E136"),
     ):
         header_problems = [] if table is None else _header_problems(table, required, allowed)
         problems += header_problems
         if table is None or header_problems:
             read.append(None)
             continue
-        items, labels = _read_rows(table, build, what, problems)
+        items, labels = _read_rows(table, build, twice, problems)
         read.append(People(table=table, items=tuple(items), labels=tuple(labels)))
     return read[0], read[1]

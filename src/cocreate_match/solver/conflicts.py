@@ -5,20 +5,35 @@ half only when the rest cannot do without it. It needs about ``k log(n / k)`` fe
 for ``k`` conflicting rules among ``n``, against ``n`` for a plain deletion filter. Each check
 solves the LP relaxation first, which proves most subsets infeasible (or integrally feasible)
 without branching.
+
+With a ``progress`` callback the search reports how far it is: a line as it starts, one at
+most every :data:`REPORT_EVERY` seconds as subsets of the rules are tested, and one when it
+ends. The caller's :class:`~cocreate_match.solver.clock.Heartbeat` repeats the last line
+while a test runs long, as for the other steps of a solve. The search logs to
+``cocreate_match.solver.conflicts``: counts and rule names, never people's attributes.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..explanation import Context, Explanation, conflict_message, describe
 from ..findings import Finding
+from ..messages import text
 from ..scenario import Scenario
+from .clock import HEARTBEAT, Progress
 from .linear import LinearModel, is_structural
 from .relax import seat_rules
+
+log = logging.getLogger("cocreate_match.solver.conflicts")
+
+#: Seconds between progress lines as subsets of the rules are tested.
+REPORT_EVERY = HEARTBEAT
 
 
 class TimeLimitReached(Exception):
@@ -28,7 +43,8 @@ class TimeLimitReached(Exception):
 class RuleSubsets:
     """A model's rows grouped by rule, to test whether a subset of the rules can be met."""
 
-    def __init__(self, model: LinearModel, deadline: float | None = None) -> None:
+    def __init__(self, model: LinearModel, deadline: float | None = None,
+                 report: Callable[[int], None] | None = None) -> None:
         from scipy.sparse import csr_array
 
         lb, ub, _, rows, cols, vals, row_lb, row_ub = model.arrays()
@@ -39,13 +55,21 @@ class RuleSubsets:
         self._matrix = csr_array((vals, (rows, cols)), shape=(model.n_rows, model.n_vars))
         self._lb, self._ub, self._row_lb, self._row_ub = lb, ub, row_lb, row_ub
         self._deadline = deadline
+        self._report = report
         self.checks = 0
 
     def feasible(self, keep: Sequence[int]) -> bool:
         """Whether the rules with indices ``keep`` (and the structural rows) can all be met.
 
-        Raises :class:`TimeLimitReached` when the deadline passes first.
+        Raises :class:`TimeLimitReached` when the deadline passes first. After each test,
+        ``report`` (if given) is called with the number of tests so far.
         """
+        found = self._feasible(keep)
+        if self._report is not None:
+            self._report(self.checks)
+        return found
+
+    def _feasible(self, keep: Sequence[int]) -> bool:
         # Before the import: the first import of scipy.optimize alone takes about half a
         # second, which a deadline already passed must not pay for.
         if self._deadline is not None and self._deadline <= time.perf_counter():
@@ -108,35 +132,65 @@ def irreducible_conflict(subsets: RuleSubsets, preferred: Sequence[str] = ()) ->
     return [subsets.rules[j] for j in sorted(found)]
 
 
+class _Report:
+    """The search's progress: tests counted and logged, a line to ``say`` at most every
+    :data:`REPORT_EVERY` seconds, and lines of its start and end."""
+
+    def __init__(self, say: Progress | None, rules: int) -> None:
+        self._say = say
+        self.rules = rules
+        self.checks = 0
+        self._last = time.perf_counter()
+
+    def line(self, code: str, **params: Any) -> None:
+        """Log the line (in English) and say it (in the current language)."""
+        log.info("%s", text(code, "en", **params))
+        if self._say is not None:
+            self._last = time.perf_counter()
+            self._say(text(code, **params))
+
+    def checked(self, checks: int) -> None:
+        self.checks = checks
+        log.debug("%s", text("CM-X007", "en", checks=checks, count=self.rules))
+        if self._say is not None and time.perf_counter() - self._last >= REPORT_EVERY:
+            self._last = time.perf_counter()
+            self._say(text("CM-X007", checks=checks, count=self.rules))
+
+
 def explain_model(scenario: Scenario, model: LinearModel, context: Context,
                   findings: Sequence[Finding], deadline: float | None, *,
-                  seat_rules_only: bool = False) -> Explanation:
+                  seat_rules_only: bool = False,
+                  progress: Progress | None = None) -> Explanation:
     """An :class:`Explanation` of why ``model`` (infeasible) has no solution.
 
     Rules the findings name are tried first, so that a conflict the counting checks already
     proved is the one reported. With ``seat_rules_only`` (least relaxation, where every other
-    rule may be broken) the seat rules come first.
+    rule may be broken) the seat rules come first. ``progress``, when given, is called with
+    lines of text as the search goes on (see the module's description).
     """
+    report = _Report(progress, len(model.rules()))
+    report.line("CM-X006", count=report.rules)
     try:
         if deadline is not None and deadline <= time.perf_counter():
             raise TimeLimitReached  # no time to build the search at all
-        subsets = RuleSubsets(model, deadline)
+        subsets = RuleSubsets(model, deadline, report.checked)
         preferred = [r for r in subsets.rules if r in seat_rules(scenario)] \
             if seat_rules_only else [f.rule for f in findings]
         names = irreducible_conflict(subsets, preferred)
     except TimeLimitReached:
+        report.line("CM-X009", checks=report.checks)
         proven = [f.rule for f in findings if f.rule in set(model.rules())]
         if proven and not seat_rules_only:
             # A finding counts that its rule alone cannot be met: a conflict of one rule,
             # irreducible without any search.
+            code, params = conflict_message(1)
             return Explanation(rules=tuple(describe(scenario, proven[:1], context)),
-                               findings=tuple(findings), message=conflict_message(1))
+                               findings=tuple(findings), code=code, params=params)
         # Every rule together still conflicts; only the narrowing down is missing.
         return Explanation(rules=tuple(describe(scenario, model.rules(), context)),
-                           findings=tuple(findings), irreducible=False,
-                           message="The time limit was reached before the conflicting rules "
-                                   "were narrowed down: these rules cannot all be met, but "
-                                   "some of them may not be needed.")
+                           findings=tuple(findings), irreducible=False, code="CM-X003")
+    report.line("CM-X008", found=len(names), checks=subsets.checks)
+    log.info("conflicting rules: %s", ", ".join(names))
     rules = describe(scenario, names, context)
-    return Explanation(rules=tuple(rules), findings=tuple(findings),
-                       message=conflict_message(len(rules)))
+    code, params = conflict_message(len(rules))
+    return Explanation(rules=tuple(rules), findings=tuple(findings), code=code, params=params)

@@ -11,15 +11,21 @@ as rules of their own, so an impossible replacement is explained like an infeasi
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import logging
+import time
+from collections.abc import Callable, Iterable
 
 from ..check import check_plan, plan_in_force_problems
 from ..errors import InputError, Problem
 from ..plan import Plan, Reserve, Withdrawal
-from ..result import SolveResult, Status
+from ..result import Note, SolveResult, Status
 from ..scenario import Scenario
 from .backends import Backend
+from .clock import Heartbeat, Progress
 from .locks import Locks
+
+# Counts, committee ids and stages only above DEBUG: no names or attributes of people.
+log = logging.getLogger("cocreate_match.solver.replace")
 
 
 def replace_dropouts(
@@ -32,6 +38,7 @@ def replace_dropouts(
     backend: Backend | str = Backend.HIGHS,
     explain: bool = True,
     when: str = "",
+    progress: Callable[[str], None] | None = None,
 ) -> SolveResult:
     """Replace people who drop out of ``plan``, keeping every other seat as it was.
 
@@ -57,6 +64,12 @@ def replace_dropouts(
         As for :func:`~cocreate_match.solve`.
     when : str
         The date or round of the drop-outs, recorded with them.
+    progress : callable or None
+        Called with a line of text as each step starts (checking the plan in force, building
+        the model, solving each half, explaining), and at least every second while the
+        computation runs, also inside long solver calls: a helper thread then repeats the
+        last line; calls never overlap. The lines hold counts and stages, never people. An
+        exception it raises ends the run and reaches the caller.
 
     Returns
     -------
@@ -85,16 +98,39 @@ def replace_dropouts(
     >>> new.committee("climate").citizens != (gone,), gone in new.withdrawn_ids
     (True, True)
     """
-    from .solve import solve_parts, with_changes
-
+    if isinstance(dropouts, Iterable) and not isinstance(dropouts, str):
+        dropouts = list(dropouts)  # read once: an iterator would be used up by the checks
     problems = replace_problems(scenario, plan, dropouts, seed, time_limit)
     if not problems:
         try:
             Withdrawal(person_id="-", when=when)
         except InputError as err:
             problems += [dataclasses.replace(p, column="when") for p in err.problems]
+    if progress is not None and not callable(progress):
+        problems.append(Problem(code="CM-E462", column="progress",
+                                value=type(progress).__name__))
     if problems:
         raise InputError(problems)
+    dropouts = list(dropouts)
+    if progress is None:
+        return _replace(scenario, plan, dropouts, seed=seed, time_limit=time_limit,
+                        backend=backend, explain=explain, when=when, say=lambda _: None)
+    with Heartbeat(progress, f"replacing {len(set(dropouts))} drop-outs") as beat:
+        return _replace(scenario, plan, dropouts, seed=seed, time_limit=time_limit,
+                        backend=backend, explain=explain, when=when, say=beat)
+
+
+def _replace(scenario: Scenario, plan: Plan, dropouts: list[str], *, seed: int,
+             time_limit: float | None, backend: Backend | str, explain: bool, when: str,
+             say: Progress) -> SolveResult:
+    """:func:`replace_dropouts` of valid arguments, saying each step to ``say`` and the log."""
+    from .solve import solve_parts, with_changes
+
+    def step(line: str) -> None:
+        log.info("%s", line)
+        say(line)
+
+    started = time.perf_counter()
     gone = [pid for pid in dict.fromkeys(dropouts) if pid not in plan.withdrawn_ids]
     left = {pid: tuple(s.committee_id for s in plan.seats if s.person_id == pid)
             for pid in gone}
@@ -110,31 +146,44 @@ def replace_dropouts(
     tiers = tuple({(ids[rank], cid): 1 for cid, ids in places.items() if len(ids) > rank}
                   for rank in range(depth))
     locks = Locks(force=force, withdrawals=before.withdrawn, tiers=tiers)
+    log.debug("drop-outs: %s", ", ".join(gone))
+    log.info("replacing %d drop-outs (%d already withdrawn): %d seats kept, %d reserves on "
+             "%d committees (seed %s, %s)", len(gone), len(set(dropouts)) - len(gone),
+             len(force), sum(len(r) for r in places.values()),
+             sum(1 for r in places.values() if r), seed, getattr(backend, "value", backend))
     # A plan in force that already breaks rules cannot be refilled without breaking them:
     # then the fewest are broken, as with relax=True.
-    broken = bool(check_plan(scenario, plan))
+    step("checking the plan in force")
+    broken = check_plan(scenario, plan)
+    if broken:
+        log.info("the plan in force breaks %d rules: the fewest are broken again", len(broken))
     parts = solve_parts(scenario, seed=seed, time_limit=time_limit, backend=backend,
-                        relax=broken, explain=explain, locks=locks)
+                        relax=bool(broken), explain=explain, locks=locks, progress=step)
     result = with_changes(scenario, parts.result, before, parts.alike_unseated, locks)
     if result.plan is None:
+        log.info("replaced: %s, no plan, %.2f s", result.status.value,
+                 time.perf_counter() - started)
         if result.status is Status.INFEASIBLE:
-            return dataclasses.replace(result, message="The freed seats cannot be filled "
-                                       "without breaking a rule.")
+            return dataclasses.replace(result, code="CM-R019", params={}, notes=())
         return result
     new = _reranked(result.plan, before)
     from_reserves = sum(1 for c in result.changes if c.reserve_rank is not None)
     filled = sum(1 for c in result.changes if c.came_in is not None)
-    message = (f"{len(gone)} drop-out{'s' if len(gone) != 1 else ''}: {filled} seat"
-               f"{'s' if filled != 1 else ''} filled ({from_reserves} by reserves); every "
-               "other seat is kept. ")
+    log.info("replaced: %s, %d seats filled (%d by reserves), %d moves, %.2f s",
+             result.status.value, filled, from_reserves, result.moves,
+             time.perf_counter() - started)
+    # How many left and were replaced (R020), then: proven best in the replacement order
+    # (R021), the relaxed outcome with its moves, or not proven in time (R022).
+    notes: tuple[Note, ...]
     if result.status is Status.OPTIMAL:
-        message += ("Proven best in the order: reserves by rank, then preference, then "
-                    "the lot.")
+        notes = (Note("CM-R021"),)
     elif result.status is Status.RELAXED:
-        message += result.message
+        notes = (Note(result.code, result.params), *result.notes)
     else:
-        message += "The time limit came before the order was proven best."
-    return dataclasses.replace(result, plan=new, message=message)
+        notes = (Note("CM-R022"),)
+    return dataclasses.replace(
+        result, plan=new, code="CM-R020", notes=notes,
+        params={"dropouts": len(gone), "filled": filled, "reserves": from_reserves})
 
 
 def _reranked(new: Plan, before: Plan) -> Plan:
@@ -158,19 +207,17 @@ def replace_problems(scenario: object, plan: object, dropouts: object, seed: obj
         problems += [p for p in plan_in_force_problems(scenario, plan) if p.column != "scenario"]
     ids: list[str] = []
     if isinstance(dropouts, str) or not isinstance(dropouts, Iterable):
-        problems.append(Problem(legacy="must be a list of person ids", column="dropouts",
-                                value=dropouts))
+        problems.append(Problem(code="CM-E460", column="dropouts", value=dropouts))
     else:
         for pid in dropouts:
             if isinstance(pid, str):
                 ids.append(pid)
             else:
-                problems.append(Problem(legacy="must be a person id (a string)",
-                                        column="dropouts", value=pid))
+                problems.append(Problem(code="CM-E461", column="dropouts", value=pid))
     if isinstance(scenario, Scenario):
         known = {c.id for c in scenario.citizens} | {p.id for p in scenario.politicians}
-        problems += [Problem(legacy="is not a citizen or politician of the scenario",
-                             column="dropouts", value=pid) for pid in ids if pid not in known]
+        problems += [Problem(code="CM-E456", column="dropouts", value=pid)
+                     for pid in ids if pid not in known]
     return problems
 
 

@@ -45,15 +45,14 @@ def argument_problems(scenario: object, seed: object, time_limit: object) -> lis
     """Problems with the arguments every solving entry point shares."""
     problems = []
     if not isinstance(scenario, Scenario):
-        problems.append(Problem(legacy="must be a Scenario", column="scenario",
+        problems.append(Problem(code="CM-E450", column="scenario",
                                 value=type(scenario).__name__))
     problems += check_whole(seed, "seed")
     if time_limit is not None and (
         isinstance(time_limit, bool) or not isinstance(time_limit, int | float)
         or not math.isfinite(time_limit) or time_limit <= 0
     ):
-        problems.append(Problem(legacy="must be a positive number of seconds or None",
-                                column="time_limit", value=time_limit))
+        problems.append(Problem(code="CM-E451", column="time_limit", value=time_limit))
     return problems
 
 
@@ -156,9 +155,7 @@ def solve(
     """
     locks, problems = replan_locks(scenario, keep, force, forbid)
     if not isinstance(fair, bool) or (fair and (relax is True or locks != NO_LOCKS)):
-        problems.append(Problem(
-            legacy="must be True or False, and not True together with relax=True, keep, "
-                    "force or forbid", column="fair", value=fair))
+        problems.append(Problem(code="CM-E452", column="fair", value=fair))
     if problems:
         raise InputError(problems)
     started = time.perf_counter()
@@ -188,20 +185,17 @@ def replan_locks(scenario: object, keep: object, force: object,
     """The locks of ``solve(..., keep=, force=, forbid=)``, and every problem with them."""
     problems: list[Problem] = []
     if keep is not None and not isinstance(keep, Plan):
-        problems.append(Problem(legacy="must be a Plan or None", column="keep",
-                                value=type(keep).__name__))
+        problems.append(Problem(code="CM-E453", column="keep", value=type(keep).__name__))
     pairs: dict[str, list[tuple[str, str]]] = {}
     for name, given in (("force", force), ("forbid", forbid)):
         found: list[tuple[str, str]] = []
         if isinstance(given, str) or not isinstance(given, Iterable):
-            problems.append(Problem(legacy="must be a list of (person id, committee id)",
-                                    column=name, value=given))
+            problems.append(Problem(code="CM-E454", column=name, value=given))
         else:
             for pair in given:
                 if (not isinstance(pair, tuple | list) or len(pair) != 2
                         or not all(isinstance(x, str) for x in pair)):
-                    problems.append(Problem(legacy="must be a (person id, committee id) pair",
-                                            column=name, value=pair))
+                    problems.append(Problem(code="CM-E455", column=name, value=pair))
                 else:
                     found.append((pair[0], pair[1]))
         pairs[name] = list(dict.fromkeys(found))
@@ -212,17 +206,14 @@ def replan_locks(scenario: object, keep: object, force: object,
     for name, found in pairs.items():
         for pid, cid in found:
             if pid not in people:
-                problems.append(Problem(legacy="is not a citizen or politician of the "
-                                        "scenario", column=name, value=pid))
+                problems.append(Problem(code="CM-E456", column=name, value=pid))
             if cid not in committees:
-                problems.append(Problem(legacy="is not a committee of the scenario",
-                                        column=name, value=cid))
+                problems.append(Problem(code="CM-E457", column=name, value=cid))
     tiers: tuple[dict[tuple[str, str], int], ...] = ()
     withdrawals: tuple[Withdrawal, ...] = ()
     if isinstance(keep, Plan):
         unknown = sorted({s.person_id for s in keep.seats} - people)
-        problems += [Problem(legacy="is seated in the plan to keep but is not a person of "
-                             "the scenario", column="keep", value=pid) for pid in unknown]
+        problems += [Problem(code="CM-E458", column="keep", value=pid) for pid in unknown]
         withdrawals = keep.withdrawn
         tiers = ({(s.person_id, s.committee_id): 1 for s in keep.seats
                   if s.committee_id in committees and s.person_id in people
@@ -244,12 +235,9 @@ def with_changes(scenario: Scenario, result: SolveResult, before: Plan,
                            alike_unseated=alike_unseated)
     kept = {(s.committee_id, s.person_id) for s in plan.seats}
     moves = sum(1 for s in before.seats if (s.committee_id, s.person_id) not in kept)
-    message = result.message + (
-        f" {moves} seat{'s' if moves != 1 else ''} of the plan in force changed"
-        + (", the fewest the rules allow (proven)." if result.status is Status.OPTIMAL
-           else " (not proven fewest)."))
-    return dataclasses.replace(result, plan=plan, moves=moves, changes=changes,
-                               message=message)
+    noted = result.noted("CM-R011" if result.status is Status.OPTIMAL else "CM-R012",
+                         moves=moves)
+    return dataclasses.replace(noted, plan=plan, moves=moves, changes=changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,18 +254,24 @@ class SolvedParts:
 
 def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None = None,
                 backend: Backend | str = Backend.HIGHS, relax: bool = False,
-                explain: bool = False, locks: Locks = NO_LOCKS) -> SolvedParts:
-    """:func:`solve`, keeping the politicians' half of the solution apart."""
+                explain: bool = False, locks: Locks = NO_LOCKS,
+                progress: Callable[[str], None] | None = None) -> SolvedParts:
+    """:func:`solve`, keeping the politicians' half of the solution apart.
+
+    ``progress`` is called with a line (counts and stages, never people) as each step starts.
+    """
     problems = argument_problems(scenario, seed, time_limit)
     for name, flag in (("relax", relax), ("explain", explain)):
         if not isinstance(flag, bool):
-            problems.append(Problem(legacy="must be True or False", column=name, value=flag))
+            problems.append(Problem(code="CM-E459", column=name, value=flag))
     if problems:
         raise InputError(problems)
     run = SOLVERS[Backend.parse(backend)]
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
+    say = progress if progress is not None else (lambda _: None)
 
+    say("building the model")
     build_start = time.perf_counter()
     citizen_model, types = build_citizen_model(scenario, locks=locks)
     politician_model, seats = build_politician_model(scenario, locks)
@@ -302,11 +296,13 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
         remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         if remaining is not None and name == "citizens":
             remaining = max(remaining - min(1.0, 0.25 * remaining), 0.01)
+        say(f"solving for the {name}: {model.n_vars} variables, {model.n_rows} rows")
         solution = run(model, remaining, seed, tiers=tier, secondary=lot, lot_share=share)
         if solution.status == "infeasible":
             infeasible_models.append(model)
         if solution.status == "infeasible" and relax:
             remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
+            say(f"no plan meets every rule for the {name}: breaking as few as possible")
             solution = solve_relaxed(model, hard, run, remaining, seed, tiers=tier)
         solve_time += solution.seconds
         parts.append(_Part(name, model, solution))
@@ -323,7 +319,7 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
             [p for p in scenario.politicians if p.id not in locks.withdrawn],
             locks=locks.rules()),
             precheck(scenario), deadline,
-            seat_rules_only=result.status is Status.INFEASIBLE and relax)
+            seat_rules_only=result.status is Status.INFEASIBLE and relax, progress=progress)
         result = dataclasses.replace(result, explanation=explanation)
     politician = parts[-1].solution if len(parts) == 2 else None
     x = politician.x if politician is not None and politician.x is not None else np.zeros(0)
@@ -345,23 +341,23 @@ def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
             solve_time: float, relax: bool,
             withdrawals: tuple[Withdrawal, ...] = ()) -> SolveResult:
     def outcome(status: Status, plan: Plan | None, objective: int | None,
-                bound: float | None, message: str) -> SolveResult:
+                bound: float | None, code: str, **params: int) -> SolveResult:
         return SolveResult(status=status, plan=plan, objective=objective, bound=bound,
                            build_time=build_time, solve_time=solve_time, seed=seed,
-                           backend=backend.value, message=message,
+                           backend=backend.value, code=code, params=params,
                            groups=len(types.members),
                            lot_complete=all(p.solution.lot_settled for p in parts))
 
+    # Which half has no plan: no rule can be met together (R001, R002), or no plan in time
+    # (R003, R004).
     for part in parts:
         if part.solution.status == "infeasible":
             return outcome(Status.INFEASIBLE, None, None, None,
-                           f"No plan meets every rule: the rules for the {part.name} cannot "
-                           "all be met together.")
+                           "CM-R001" if part.name == "citizens" else "CM-R002")
     for part in parts:
         if part.solution.status == "time_limit":
             return outcome(Status.TIME_LIMIT, None, None, None,
-                           f"The time limit was reached before a plan for the {part.name} "
-                           "was found.")
+                           "CM-R003" if part.name == "citizens" else "CM-R004")
     citizen_x, politician_x = (p.solution.x for p in parts)
     assert citizen_x is not None and politician_x is not None
     objective = round(sum(p.solution.objective or 0.0 for p in parts))
@@ -377,22 +373,17 @@ def _result(scenario: Scenario, parts: list[_Part], types: CitizenTypes,
     if broken:
         least = all(p.solution.status == "optimal" for p in parts)
         best = bound is not None and math.floor(bound + 1e-6) <= objective
-        message = (f"No plan meets every rule. This plan meets every seat rule and breaks "
-                   f"{len(broken)} other rule{'s' if len(broken) != 1 else ''}, "
-                   + ("as few as possible by the smallest total shortfall" if least else
-                      "the fewest found before the time limit (not proven least)")
-                   + ("." if best or not least else
-                      "; its score is the best found in the time given, not proven best."))
+        # The fewest broken rules, proven (R005), with the score not proven best (R006), or
+        # not proven fewest (R007).
+        code = "CM-R007" if not least else "CM-R005" if best else "CM-R006"
         return dataclasses.replace(
             outcome(Status.RELAXED, plan, objective, float(objective) if best else bound,
-                    message), relaxed=broken)
+                    code, count=len(broken)), relaxed=broken)
     status = Status.OPTIMAL if proven else Status.FEASIBLE
-    message = ("Optimal plan: every rule is met and no plan scores higher." if proven else
-               "A plan that meets every rule; the time limit came before it was proven best.")
+    result = outcome(status, plan, objective, bound, "CM-R008" if proven else "CM-R009")
     if proven and not all(p.solution.lot_settled for p in parts):
-        message += (" The time limit came before the lot among equally good plans was"
-                    " settled, so the seed may not have decided every tie.")
-    return outcome(status, plan, objective, bound, message)
+        result = result.noted("CM-R010")
+    return result
 
 
 def _plan(scenario: Scenario, types: CitizenTypes, seats: PoliticianVariables,
