@@ -145,3 +145,18 @@ def test_an_unknown_language_exits_2_with_the_choices(capsys: pytest.CaptureFixt
     assert ("argument --lang: invalid choice: 'sv' (choose from 'en', 'da', 'nb') [CM-E527]"
             in err)
     assert get_language() == "en"
+
+
+@pytest.mark.parametrize("before", [["--lang", "nb"], ["--lang=nb"]])
+def test_lang_before_the_command_is_taken_too(before: list[str], tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "plan.csv"
+    code, out, err = run([*before, "demo", "--out", str(plan)], capsys)
+    assert code == 0, err
+    assert "Målverdi" in out.rstrip().splitlines()[-2]
+    # The command's own --lang wins over the one before it.
+    code, out, err = run([*before, "demo", "--lang", "da", "--out", str(plan)], capsys)
+    assert code == 0, err
+    assert "Målværdi" in out.rstrip().splitlines()[-2]
+    code, out, err = run(["--lang", "sv", "demo"], capsys)
+    assert code == 2 and "[CM-E527]" in err and "'nb'" in err

@@ -197,8 +197,9 @@ def test_json_to_a_full_stdout(demo_with_plan: tuple[Path, Path]) -> None:
 
 # -- progress with -v ----------------------------------------------------------------------------
 def _progress_log(err: str) -> list[str]:
-    return [line.removeprefix("cocreate-match: INFO: ") for line in err.splitlines()
-            if line.startswith("cocreate-match: INFO: ")]
+    # A line the library logs with its code ends with it: "... [CM-R112]".
+    return [re.sub(r" \[CM-[A-Z]\d{3}\]$", "", line.removeprefix("cocreate-match: INFO: "))
+            for line in err.splitlines() if line.startswith("cocreate-match: INFO: ")]
 
 
 def test_lottery_v_logs_its_first_progress_line_too(

@@ -56,7 +56,7 @@ def test_a_row_with_too_many_fields_has_a_code_and_reads_in_danish_and_norwegian
         set_language("da")
         assert problem.message == f"har {width + 1} felter, overskriften har {width}"
         assert str(err).startswith("1 problem i inddata:")
-        assert f"citizens.csv, row {lines + 1}: har" in str(err)
+        assert f"citizens.csv, række {lines + 1}: har" in str(err)
         set_language("nb")
         assert problem.message == f"har {width + 1} felter, overskriften har {width}"
         assert str(err).startswith("1 problem i inndataene:")

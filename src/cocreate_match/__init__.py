@@ -5,6 +5,7 @@ The public names are exported here, once; import them from ``cocreate_match``.
 
 from __future__ import annotations
 
+from .bench import bench
 from .changes import Change, plan_changes
 from .check import Violation, check_plan, plan_score
 from .envy import Envy, EnvyAudit, envy_audit
@@ -25,7 +26,7 @@ from .plots import (
 )
 from .report import Report, read_chances, read_targets, report
 from .reserves import ReserveCover, add_reserves, reserve_cover
-from .result import SolveResult, Status
+from .result import Note, SolveResult, Status
 from .rules import Rule, RuleKind
 from .scenario import CouncilRules, Scenario
 from .scenario_files import load_scenario, save_scenario
@@ -52,6 +53,7 @@ __all__ = [
     "Lottery",
     "LotteryMethod",
     "Mandate",
+    "Note",
     "Plan",
     "Politician",
     "Problem",
@@ -72,6 +74,7 @@ __all__ = [
     "Withdrawal",
     "add_reserves",
     "adhoc_invitations",
+    "bench",
     "check_plan",
     "envy_audit",
     "generate_scenario",

@@ -209,7 +209,9 @@ class _Parser(argparse.ArgumentParser):
                          if isinstance(a, argparse._SubParsersAction)), None)
         if commands is None or args is None:
             return
-        word = next((a for a in args if not a.startswith("-")), None)
+        # The first word that is neither an option nor the value of the top-level --lang.
+        word = next((a for i, a in enumerate(args) if not a.startswith("-")
+                     and (i == 0 or args[i - 1] != "--lang")), None)
         asks_help = any(a in ("-h", "--help", "--version") for a in args[:args.index(word)]
                         ) if word is not None else True
         if not asks_help and word not in commands.choices:
@@ -322,6 +324,9 @@ def build_parser() -> _Parser:
                             "such as [CM-E105]; results on stdout show none.")
     parser.add_argument("--version", action="version", version=f"cocreate-match {__version__}",
                         help="print the version and exit")
+    # Also before the command (``cocreate-match --lang da solve ...``), where people put it.
+    parser.add_argument("--lang", dest="lang_before", choices=list(LANGUAGES), default=None,
+                        help="the language of messages, as the command's --lang")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
                                 metavar="COMMAND")
 
@@ -444,6 +449,18 @@ def build_parser() -> _Parser:
     gen.add_argument("--choices", type=_count, default=3, help="committees each applicant lists")
     gen.add_argument("--any-share", type=_share, default=0.1,
                      help="share of applicants open to any committee (0.1)")
+    bench_p = sub.add_parser("bench", help="run a benchmark grid of generated scenarios or "
+                             "sortition pools and write a table of the results")
+    bench_p.add_argument("grid", metavar="GRID",
+                         help="the grid: a TOML file (see cocreate_match.bench)")
+    bench_p.add_argument("--out", required=True, metavar="DIR",
+                         help="folder for results.csv, machine.json and the plots; points "
+                              "already in its results.csv are not run again")
+    bench_p.add_argument("--workers", type=_count, default=None, metavar="N",
+                         help="points at once in local processes (1)")
+    bench_p.add_argument("--dask", metavar="ADDRESS",
+                         help="run the points on a Dask scheduler, such as tcp://host:8786 "
+                              "(the dask extra)")
     for command in sub.choices.values():
         _common_options(command)
     parser.collect()
@@ -930,7 +947,7 @@ class _Progress(logging.Filter):
             print(file=sys.stderr, flush=True)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        self._logged = record.getMessage()
+        self._logged = _shown(record)
         return True
 
     def __call__(self, line: str) -> None:
@@ -1050,6 +1067,31 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _run_bench(args: argparse.Namespace) -> int:
+    """Run a benchmark grid (:func:`cocreate_match.bench.bench`), a line per point on stderr
+    (none with -q).
+
+    0 when every point ran (a point that failed is a row with status ``error``); an invalid
+    grid or bad options raise InputError (exit 2); a grid that cannot be read, a folder that
+    cannot be written or a scheduler that cannot be reached raise OSError (exit 7).
+    """
+    from .bench import bench, dask_executor, load_grid
+
+    def say(line: str) -> None:
+        if not args.silent:
+            print(printable(line), file=sys.stderr, flush=True)
+
+    if args.dask is None:
+        bench(args.grid, args.out, workers=args.workers, progress=say)
+        return EXIT_OK
+    if args.workers is not None:
+        raise InputError([Problem(code="CM-E623", column="--workers", value=args.workers)])
+    load_grid(args.grid)  # a bad grid is reported before connecting to the cluster
+    with dask_executor(args.dask) as executor:
+        bench(args.grid, args.out, executor=executor, progress=say)
+    return EXIT_OK
+
+
 def _command(args: argparse.Namespace, out: TextIO) -> int:
     from .scenario_files import load_scenario, save_scenario
 
@@ -1102,6 +1144,8 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
         return _run_lottery(args, out)
     if args.command == "report":
         return _run_report(args, out)
+    if args.command == "bench":
+        return _run_bench(args)
     if args.command == "replace":
         return _run_replace(args, out)
     if args.command == "adhoc":
@@ -1158,7 +1202,7 @@ def _main(argv: list[str]) -> int:
         bad.parser.print_usage(sys.stderr)
         _print_problems(bad.problems, sys.stderr, prog=bad.parser.prog)
         return EXIT_INPUT
-    set_language(args.lang)
+    set_language(args.lang if args.lang is not None else args.lang_before)
     from .files import reading, spreadsheet
 
     handler = _log_to_stderr(args)
@@ -1235,8 +1279,17 @@ class _PrintableFormatter(logging.Formatter):
         level = msg(_LEVELS[record.levelname]) if record.levelname in _LEVELS else \
             record.levelname
         code = getattr(record, "code", None)
-        line = f"cocreate-match: {level}: {record.getMessage()}"
+        line = f"cocreate-match: {level}: {_shown(record)}"
         return printable(line + (f" [{code}]" if isinstance(code, str) else ""))
+
+
+def _shown(record: logging.LogRecord) -> str:
+    """A log record's text in the language chosen: the library logs English, with the code
+    and fields of the text (see :func:`cocreate_match.messages.log_message`)."""
+    code, params = getattr(record, "code", None), getattr(record, "params", None)
+    if isinstance(code, str) and isinstance(params, dict):
+        return msg(code, **params)
+    return record.getMessage()
 
 
 class _Printable:

@@ -22,6 +22,10 @@ __all__ = ["CocreateMatchError", "InputError", "Problem", "SolverError"]
 
 _MISSING: Any = object()
 
+#: The section of a problem with a key of a file's outermost table or object; shown in the
+#: reader's language, compared as this string.
+TOP_LEVEL = "top level"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Problem:
@@ -75,19 +79,28 @@ class Problem:
         """What is wrong in ``lang`` (the current language when None), without the place."""
         return text(self.code, lang, **self.params)
 
-    def where(self) -> str:
-        """The place: file, section, row, column and value, as one line."""
+    def where(self, lang: str | None = None) -> str:
+        """The place: file, section, row, column and value, as one line in ``lang`` (the
+        current language when None).
+
+        Examples
+        --------
+        >>> p = Problem(code="CM-E001", file="citizens.csv", row=3, column="min", value="x")
+        >>> p.where("da")
+        "citizens.csv, række 3, kolonne min, værdi 'x'"
+        """
         parts = []
         if self.file is not None:
             parts.append(self.file)
         if self.section is not None:
-            parts.append(self.section)
+            parts.append(text("CM-E094", lang) if self.section == TOP_LEVEL else self.section)
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(text("CM-E090", lang, row=self.row))
         if self.column is not None:
-            parts.append(f"{'key' if self.section is not None else 'column'} {self.column}")
+            parts.append(text("CM-E092", lang, key=self.column) if self.section is not None
+                         else text("CM-E091", lang, column=self.column))
         if self.has_value:
-            parts.append(f"value {self.value!r}")
+            parts.append(text("CM-E093", lang, value=self.value))
         return ", ".join(parts)
 
     def __str__(self) -> str:

@@ -51,6 +51,11 @@ ZIPF = 1.0
 PLANTED_PREFERENCE = 0.7
 # Chance that a competence profile has no upper limit.
 OPEN_PROFILE = 0.3
+# With tight=True: the least share of citizens in households, and how profiles pick tags
+# (each tag's chance falls with its frequency, so the rare ones are asked for most).
+TIGHT_HOUSEHOLDS = 0.2
+RARE_TAGS = tuple(float(w) for w in np.divide(np.reciprocal(TAG_WEIGHTS),
+                                              np.reciprocal(TAG_WEIGHTS).sum()))
 # Random keys drawn at once when sampling lists (rows times committees).
 BLOCK_CELLS = 1 << 20
 
@@ -66,6 +71,7 @@ def generate_scenario(
     citizen_seats: int = 10,
     politician_seats: int = 5,
     households: float = 0.02,
+    tight: bool = False,
 ) -> Scenario:
     """A random scenario of the given size that has at least one plan meeting every rule.
 
@@ -95,6 +101,13 @@ def generate_scenario(
     households : float, default 0.02
         Share of citizens paired into two-person households, in [0, 1]; capped so that the
         planted plan seats at most one person per household.
+    tight : bool, default False
+        Rules that bind hard, for benchmarks that need more than the LP relaxation: each
+        committee's profiles ask for rare competences and its gender, age and district quotas
+        overlap, all within one seat of what the planted plan seats; global district and age
+        quotas are as close; every politician's time budget is exactly his or her planted
+        load (the minimum too, for about half of them); and at least 20 % of the citizens
+        live in two-person households. Still feasible by construction.
 
     Returns
     -------
@@ -114,11 +127,14 @@ def generate_scenario(
     (('c001', 'c002', 'c003'), 60, 9)
     >>> s == generate_scenario(committees=3, citizens=60, politicians=9, seed=0)
     True
+    >>> hard = generate_scenario(committees=3, citizens=60, politicians=9, seed=0, tight=True)
+    >>> [len(m.quotas) for m in hard.mandates], len(hard.quotas)
+    ([3, 3, 3], 2)
     """
     scenario, _, _ = _generate(
         committees=committees, citizens=citizens, politicians=politicians, seed=seed,
         choices=choices, any_share=any_share, citizen_seats=citizen_seats,
-        politician_seats=politician_seats, households=households,
+        politician_seats=politician_seats, households=households, tight=tight,
     )
     return scenario
 
@@ -147,6 +163,7 @@ def _generate(
     citizen_seats: int = 10,
     politician_seats: int = 5,
     households: float = 0.02,
+    tight: bool = False,
 ) -> tuple[Scenario, dict[str, str], dict[str, tuple[str, ...]]]:
     """:func:`generate_scenario`, also returning the planted plan.
 
@@ -157,8 +174,10 @@ def _generate(
     _check_parameters(committees=committees, citizens=citizens, politicians=politicians,
                       seed=seed, choices=choices, any_share=any_share,
                       citizen_seats=citizen_seats, politician_seats=politician_seats,
-                      households=households)
+                      households=households, tight=tight)
     rng = np.random.default_rng(seed)
+    if tight:
+        households = max(households, TIGHT_HOUSEHOLDS)
     committee_ids = _ids("c", committees, 3)
     citizen_ids = _ids("z", citizens, 5)
     politician_ids = _ids("p", politicians, 3)
@@ -172,26 +191,29 @@ def _generate(
                          any_share=any_share, households=households)
     mandates = [
         _mandate(rng, k, committee_ids[k], pool, np.flatnonzero(seat_of == k),
-                 citizen_seats=citizen_seats, politician_seats=politician_seats)
+                 citizen_seats=citizen_seats, politician_seats=politician_seats, tight=tight)
         for k in range(committees)
     ]
     council, politician_seats_of, party_of, load = _plant_politicians(
         rng, committees=committees, politicians=politicians, seats=politician_seats)
     people = _politicians(rng, politician_ids, committee_ids, politician_seats_of, party_of,
-                          load, committees=committees)
+                          load, committees=committees, tight=tight)
 
     d1_total = int(np.count_nonzero(pool.district[seated] == 0))
-    slack = max(1, round(0.1 * d1_total))
-    district_quota = Quota(attribute="district", value=DISTRICTS[0],
+    slack = 1 if tight else max(1, round(0.1 * d1_total))
+    global_quotas = [Quota(attribute="district", value=DISTRICTS[0],
                            min=max(0, d1_total - int(rng.integers(0, slack + 1))),
-                           max=d1_total + int(rng.integers(0, slack + 1)))
+                           max=d1_total + int(rng.integers(0, slack + 1)))]
+    if tight:
+        oldest = int(np.count_nonzero(pool.age[seated] == len(AGE_GROUPS) - 1))
+        global_quotas.append(_near("age_group", AGE_GROUPS[-1], oldest, rng))
 
     scenario = Scenario(
         mandates=tuple(mandates),
         citizens=tuple(_citizens(citizen_ids, committee_ids, pool)),
         politicians=tuple(people),
         council=council,
-        quotas=(district_quota,),
+        quotas=tuple(global_quotas),
     )
     citizen_plan = {citizen_ids[i]: committee_ids[seat_of[i]] for i in np.sort(seated).tolist()}
     politician_plan = {
@@ -228,6 +250,8 @@ def _check_parameters(**values: Any) -> None:
     whole("choices", 1)
     share("any_share")
     share("households")
+    if not isinstance(values["tight"], bool):
+        problems.append(Problem(code="CM-E020", column="tight", value=values["tight"]))
     if whole("citizens", 0) and ok["committees"] and ok["citizen_seats"]:
         need = values["committees"] * values["citizen_seats"]
         if values["citizens"] < need:
@@ -327,29 +351,57 @@ def _citizens(ids: list[str], committee_ids: list[str], pool: _Pool) -> list[Cit
 
 
 # -- mandates ---------------------------------------------------------------------------------
+def _within_one(have: int, rng: np.random.Generator) -> tuple[int, int]:
+    """Limits within one seat of ``have`` on either side (so ``have`` meets them)."""
+    return max(0, have - int(rng.integers(0, 2))), have + int(rng.integers(0, 2))
+
+
+def _near(attribute: str, value: str, have: int, rng: np.random.Generator) -> Quota:
+    """A quota within one seat of ``have`` on either side."""
+    low, high = _within_one(have, rng)
+    return Quota(attribute=attribute, value=value, min=low, max=high)
+
+
 def _mandate(rng: np.random.Generator, k: int, committee_id: str, pool: _Pool,
-             seated: IntArray, *, citizen_seats: int, politician_seats: int) -> Mandate:
+             seated: IntArray, *, citizen_seats: int, politician_seats: int,
+             tight: bool = False) -> Mandate:
     """Committee ``k``'s mandate, with rules that its planted citizens ``seated`` meet."""
     profiles: list[CompetenceProfile] = []
     while len(profiles) < PROFILES_PER_COMMITTEE:
-        size = int(rng.integers(1, 3))
-        picked = sorted(rng.choice(len(TAGS), size=size, replace=False).tolist())
+        size = 1 if tight else int(rng.integers(1, 3))
+        # Tight profiles ask for the rarer competences, which few applicants hold.
+        picked = sorted(rng.choice(len(TAGS), size=size, replace=False,
+                                   p=RARE_TAGS if tight else None).tolist())
         name = "-or-".join(TAGS[t] for t in picked)
         if any(p.name == name for p in profiles):
             continue
         mask = sum(1 << t for t in picked)
         fit = int(np.count_nonzero(pool.tags[seated] & mask))
-        high = None if rng.random() < OPEN_PROFILE else \
-            min(citizen_seats, fit + int(rng.integers(0, 3)))
+        high: int | None
+        if tight:
+            low, high = _within_one(fit, rng)
+        else:  # the maximum is drawn first, as it always was: the same seed, the same rules
+            high = None if rng.random() < OPEN_PROFILE else \
+                min(citizen_seats, fit + int(rng.integers(0, 3)))
+            low = int(rng.integers(0, fit + 1))
         profiles.append(CompetenceProfile(name=name, any_of=frozenset(TAGS[t] for t in picked),
-                                          min=int(rng.integers(0, fit + 1)), max=high))
+                                          min=low, max=high))
 
     # A 40-60 % gender rule, widened where the planted seating falls outside it.
     value = int(rng.integers(0, len(GENDERS)))
     have = int(np.count_nonzero(pool.gender[seated] == value))
-    quota = Quota(attribute="gender", value=GENDERS[value],
-                  min=min(have, math.floor(0.4 * citizen_seats)),
-                  max=max(have, math.ceil(0.6 * citizen_seats)))
+    quotas = [Quota(attribute="gender", value=GENDERS[value],
+                    min=min(have, math.floor(0.4 * citizen_seats)),
+                    max=max(have, math.ceil(0.6 * citizen_seats)))]
+    if tight:
+        # Overlapping rules on the same seats: gender, an age group and a district, each
+        # within one seat of the planted seating.
+        quotas[0] = _near("gender", GENDERS[value], have, rng)
+        for attribute, values, column in (("age_group", AGE_GROUPS, pool.age),
+                                          ("district", DISTRICTS, pool.district)):
+            pick = int(rng.integers(0, len(values)))
+            quotas.append(_near(attribute, values[pick],
+                                int(np.count_nonzero(column[seated] == pick)), rng))
 
     topic = TOPICS[k % len(TOPICS)]
     number = k + 1
@@ -364,7 +416,7 @@ def _mandate(rng: np.random.Generator, k: int, committee_id: str, pool: _Pool,
         citizen_seats=citizen_seats,
         politician_seats=politician_seats,
         profiles=tuple(profiles),
-        quotas=(quota,),
+        quotas=tuple(quotas),
     )
 
 
@@ -412,7 +464,7 @@ def _plant_politicians(rng: np.random.Generator, *, committees: int, politicians
 
 def _politicians(rng: np.random.Generator, ids: list[str], committee_ids: list[str],
                  committees_of: list[list[int]], party_of: IntArray, load: IntArray, *,
-                 committees: int) -> list[Politician]:
+                 committees: int, tight: bool = False) -> list[Politician]:
     """Politicians whose preferences, minimum and time budget fit their planted seats."""
     n = len(ids)
     # Budgets that give the council CAPACITY_FACTOR times the seats to fill (as far as one seat
@@ -421,6 +473,10 @@ def _politicians(rng: np.random.Generator, ids: list[str], committee_ids: list[s
     budget = np.minimum(committees, base + rng.integers(0, 2, size=n))
     budget = np.maximum(budget, load)
     minimum = np.where(load > 0, rng.integers(0, 2, size=n), 0)
+    if tight:
+        # No spare capacity: each budget is the planted load, and half must sit that often.
+        budget = load.copy()
+        minimum = np.where(rng.random(n) < 0.5, load, 0)
     k = min(POLITICIAN_PREFERENCES, committees)
     popularity = 1.0 / (1.0 + rng.permutation(committees)) ** ZIPF
     drawn = _weighted_order(rng, popularity, n, k)

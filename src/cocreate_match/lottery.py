@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from ._validate import check_whole, parse_choice
 from .errors import InputError, Problem
+from .messages import text
 from .plan import Plan
 from .result import Status
 from .scenario import Scenario
@@ -439,7 +440,7 @@ def lottery(
                         lambda _: None, max_probability)
     from .solver.clock import Heartbeat
 
-    with Heartbeat(progress, "solving for the optimal score") as beat:
+    with Heartbeat(progress, text("CM-R111")) as beat:
         return _lottery(scenario, chosen, seed, quality_floor, samples, time_limit, beat,
                         max_probability)
 

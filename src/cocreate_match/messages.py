@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import os
 import string
 import tomllib
@@ -35,7 +36,7 @@ from importlib import resources
 from typing import Any
 
 __all__ = ["LANGUAGES", "catalogue", "get_language", "language_from_environment",
-           "set_language", "text"]
+           "log_message", "set_language", "text"]
 
 #: The languages every code has a text in: English, Danish, Norwegian (bokmål).
 LANGUAGES = ("en", "da", "nb")
@@ -151,3 +152,26 @@ def text(code: str, /, lang: str | None = None, **params: Any) -> str:
         return f"{code}({shown})"
     template = texts.get(lang or _current) or texts["en"]
     return _FORMATTER.format(template, **params)
+
+
+def log_message(logger: logging.Logger, code: str, level: int = logging.INFO, /,
+                **params: Any) -> None:
+    """Log the text of ``code`` in English (logs stay searchable whatever the language),
+    with ``code`` and ``params`` on the record for handlers that show it in another.
+    ``level`` is positional, so a text's own field may be called ``level``.
+
+    Examples
+    --------
+    >>> import logging
+    >>> records = []
+    >>> class Keep(logging.Handler):
+    ...     def emit(self, record): records.append(record)
+    >>> logger = logging.getLogger("cocreate_match.example")
+    >>> logger.addHandler(Keep()); logger.setLevel(logging.INFO)
+    >>> log_message(logger, "CM-E000", count=2)
+    >>> records[0].getMessage(), records[0].code, records[0].params
+    ('2 problems in the input:', 'CM-E000', {'count': 2})
+    """
+    if logger.isEnabledFor(level):
+        logger.log(level, "%s", text(code, "en", **params),
+                   extra={"code": code, "params": params})

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ._validate import check_count, collect_tuple, raise_if
 from .errors import InputError, Problem
 from .mandate import Mandate, Quota
+from .messages import text
 from .people import Citizen, Politician
 from .rules import Rule, RuleKind, rule_name
 from .tables import Table, frame_to_table, read_people
@@ -355,7 +356,8 @@ politicians: 0)."
     def cancellation_notes(self) -> tuple[str, ...]:
         """In plain words, per cancelled committee, how many preferences naming it were
         skipped; then the citizens who named only cancelled committees (they stay in the
-        scenario and cannot be seated).
+        scenario and cannot be seated). In the current language
+        (:func:`~cocreate_match.messages.set_language`).
 
         Examples
         --------
@@ -374,20 +376,20 @@ politicians: 0).
             by_citizens = sum(1 for pid, cid in self.skipped if cid == m.id and pid in citizens)
             total = sum(1 for _, cid in self.skipped if cid == m.id)
             if total == 0:
-                notes.append(f"Committee {m.id!r} is cancelled: no preference named it.")
+                notes.append(text("CM-R200", committee=m.id))
                 continue
-            counted = (f"{total} preferences naming it were skipped" if total != 1
-                       else "1 preference naming it was skipped")
-            notes.append(f"Committee {m.id!r} is cancelled: {counted} (citizens: "
-                         f"{by_citizens}, politicians: {total - by_citizens}).")
+            notes.append(text("CM-R201", committee=m.id, total=total, citizens=by_citizens,
+                              politicians=total - by_citizens))
         skipped_people = {pid for pid, _ in self.skipped}
         stranded = [c.id for c in self.citizens if c.id in skipped_people
                     and not c.applied_to and not c.open_to_any]
         if stranded:
             shown = ", ".join(stranded[:_SHOWN])
-            more = f" and {len(stranded) - _SHOWN} more" if len(stranded) > _SHOWN else ""
-            notes.append(f"{len(stranded)} citizen{'s' if len(stranded) != 1 else ''} named "
-                         f"only cancelled committees and cannot be seated: {shown}{more}.")
+            if len(stranded) > _SHOWN:
+                notes.append(text("CM-R203", count=len(stranded), ids=shown,
+                                  more=len(stranded) - _SHOWN))
+            else:
+                notes.append(text("CM-R202", count=len(stranded), ids=shown))
         return tuple(notes)
 
     # -- alternate constructors -----------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import math
 import os
 from collections.abc import Iterable, Sequence
@@ -109,6 +110,7 @@ def write_csv(path: str | os.PathLike[str], rows: Iterable[Sequence[object]]) ->
     reader takes for a line end; a file with such a cell quotes every cell.
     """
     from .files import for_spreadsheet, formula_like, log, neutralise, write_atomic
+    from .messages import log_message
 
     cells = [[str(cell) for cell in row] for row in rows]
     excel = for_spreadsheet()
@@ -117,9 +119,7 @@ def write_csv(path: str | os.PathLike[str], rows: Iterable[Sequence[object]]) ->
     else:
         risky = sum(formula_like(cell) for row in cells for cell in row)
         if risky:
-            log.warning("%s: %d %s with =, +, - or @ and would run as formulas in a "
-                        "spreadsheet; --excel writes them as text", os.fspath(path), risky,
-                        "cell starts" if risky == 1 else "cells start")
+            log_message(log, "CM-R140", logging.WARNING, path=os.fspath(path), count=risky)
     quote_all = any("\r" in cell for row in cells for cell in row)
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n", delimiter=";" if excel else ",",

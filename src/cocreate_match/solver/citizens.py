@@ -301,6 +301,8 @@ def lot_weights(scenario: Scenario, types: CitizenTypes, seed: int, n_vars: int)
     group_of: list[int] = []
     slot_group: list[int] = []
     slot_weight: list[int] = []
+    person_var: list[int] = []
+    person_of: list[int] = []
     seats = [m.citizen_seats for m in scenario.mandates]
     columns = types.first_var + np.arange(types.var_type.shape[0])
     order = np.argsort(types.var_type, kind="stable")
@@ -309,6 +311,8 @@ def lot_weights(scenario: Scenario, types: CitizenTypes, seed: int, n_vars: int)
         mine = order[starts[t]:starts[t + 1]]
         if len(members) == 1:
             weights[columns[mine]] = citizen_weight[members[0]]
+            person_var += columns[mine].tolist()
+            person_of += [t] * mine.shape[0]
             continue
         g = int(slot_group[-1]) + 1 if slot_group else 0
         group_var += columns[mine].tolist()
@@ -326,7 +330,9 @@ def lot_weights(scenario: Scenario, types: CitizenTypes, seed: int, n_vars: int)
     return Lot(weights=weights, group_var=np.asarray(group_var, dtype=np.int64),
                group_of=np.asarray(group_of, dtype=np.int64),
                slot_group=np.asarray(slot_group, dtype=np.int64),
-               slot_weight=np.asarray(slot_weight, dtype=np.float64), where=where)
+               slot_weight=np.asarray(slot_weight, dtype=np.float64), where=where,
+               person_var=np.asarray(person_var, dtype=np.int64),
+               person_of=np.asarray(person_of, dtype=np.int64))
 
 
 def draw_citizens(scenario: Scenario, types: CitizenTypes, counts: np.ndarray,

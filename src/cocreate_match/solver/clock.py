@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ..messages import log_message, text
+
 log = logging.getLogger("cocreate_match.lottery")
 
 # Progress is reported at least this often (seconds), also inside a long step.
@@ -26,7 +28,8 @@ class Clock:
         self.deadline = deadline
         self.progress = progress
         self.last = time.perf_counter()
-        self.status = "starting"
+        # The last line, as a message code and its fields (None before the first).
+        self.status: tuple[str, dict[str, Any]] | None = None
 
     def remaining(self) -> float | None:
         """Seconds left (None without a deadline); raises :class:`Stopped` when none are."""
@@ -37,18 +40,21 @@ class Clock:
             raise Stopped
         return left
 
-    def say(self, line: str) -> None:
-        self.status = line
+    def say(self, code: str, **params: Any) -> None:
+        """Report the line of message ``code``: logged in English with its code, given to
+        the progress callback in the current language."""
+        self.status = (code, params)
         self.last = time.perf_counter()
-        log.info("%s", line)  # progress lines hold counts and values, never people
-        self.progress(line)
+        # Progress lines hold counts and values, never people.
+        log_message(log, code, **params)
+        self.progress(text(code, **params))
 
-    def tick(self, line: str | None = None) -> None:
-        """Report ``line`` (or the last status) if the last report is old."""
-        if line is not None:
-            self.status = line
-        if time.perf_counter() - self.last >= HEARTBEAT:
-            self.say(self.status)
+    def tick(self, code: str | None = None, **params: Any) -> None:
+        """Report the line of ``code`` (or the last one) if the last report is old."""
+        if code is not None:
+            self.status = (code, params)
+        if self.status is not None and time.perf_counter() - self.last >= HEARTBEAT:
+            self.say(self.status[0], **self.status[1])
 
 
 def limit_time(h: Any, clock: Clock) -> None:

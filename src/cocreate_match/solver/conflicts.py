@@ -24,7 +24,7 @@ import numpy as np
 
 from ..explanation import Context, Explanation, conflict_message, describe
 from ..findings import Finding
-from ..messages import text
+from ..messages import log_message, text
 from ..scenario import Scenario
 from .clock import HEARTBEAT, Progress
 from .linear import LinearModel, is_structural
@@ -144,14 +144,14 @@ class _Report:
 
     def line(self, code: str, **params: Any) -> None:
         """Log the line (in English) and say it (in the current language)."""
-        log.info("%s", text(code, "en", **params))
+        log_message(log, code, **params)
         if self._say is not None:
             self._last = time.perf_counter()
             self._say(text(code, **params))
 
     def checked(self, checks: int) -> None:
         self.checks = checks
-        log.debug("%s", text("CM-X007", "en", checks=checks, count=self.rules))
+        log_message(log, "CM-X007", logging.DEBUG, checks=checks, count=self.rules)
         if self._say is not None and time.perf_counter() - self._last >= REPORT_EVERY:
             self._last = time.perf_counter()
             self._say(text("CM-X007", checks=checks, count=self.rules))
@@ -190,7 +190,7 @@ def explain_model(scenario: Scenario, model: LinearModel, context: Context,
         return Explanation(rules=tuple(describe(scenario, model.rules(), context)),
                            findings=tuple(findings), irreducible=False, code="CM-X003")
     report.line("CM-X008", found=len(names), checks=subsets.checks)
-    log.info("conflicting rules: %s", ", ".join(names))
+    log_message(log, "CM-X048", names=", ".join(names))
     rules = describe(scenario, names, context)
     code, params = conflict_message(len(rules))
     return Explanation(rules=tuple(rules), findings=tuple(findings), code=code, params=params)

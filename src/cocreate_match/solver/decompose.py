@@ -149,7 +149,7 @@ def relaxed_leximin(model: LinearModel, types: CitizenTypes, clock: Clock,
             h.changeCoeff(first + int(t), n, 0.0)
             h.changeRowBounds(first + int(t), held[t], np.inf)
         fixed |= newly
-        clock.tick(f"relaxation: level {len(levels)}, {int(fixed.sum())} of {n_types} groups")
+        clock.tick("CM-R109", level=len(levels), fixed=int(fixed.sum()), groups=n_types)
     return RelaxedLeximin(tuple(levels), unseatable, share, x)
 
 
@@ -248,8 +248,7 @@ class Walk:
             if self.left <= MASS_TOLERANCE:
                 return True
             x = rest / self.left
-            self.clock.tick(f"decomposing the relaxed LEXIMIN: {len(self.panels)} panels, "
-                            f"{self.left:.1e} of the weight left")
+            self.clock.tick("CM-R110", panels=len(self.panels), left=self.left)
         return False
 
     def _give(self, panel: FloatArray, weight: float) -> None:

@@ -372,7 +372,7 @@ def _cover(pricer: _Pricer,
         else:
             panels.append(counts)
         covered |= share > 0
-        clock.tick(f"covering: {int(covered.sum())} of {n_types} groups can be seated")
+        clock.tick("CM-R100", covered=int(covered.sum()), groups=n_types)
         if covered.all():
             break
     return panels, covered
@@ -393,7 +393,7 @@ def _spread(pricer: _Pricer, panels: list[NDArray[np.int64]], seatable: NDArray[
         if key not in seen:
             seen.add(key)
             panels.append(counts)
-        clock.tick(f"starting panels: {i + 1} of {INITIAL_PANELS}")
+        clock.tick("CM-R101", done=i + 1, total=INITIAL_PANELS)
 
 
 def _seated(pricer: _Pricer, panels: list[NDArray[np.int64]]) -> NDArray[np.bool_]:
@@ -477,9 +477,9 @@ def _column_lottery(model: LinearModel, types: CitizenTypes, levels: int | None,
                                                  len(certificates) + 1)
             fixed_mask |= newly
             certificates.append(certificate)
-            clock.say(f"level {certificate.level}: probability {certificate.value:.9f} fixed "
-                      f"for {certificate.fixed} citizens ({int(fixed_mask.sum())} of {n_types} "
-                      f"groups done, {len(panels)} panels)")
+            clock.say("CM-R102", level=certificate.level, value=certificate.value,
+                      fixed=certificate.fixed, done=int(fixed_mask.sum()),
+                      groups=n_types, panels=len(panels))
     except Stopped:
         weights = _last_weights(master, len(panels), weights)
         return _finish(pricer, panels, weights, certificates, start, seatable, complete=False)
@@ -505,7 +505,7 @@ def _by_relaxation(model: LinearModel, types: CitizenTypes, pricer: _Pricer, clo
         return []
     # One feasible panel first: what a deadline inside the relaxation leaves as the lottery.
     _, _, first = pricer.best(np.ones(len(types.members)))
-    clock.say("LEXIMIN of the LP relaxation")
+    clock.say("CM-R103")
     try:
         relaxed = relaxed_leximin(model, types, clock, cap)
     except Stopped:
@@ -579,8 +579,8 @@ def _by_relaxation(model: LinearModel, types: CitizenTypes, pricer: _Pricer, clo
             columns=len(panels), group_weights=tuple(float(v) for v in level.weights),
             best_panel=counts.copy()))
         earlier[level.groups] = True
-        clock.say(f"level {number}: probability {value:.9f} fixed for "
-                  f"{certificates[-1].fixed} citizens (relaxation, {len(panels)} panels)")
+        clock.say("CM-R104", level=number, value=value, fixed=certificates[-1].fixed,
+                  panels=len(panels))
     return _finish(pricer, panels, weights, certificates, start, ~relaxed.unseatable,
                    complete=True)
 
@@ -648,7 +648,7 @@ def smallest_cap(model: LinearModel, types: CitizenTypes, pricer: _Pricer,
         upper = float(h.getInfo().objective_function_value)
         pi = np.abs(np.asarray(h.getSolution().row_dual)[:n_types])
         pi = pi / pi.sum() if pi.sum() > 0 else np.full(n_types, 1.0 / n_types)
-        clock.tick(f"smallest cap: {upper:.9f} so far, {len(panels)} panels")
+        clock.tick("CM-R105", cap=upper, panels=len(panels))
         # The panel of least pi-value: the most of -pi (heuristic first, then exact).
         value, bound, counts = pricer.best(-pi / pricer.sizes, rel_gap=HEURISTIC_GAP)
         if -value >= upper - PRICING_TOLERANCE:
@@ -715,8 +715,7 @@ def _complete(pricer: _Pricer, target: FloatArray, panels: list[NDArray[np.int64
             return weights
         duals = np.asarray(solution.row_dual)
         y, mu = np.maximum(duals[:n_types], 0.0), float(duals[n_types])
-        clock.tick(f"completing the decomposition: {len(panels)} panels, shortfall "
-                   f"{shortfall:.1e}")
+        clock.tick("CM-R106", panels=len(panels), shortfall=shortfall)
         try:
             value, bound, counts = pricer.best(y / pricer.sizes, rel_gap=HEURISTIC_GAP)
             if value + mu <= PRICING_TOLERANCE and bound > value + PRICING_TOLERANCE:
@@ -750,7 +749,7 @@ def _level(master: _Master, pricer: _Pricer, panels: list[NDArray[np.int64]],
     while True:
         z, weights, y, mu, price = master.solve()
         rounds += 1
-        clock.tick(f"level {level}: {z:.9f} so far, {len(panels)} panels, round {rounds}")
+        clock.tick("CM-R107", level=level, value=z, panels=len(panels), round=rounds)
         # A panel within HEURISTIC_GAP of the best is enough to go on with; only when it
         # does not beat mu is the pricing redone exactly (zero gaps), for the proof.
         value, bound, counts = pricer.best(price / pricer.sizes, rel_gap=HEURISTIC_GAP)
@@ -827,7 +826,7 @@ def random_priority_lottery(model: LinearModel, types: CitizenTypes, *, samples:
         for i in range(samples):
             _, _, counts = pricer.best(rng.random(n_types))
             panels.append(counts)
-            clock.tick(f"baseline: {i + 1} of {samples} random-priority panels")
+            clock.tick("CM-R108", done=i + 1, total=samples)
     except Stopped:
         if not panels:
             raise TimeoutError from None

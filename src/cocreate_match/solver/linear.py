@@ -148,8 +148,11 @@ class Lot:
     A group's slots come in descending order of weight and number at least the most it can
     seat, so the split is always possible and an optimum fills slots in order.
 
-    *Where*: ``where`` (when given) weighs the model's variables among the solutions that are
-    best for *who*, settling on which committee each person sits.
+    *Where*: ``where`` (when given) weighs the model's variables among the solutions that
+    seat the people *who* chose, settling on which committee each of them sits: every
+    group's total stays as *who* left it, and so does the seat count of every person whose
+    variables ``weights`` weigh (``person_var`` with ``person_of``: the variables of one
+    person, who sits at most once).
     """
 
     weights: FloatArray
@@ -158,6 +161,27 @@ class Lot:
     slot_group: IntArray = field(default_factory=_no_ints)
     slot_weight: FloatArray = field(default_factory=lambda: np.zeros(0))
     where: FloatArray | None = None
+    person_var: IntArray = field(default_factory=_no_ints)
+    person_of: IntArray = field(default_factory=_no_ints)
+
+    def seated(self, x: FloatArray) -> tuple[list[tuple[IntArray, int]], list[IntArray]]:
+        """Who ``x`` seats, as *where* keeps it: (the variables of each group or person with
+        a seat, and that group's or person's seat count), and the variables of each person
+        and group with none."""
+        keep: list[tuple[IntArray, int]] = []
+        empty: list[IntArray] = []
+        for var, of in ((self.group_var, self.group_of), (self.person_var, self.person_of)):
+            order = np.argsort(of, kind="stable")
+            var, of = var[order], of[order]
+            for members in np.split(var, np.flatnonzero(np.diff(of)) + 1):
+                if members.size == 0:
+                    continue
+                count = round(float(np.rint(x[members]).sum()))
+                if count:
+                    keep.append((members, count))
+                else:
+                    empty.append(members)
+        return keep, empty
 
     def value(self, x: FloatArray) -> float:
         """The *who* value of a point: direct weights plus, per group, its best slots for the

@@ -14,9 +14,11 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from ..check import check_plan, plan_in_force_problems
 from ..errors import InputError, Problem
+from ..messages import log_message, text
 from ..plan import Plan, Reserve, Withdrawal
 from ..result import Note, SolveResult, Status
 from ..scenario import Scenario
@@ -115,7 +117,7 @@ def replace_dropouts(
     if progress is None:
         return _replace(scenario, plan, dropouts, seed=seed, time_limit=time_limit,
                         backend=backend, explain=explain, when=when, say=lambda _: None)
-    with Heartbeat(progress, f"replacing {len(set(dropouts))} drop-outs") as beat:
+    with Heartbeat(progress, text("CM-R120", count=len(set(dropouts)))) as beat:
         return _replace(scenario, plan, dropouts, seed=seed, time_limit=time_limit,
                         backend=backend, explain=explain, when=when, say=beat)
 
@@ -126,9 +128,12 @@ def _replace(scenario: Scenario, plan: Plan, dropouts: list[str], *, seed: int,
     """:func:`replace_dropouts` of valid arguments, saying each step to ``say`` and the log."""
     from .solve import solve_parts, with_changes
 
-    def step(line: str) -> None:
-        log.info("%s", line)
-        say(line)
+    def note(code: str, **params: Any) -> None:
+        log_message(log, code, **params)
+
+    def step(code: str, **params: Any) -> None:
+        note(code, **params)
+        say(text(code, **params))
 
     started = time.perf_counter()
     gone = [pid for pid in dict.fromkeys(dropouts) if pid not in plan.withdrawn_ids]
@@ -147,31 +152,29 @@ def _replace(scenario: Scenario, plan: Plan, dropouts: list[str], *, seed: int,
                   for rank in range(depth))
     locks = Locks(force=force, withdrawals=before.withdrawn, tiers=tiers)
     log.debug("drop-outs: %s", ", ".join(gone))
-    log.info("replacing %d drop-outs (%d already withdrawn): %d seats kept, %d reserves on "
-             "%d committees (seed %s, %s)", len(gone), len(set(dropouts)) - len(gone),
-             len(force), sum(len(r) for r in places.values()),
-             sum(1 for r in places.values() if r), seed, getattr(backend, "value", backend))
+    note("CM-R122", count=len(gone), withdrawn=len(set(dropouts)) - len(gone),
+         kept=len(force), reserves=sum(len(r) for r in places.values()),
+         committees=sum(1 for r in places.values() if r), seed=seed,
+         backend=getattr(backend, "value", backend))
     # A plan in force that already breaks rules cannot be refilled without breaking them:
     # then the fewest are broken, as with relax=True.
-    step("checking the plan in force")
+    step("CM-R121")
     broken = check_plan(scenario, plan)
     if broken:
-        log.info("the plan in force breaks %d rules: the fewest are broken again", len(broken))
+        note("CM-R123", count=len(broken))
     parts = solve_parts(scenario, seed=seed, time_limit=time_limit, backend=backend,
-                        relax=bool(broken), explain=explain, locks=locks, progress=step)
+                        relax=bool(broken), explain=explain, locks=locks, progress=say)
     result = with_changes(scenario, parts.result, before, parts.alike_unseated, locks)
     if result.plan is None:
-        log.info("replaced: %s, no plan, %.2f s", result.status.value,
-                 time.perf_counter() - started)
+        note("CM-R124", status=result.status.value, seconds=time.perf_counter() - started)
         if result.status is Status.INFEASIBLE:
             return dataclasses.replace(result, code="CM-R019", params={}, notes=())
         return result
     new = _reranked(result.plan, before)
     from_reserves = sum(1 for c in result.changes if c.reserve_rank is not None)
     filled = sum(1 for c in result.changes if c.came_in is not None)
-    log.info("replaced: %s, %d seats filled (%d by reserves), %d moves, %.2f s",
-             result.status.value, filled, from_reserves, result.moves,
-             time.perf_counter() - started)
+    note("CM-R125", status=result.status.value, filled=filled, reserves=from_reserves,
+         moves=result.moves, seconds=time.perf_counter() - started)
     # How many left and were replaced (R020), then: proven best in the replacement order
     # (R021), the relaxed outcome with its moves, or not proven in time (R022).
     notes: tuple[Note, ...]

@@ -8,6 +8,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from ..check import check_plan
 from ..errors import InputError, Problem
 from ..explanation import Context
 from ..findings import precheck
+from ..messages import log_message, text
 from ..plan import Plan, Role, Seat, Withdrawal
 from ..result import SolveResult, Status
 from ..scenario import Scenario
@@ -161,9 +163,10 @@ def solve(
     started = time.perf_counter()
     # Counts only above DEBUG: no names or attributes of people in the log.
     if isinstance(scenario, Scenario):  # a wrong argument is reported by solve_parts
-        log.info("solving: %d committees, %d citizens, %d politicians (seed %s, %s%s)",
-                 len(scenario.mandates), len(scenario.citizens), len(scenario.politicians),
-                 seed, backend, ", relaxing" if relax else "")
+        code = "CM-R118" if relax else "CM-R117"
+        log_message(log, code, committees=len(scenario.mandates),
+                    citizens=len(scenario.citizens), politicians=len(scenario.politicians),
+                    seed=seed, backend=str(backend))
     parts = solve_parts(scenario, seed=seed, time_limit=time_limit, backend=backend,
                         relax=relax, explain=explain, locks=locks)
     result = parts.result
@@ -175,8 +178,8 @@ def solve(
         spent = time.perf_counter() - started
         left = None if time_limit is None else max(time_limit - spent, 0.01)
         result = fair_result(scenario, seed=seed, time_limit=left, fallback=result, spent=spent)
-    log.info("solved: %s, objective %s, %.2f s", result.status.value, result.objective,
-             time.perf_counter() - started)
+    log_message(log, "CM-R119", status=result.status.value, objective=result.objective,
+                seconds=time.perf_counter() - started)
     return result
 
 
@@ -258,7 +261,8 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
                 progress: Callable[[str], None] | None = None) -> SolvedParts:
     """:func:`solve`, keeping the politicians' half of the solution apart.
 
-    ``progress`` is called with a line (counts and stages, never people) as each step starts.
+    ``progress`` is called with a line (counts and stages, never people) as each step starts,
+    in the current language; with it, each line is also logged, in English with its code.
     """
     problems = argument_problems(scenario, seed, time_limit)
     for name, flag in (("relax", relax), ("explain", explain)):
@@ -269,9 +273,13 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
     run = SOLVERS[Backend.parse(backend)]
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
-    say = progress if progress is not None else (lambda _: None)
 
-    say("building the model")
+    def say(code: str, **params: Any) -> None:
+        if progress is not None:
+            log_message(log, code, **params)
+            progress(text(code, **params))
+
+    say("CM-R112")
     build_start = time.perf_counter()
     citizen_model, types = build_citizen_model(scenario, locks=locks)
     politician_model, seats = build_politician_model(scenario, locks)
@@ -296,13 +304,14 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
         remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
         if remaining is not None and name == "citizens":
             remaining = max(remaining - min(1.0, 0.25 * remaining), 0.01)
-        say(f"solving for the {name}: {model.n_vars} variables, {model.n_rows} rows")
+        say("CM-R113" if name == "citizens" else "CM-R114", variables=model.n_vars,
+            rows=model.n_rows)
         solution = run(model, remaining, seed, tiers=tier, secondary=lot, lot_share=share)
         if solution.status == "infeasible":
             infeasible_models.append(model)
         if solution.status == "infeasible" and relax:
             remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.01)
-            say(f"no plan meets every rule for the {name}: breaking as few as possible")
+            say("CM-R115" if name == "citizens" else "CM-R116")
             solution = solve_relaxed(model, hard, run, remaining, seed, tiers=tier)
         solve_time += solution.seconds
         parts.append(_Part(name, model, solution))
