@@ -40,3 +40,13 @@ def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.delenv(var, raising=False)
     yield
     set_language("en")
+
+
+@pytest.fixture
+def language() -> Iterator[None]:
+    """For tests that switch the language: English comes back, whatever happens (as it does
+    for every test; named so that such a test says it)."""
+    try:
+        yield
+    finally:
+        set_language("en")

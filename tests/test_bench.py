@@ -419,3 +419,15 @@ def test_the_command_line_runs_a_grid_and_refuses_a_bad_one(
     assert main(["bench", str(grid), "--out", str(tmp_path / "out3"), "--workers", "2",
                  "--dask", "tcp://127.0.0.1:1"]) == 2
     assert "[CM-E623]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("tight", [False, True])
+def test_a_point_solves_the_scenario_the_generator_makes_for_it(tight: bool) -> None:
+    from cocreate_match import generate_scenario, solve
+
+    frame = bench({"method": ["solve", "mip"], "seed": [2],
+                   "generated": {"size": "3x90x12", "tight": tight}})
+    expected = solve(generate_scenario(committees=3, citizens=90, politicians=12, seed=2,
+                                       tight=tight), seed=2).objective
+    assert frame["objective"].tolist() == [expected, expected]
+    assert frame["tight"].tolist() == [tight, tight]

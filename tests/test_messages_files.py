@@ -4,7 +4,6 @@ language; counts are whole numbers in the scenario's dict, its JSON Schema and i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +13,6 @@ from cocreate_match import InputError, Problem, Scenario, json_schema, load_scen
 from cocreate_match.demo import demo_scenario
 from cocreate_match.messages import set_language
 from cocreate_match.sortition import load_sortition
-
-
-@pytest.fixture
-def restore_english() -> Iterator[None]:
-    try:
-        yield
-    finally:
-        set_language("en")
 
 
 def load_error(path: Path) -> InputError:
@@ -110,7 +101,7 @@ def test_sortition_problems_have_codes_in_every_language(tmp_path: Path) -> None
         "must be a whole number", "skal være et heltal", "må være et heltall")
 
 
-def test_from_dict_problems_carry_codes(restore_english: None) -> None:
+def test_from_dict_problems_carry_codes(language: None) -> None:
     with pytest.raises(InputError) as caught:
         Scenario.from_dict({"mandates": [{"id": "a", "colour": "red"}], "citizens": "c1"})
     unknown = only(caught.value, "CM-E154")

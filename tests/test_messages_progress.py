@@ -4,7 +4,6 @@ reads in the language chosen when it is said, and is logged in English with its 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 
@@ -20,15 +19,6 @@ from cocreate_match import (
 from cocreate_match.bench import _point_line
 from cocreate_match.demo import demo_scenario
 from cocreate_match.messages import set_language
-
-
-@pytest.fixture
-def language() -> Iterator[None]:
-    """Tests that switch the language get English back, whatever happens."""
-    try:
-        yield
-    finally:
-        set_language("en")
 
 
 def one_seat() -> Scenario:
@@ -143,3 +133,12 @@ def test_cancellation_notes_in_norwegian() -> None:
         "Utvalget 'b' er avlyst: 1 ønske om utvalget er hoppet over (innbyggere: 1, "
         "politikere: 0).",
         "1 innbygger ønsket bare avlyste utvalg og kan ikke få plass: c.")
+
+
+def test_a_command_line_option_is_named_as_an_option_not_a_column() -> None:
+    from cocreate_match import Problem
+
+    p = Problem(code="CM-E451", column="--time-limit", value=0)
+    assert p.where("en") == "option --time-limit, value 0"
+    assert p.where("da") == "tilvalg --time-limit, værdi 0"
+    assert Problem(code="CM-E451", column="time_limit").where("en") == "column time_limit"

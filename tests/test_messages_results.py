@@ -5,7 +5,6 @@ and logs no people above DEBUG."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 
@@ -22,15 +21,6 @@ from cocreate_match import (
 from cocreate_match.demo import demo_scenario
 from cocreate_match.messages import set_language
 from cocreate_match.result import Note
-
-
-@pytest.fixture
-def language() -> Iterator[None]:
-    """Tests that switch the language get English back, whatever happens."""
-    try:
-        yield
-    finally:
-        set_language("en")
 
 
 def two_seats(profile_min: int = 1) -> Scenario:

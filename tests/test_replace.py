@@ -794,7 +794,7 @@ def test_replace_command_keeps_the_other_seats(solved_dir: tuple[Path, Path], tm
     expected = replace_dropouts(scenario, old, [leaving, "p1"]).plan
     assert expected is not None
     assert (new.seats, set(new.reserves)) == (expected.seats, set(expected.reserves))
-    assert json.loads(why.read_text(encoding="utf-8"))["rules"] == []
+    assert json.loads(why.read_text(encoding="utf-8")) == {"explanation": None, "relaxed": []}
 
 
 def test_replace_command_explains_an_infeasible_refill(tmp_path: Path,
@@ -812,8 +812,8 @@ def test_replace_command_explains_an_infeasible_refill(tmp_path: Path,
     assert out == ""
     assert "infeasible" in err and "k/profile/p" in err
     assert not new_csv.exists()
-    assert [r["rule"] for r in json.loads(why.read_text(encoding="utf-8"))["rules"]] == [
-        "k/profile/p"]
+    assert [r["rule"] for r in json.loads(why.read_text(encoding="utf-8"))["explanation"][
+        "rules"]] == ["k/profile/p"]
 
 
 def test_replace_command_lists_every_unknown_id_with_file_and_line(

@@ -210,3 +210,15 @@ def test_withdrawn_citizens_are_never_invited() -> None:
     for seed in range(4):
         assert adhoc_invitations(s, plan, "k", "p", 3, seed=seed) == ("o",)
     assert adhoc_invitations(s, plan, "k", "p", 3, invited=["o", "o"]) == ("o",)
+
+
+def test_asking_for_more_reserves_than_applicants_stops_when_they_run_out() -> None:
+    from cocreate_match.demo import demo_scenario
+
+    scenario = demo_scenario()
+    plan = solve(scenario).plan
+    assert plan is not None
+    every = add_reserves(scenario, plan, 10**12)  # returns at once: no rank past the last
+    unseated = len(scenario.citizens) - len(plan.seated_citizens)
+    assert len(every.reserves) == unseated
+    assert max(r.rank for r in every.reserves) < unseated

@@ -46,6 +46,9 @@ key                   meaning                                                  d
                       the share t of the way to the count in the plan the
                       generator planted (rounded), so 1 pins them to it;
                       every point stays feasible
+``tight``             ``generate_scenario(tight=True)``: rare profiles,        ``false``
+                      overlapping quotas, budgets without slack, households
+                      (hard instances, still feasible)
 ====================  =======================================================  ===========
 
 ``[[pool]]`` (one table per pool): a single-panel sortition pool
@@ -146,7 +149,8 @@ _PARAMETERS = {
     "point": "str", "source": "str", "pool": "str", "committees": "Int64",
     "citizens": "Int64", "politicians": "Int64", "citizen_seats": "Int64",
     "politician_seats": "Int64", "seed": "Int64", "choices": "Int64", "any_share": "float64",
-    "households": "float64", "tightness": "float64", "method": "str",
+    "households": "float64", "tightness": "float64", "tight": "boolean",
+    "method": "str",
     "quality_floor": "float64", "samples": "Int64", "time_limit": "float64", "run": "Int64",
 }
 _RESULTS = {
@@ -174,12 +178,12 @@ _GENERATED = "[generated]"
 _TOP_KEYS = ("name", "method", "seed", "repeat", "time_limit", "quality_floor", "samples",
              "generated", "pool")
 _GENERATED_KEYS = ("size", "citizen_seats", "politician_seats", "choices", "any_share",
-                   "households", "tightness")
+                   "households", "tightness", "tight")
 _POOL_KEYS = ("name", "path", "seats")
 _DEFAULTS: Mapping[str, Any] = {
     "method": ["solve"], "seed": [0], "repeat": 1, "quality_floor": ["none"], "samples": 50,
     "citizen_seats": [10], "politician_seats": [5], "choices": [3], "any_share": [0.1],
-    "households": [0.02], "tightness": [0.0],
+    "households": [0.02], "tightness": [0.0], "tight": [False],
 }
 
 
@@ -233,6 +237,12 @@ def _number(low: float, high: float) -> Callable[[object], float]:
             raise _Invalid("CM-E604", low=low, high=high)
         return float(value)
     return check
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid("CM-E628")
+    return value
 
 
 def _seconds(value: object) -> float:
@@ -361,6 +371,7 @@ def _read_generated(reader: _Reader, table: object) -> dict[str, list[Any]] | No
         "any_share": reader.many(table, "any_share", section, _number(0, 1)),
         "households": reader.many(table, "households", section, _number(0, 1)),
         "tightness": reader.many(table, "tightness", section, _number(0, 1)),
+        "tight": reader.many(table, "tight", section, _flag),
     }
     # The generator's own rules on sizes, for every seat count the grid combines them with.
     for committees, citizens, politicians in values["size"]:
@@ -441,8 +452,8 @@ def _point(values: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             row[name] = "" if kind == "str" else None
         else:
-            row[name] = float(value) if kind == "float64" else (
-                int(value) if kind == "Int64" else str(value))
+            row[name] = (float(value) if kind == "float64" else int(value) if kind == "Int64"
+                         else bool(value) if kind == "boolean" else str(value))
     text = json.dumps(row, sort_keys=True, separators=(",", ":"))
     return {"point": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], **row,
             "pool_path": values.get("pool_path")}
@@ -461,7 +472,7 @@ def _runs(top: Mapping[str, Any], base: dict[str, Any]) -> Iterator[dict[str, An
 def _generated_points(top: Mapping[str, Any],
                       generated: Mapping[str, list[Any]]) -> Iterator[dict[str, Any]]:
     keys = ("citizen_seats", "politician_seats", "seed", "choices", "any_share", "households",
-            "tightness")
+            "tightness", "tight")
     lists = [generated[k] if k != "seed" else top["seed"] for k in keys]
     for committees, citizens, politicians in generated["size"]:
         for combination in itertools.product(*lists):
@@ -513,7 +524,7 @@ def load_grid(grid: str | os.PathLike[str] | Mapping[str, Any]) -> Grid:
     ...     print(err)
     3 problems in the input:
       - [generated], key seats: unknown key; the keys here are size, citizen_seats, \
-politician_seats, choices, any_share, households, tightness
+politician_seats, choices, any_share, households, tightness, tight
       - [generated], key size, value '3x20': needs at least 30 citizens to fill 3 \
 committees of 10 citizen seats
       - top level, key method, value 'slove': must be one of solve, mip, leximin, maximin, \
@@ -662,7 +673,7 @@ def _generator_arguments(params: Mapping[str, Any]) -> dict[str, Any]:
             "choices": int(params["choices"]), "any_share": float(params["any_share"]),
             "citizen_seats": int(params["citizen_seats"]),
             "politician_seats": int(params["politician_seats"]),
-            "households": float(params["households"])}
+            "households": float(params["households"]), "tight": bool(params["tight"])}
 
 
 def _planted_conflict(scenario: Scenario) -> Scenario:
@@ -831,6 +842,9 @@ def _frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         elif kind == "Int64":
             data[name] = pd.array([None if _missing(v) else int(v) for v in values],
                                   dtype="Int64")
+        elif kind == "boolean":
+            data[name] = pd.array([None if _missing(v) else bool(v) for v in values],
+                                  dtype="boolean")
         else:
             data[name] = pd.Series([math.nan if _missing(v) else float(v) for v in values],
                                    dtype="float64")
@@ -869,6 +883,8 @@ def _parse_cell(text: str, kind: str) -> Any:
         return text
     if text == "":
         return None
+    if kind == "boolean":
+        return text == "True"
     return int(text) if kind == "Int64" else float(text)
 
 
@@ -1188,7 +1204,8 @@ _PLOTS = (("total_s", "time.svg", "seconds (whole call)"),
 # Parameters that name a line of a plot when they vary; size, seed and run are on the axis
 # or pooled into the median.
 _LINE_PARAMETERS = ("source", "citizen_seats", "politician_seats", "choices", "any_share",
-                    "households", "tightness", "quality_floor", "samples", "time_limit")
+                    "households", "tightness", "tight", "quality_floor", "samples",
+                    "time_limit")
 
 
 def _write_plots(folder: Path, frame: pd.DataFrame, say: Callable[[str], None]) -> None:

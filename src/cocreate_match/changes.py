@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from .messages import text
 from .plan import Plan, Role
 from .scenario import Scenario
 from .tables import write_csv
@@ -52,30 +53,71 @@ class Change:
 
     @property
     def reason(self) -> str:
-        """Why the newcomer, in plain words: reserve rank, else preference rank; and the lot."""
+        """Why the newcomer, in plain words in the current language: reserve rank, else
+        preference rank; and the lot (see :meth:`reason_text`)."""
+        return self.reason_text()
+
+    def reason_text(self, lang: str | None = None) -> str:
+        """Why the newcomer in ``lang`` (the current language when None); empty when nobody
+        came in.
+
+        Examples
+        --------
+        >>> change = Change(committee_id="a", role=Role.CITIZEN, left="x", came_in="y",
+        ...                 left_because="withdrawn", reserve_rank=1, by_lot=True)
+        >>> change.reason_text("en"), change.reason_text("da")
+        ('reserve rank 1; lot among equals', 'reserve nr. 1; lodtrækning blandt ligestillede')
+        """
         if self.came_in is None:
             return ""
         if self.reserve_rank is not None:
-            why = f"reserve rank {self.reserve_rank}"
+            why = text("CM-R300", lang, rank=self.reserve_rank)
         elif self.preference_rank is not None:
-            why = f"preference rank {self.preference_rank}"
+            why = text("CM-R301", lang, rank=self.preference_rank)
         else:
-            why = "open to any committee" if self.role is Role.CITIZEN else "not in preferences"
-        return why + ("; lot among equals" if self.by_lot else "")
+            why = text("CM-R302" if self.role is Role.CITIZEN else "CM-R303", lang)
+        return why + ("; " + text("CM-R304", lang) if self.by_lot else "")
 
     def row(self) -> list[str]:
-        """The change as a row of ``changes.csv`` (columns :data:`CHANGE_COLUMNS`)."""
-        def text(value: object) -> str:
+        """The change as a row of ``changes.csv`` (columns :data:`CHANGE_COLUMNS`); the
+        ``reason`` in the current language, ``left_because`` as its key."""
+        def cell(value: object) -> str:
             return "" if value is None else str(value)
 
-        return [self.committee_id, self.role.value, text(self.left), self.left_because,
-                text(self.came_in), self.reason, text(self.reserve_rank),
-                text(self.preference_rank), "yes" if self.by_lot else ""]
+        return [self.committee_id, self.role.value, cell(self.left), self.left_because,
+                cell(self.came_in), self.reason, cell(self.reserve_rank),
+                cell(self.preference_rank), "yes" if self.by_lot else ""]
+
+    def text(self, lang: str | None = None) -> str:
+        """The change as one line in ``lang`` (the current language when None): who left and
+        why, who came in and why.
+
+        Examples
+        --------
+        >>> change = Change(committee_id="climate", role=Role.CITIZEN, left="c007",
+        ...                 came_in="c053", left_because="withdrawn", reserve_rank=1)
+        >>> change.text("en")
+        'climate: c007 left (withdrawn); c053 came in (reserve rank 1)'
+        >>> change.text("nb")
+        'climate: c007 gikk ut (trukket seg); c053 kom inn (reserve nr. 1)'
+        """
+        if self.left:
+            code = _BECAUSE.get(self.left_because)
+            because = self.left_because if code is None else text(code, lang)
+            left = text("CM-R310", lang, person=self.left) + f" ({because})"
+        else:
+            left = text("CM-R311", lang)
+        came = (text("CM-R312", lang, person=self.came_in) + f" ({self.reason_text(lang)})"
+                if self.came_in else text("CM-R313", lang))
+        return f"{self.committee_id}: {left}; {came}"
 
     def __str__(self) -> str:
-        left = f"{self.left} left ({self.left_because})" if self.left else "a new seat"
-        came = f"{self.came_in} came in ({self.reason})" if self.came_in else "nobody came in"
-        return f"{self.committee_id}: {left}; {came}"
+        return self.text()
+
+
+# Why someone left (Change.left_because, a key) in words.
+_BECAUSE = {"withdrawn": "CM-R305", "cancelled": "CM-R306", "unknown committee": "CM-R307",
+            "forbidden": "CM-R308", "re-plan": "CM-R309"}
 
 
 def plan_changes(scenario: Scenario, before: Plan, after: Plan, *,

@@ -33,7 +33,7 @@ from typing import Any
 
 from .errors import InputError, Problem
 from .mandate import CompetenceProfile, Mandate, Quota
-from .messages import text
+from .messages import Coded, text
 from .people import Citizen, Politician
 from .plan import Plan, Role
 from .rules import RuleKind, rule_name
@@ -43,7 +43,7 @@ __all__ = ["Violation", "check_plan", "plan_in_force_problems", "plan_score", "r
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Violation:
+class Violation(Coded):
     """One rule a plan breaks.
 
     Parameters
@@ -80,15 +80,6 @@ class Violation:
     limit: int | None = None
     actual: int | None = None
     person_id: str | None = None
-
-    @property
-    def message(self) -> str:
-        """What is wrong, in plain words, in the current language."""
-        return self.text()
-
-    def text(self, lang: str | None = None) -> str:
-        """What is wrong in ``lang`` (the current language when None)."""
-        return text(self.code, lang, **self.params)
 
     def to_dict(self) -> dict[str, Any]:
         """The violation as plain JSON, its text in the current language."""

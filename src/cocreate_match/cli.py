@@ -2,8 +2,9 @@
 
 Exit codes: 0 plan written (or plan valid); 1 ``check`` found broken rules; 2 invalid input;
 3 no plan meets every rule; 4 time limit reached without a plan; 5 the solver failed;
-6 ``--relax`` wrote a plan that breaks rules; 7 a file (or stdout) could not be written;
-70 an internal error (a bug: please report it); 130 interrupted.
+6 a plan that breaks rules was written (``--relax``, or ``replace`` when the plan in force
+already breaks rules); 7 a file (or stdout) could not be written; 70 an internal error (a bug:
+please report it); 130 interrupted.
 
 Messages come in English, Danish or Norwegian (bokmål): ``--lang en|da|nb``, or the language
 of the environment (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``) when not given; help
@@ -16,9 +17,13 @@ a helpdesk can act on it whatever the language::
     cocreate-match: invalid input (1 problem):
       - citizens.csv, row 3, column age, value 'x': must be a whole number [CM-E105]
 
+The lines that say why no plan meets every rule end with their codes too. A line of text
+printed on stderr stays one line: a line break in a value or a name shows as ``\\n``.
 Lines on stdout (the results, "Plan written to ...") show no code, nor do progress lines.
 Every bad argument of a command line is reported at once (unknown options, bad choices and
-numbers, missing arguments), with exit code 2.
+numbers, missing arguments), with exit code 2. A command whose arguments are read then
+reports the problems of its options, of its output paths and of its input files, the
+scenario's among them, together and before any work.
 """
 
 from __future__ import annotations
@@ -26,10 +31,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import functools
+import io
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
@@ -41,6 +48,7 @@ from .messages import text as msg
 from .result import SolveResult, Status
 
 if TYPE_CHECKING:
+    from .explanation import Explanation
     from .plan import Plan
     from .scenario import Scenario
 
@@ -302,7 +310,8 @@ def _solve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--explain-out", metavar="JSON",
                    help="write the conflicting rules, findings and relaxed rules as JSON")
     p.add_argument("--reserves", type=_count, default=0, metavar="R",
-                   help="add up to R ranked reserves per committee to the plan (0)")
+                   help="add up to R ranked reserves per committee to the plan (0; at most "
+                        "the number of citizens in the scenario)")
     p.add_argument("--fair", action="store_true",
                    help="draw the plan (with --seed) from the LEXIMIN lottery over all plans "
                         "of optimal score: the most equal chances the rules allow; each "
@@ -316,8 +325,10 @@ def build_parser() -> _Parser:
                      description="Seat citizens and politicians on task committees.",
                      epilog="Exit codes: 0 plan written or valid; 1 check found broken rules; "
                             "2 invalid input; 3 no plan meets every rule; 4 time limit without "
-                            "a plan; 5 solver failure; 6 --relax wrote a plan that breaks "
-                            "rules; 7 a file could not be written; 130 interrupted. "
+                            "a plan; 5 solver failure; 6 a plan that breaks rules was written "
+                            "(--relax, or replace on a plan that breaks rules); 7 a file "
+                            "could not be written; 70 internal error (a bug); "
+                            "130 interrupted. "
                             "Messages are in English, Danish or Norwegian (--lang, or the "
                             "environment's LANGUAGE, LC_ALL, LC_MESSAGES or LANG); each "
                             "problem, error and warning on stderr ends with its stable code, "
@@ -412,7 +423,8 @@ def build_parser() -> _Parser:
                      help="cap everyone's chance of a seat at U (leximin and maximin); a cap "
                           "too low is refused with the smallest one any lottery keeps")
     lot.add_argument("--panels", type=_count, default=None, metavar="M",
-                     help="also round the lottery to M equally likely plans")
+                     help="also round the lottery to M equally likely plans (at most "
+                          "1000000)")
     lot.add_argument("--panels-out", metavar="PANELS_CSV", help="write the M plans")
     lot.add_argument("--draw-out", metavar="PLAN_CSV", help="draw one plan (with --seed)")
     lot.add_argument("--baseline-samples", type=_count, default=50, metavar="N",
@@ -493,7 +505,15 @@ def _print_problems(problems: Sequence[Problem], out: TextIO,
     """The problems of the input, one a line, each ending with its code."""
     print(msg("CM-C001", prog=prog, count=len(problems)), file=out)
     for problem in problems:
-        print(f"  - {printable(str(problem))}{_code_of(problem)}", file=out)
+        print(f"  - {_one_line(str(problem))}{_code_of(problem)}", file=out)
+
+
+def _one_line(text: str) -> str:
+    r"""``text`` as one printable line: a line break in a value or a name (a TOML key may hold
+    one) shows as ``\n`` or ``\r``, so that it cannot make a line of its own that looks like
+    another problem (the Unicode line and paragraph separators too)."""
+    return (printable(text).replace("\n", "\\n").replace("\u2028", "\\u2028")
+            .replace("\u2029", "\\u2029"))
 
 
 def _code_of(problem: Problem) -> str:
@@ -582,23 +602,49 @@ def _outcome(result: SolveResult, *, error: bool = False, objective: bool = True
     return line + (f" [{code}]" if error and code else "")
 
 
-def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: bool,
-               json_out: TextIO | None = None) -> int:
-    from .scenario import Scenario
+def _loaded(directory: str, problems: list[Problem]) -> Scenario | None:
+    """The scenario in ``directory``; None when it has problems, which are added to
+    ``problems`` (to be reported with those of the command line)."""
+    from .scenario_files import load_scenario
+
+    try:
+        return load_scenario(directory)
+    except InputError as err:
+        problems += err.problems
+        return None
+
+
+def _stop(problems: Sequence[Problem]) -> None:
+    """Every problem found, at once, before any work."""
+    if problems:
+        raise InputError(problems)
+
+
+def _run_solve(load: Callable[[list[Problem]], Scenario | None], args: argparse.Namespace,
+               out: TextIO, quiet: bool, json_out: TextIO | None = None,
+               problems: Sequence[Problem] = ()) -> int:
+    """Solve the scenario ``load`` gives. The problems of the command line (``problems``, and
+    the options and files of the solve checked here) and those of the scenario are reported
+    together, before the solve."""
     from .solver import solve
     from .summary import format_summary
 
-    assert isinstance(scenario, Scenario)
     # Before a long solve, not after it; every unwritable path at once.
     keep_path = getattr(args, "keep", None)
     changes_out = getattr(args, "changes_out", None)
     report_html = getattr(args, "report_html", None)
-    problems = (_writable_problems(args.out) + _writable_problems(args.explain_out)
-                + _writable_problems(changes_out) + _writable_problems(report_html)
-                + _distinct_outputs(out=args.out, explain_out=args.explain_out,
-                                    changes_out=changes_out, report_html=report_html))
+    found = [*problems,
+             *_writable_problems(args.out), *_writable_problems(args.explain_out),
+             *_writable_problems(changes_out), *_writable_problems(report_html),
+             *_distinct_outputs(out=args.out, explain_out=args.explain_out,
+                                changes_out=changes_out, report_html=report_html)]
     if args.fair and args.relax:
-        problems.append(Problem(code="CM-E509", column="--fair"))
+        found.append(Problem(code="CM-E509", column="--fair"))
+    if changes_out and not keep_path:
+        found.append(Problem(code="CM-E510", column="--changes-out"))
+    if args.fair and (keep_path or getattr(args, "force", None) or getattr(args, "forbid", None)):
+        found.append(Problem(code="CM-E511", column="--fair"))
+    unread: list[Problem] = []  # the files of --keep, --force and --forbid
     keep = None
     if keep_path:
         from .plan import read_plan
@@ -606,24 +652,26 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
         try:
             keep = read_plan(keep_path)
         except InputError as err:
-            problems += err.problems
-    if changes_out and not keep_path:
-        problems.append(Problem(code="CM-E510", column="--changes-out"))
-    locks = {name: _read_pairs(path, problems) for name in ("force", "forbid")
+            unread += err.problems
+    locks = {name: _read_pairs(path, unread) for name in ("force", "forbid")
              if (path := getattr(args, name, None))}
-    if args.fair and (keep_path or locks):
-        problems.append(Problem(code="CM-E511", column="--fair"))
-    if not problems:
+    found += unread
+    scenario = load(found)
+    if scenario is not None and args.reserves > len(scenario.citizens):
+        found.append(Problem(code="CM-E536", params={"limit": len(scenario.citizens)},
+                             column="--reserves", value=args.reserves))
+    if scenario is not None and not unread and (keep is not None or locks):
         from .solver.solve import replan_locks
 
         # Problems with the locks name the file they came from.
         files = {"keep": keep_path, "force": getattr(args, "force", None),
                  "forbid": getattr(args, "forbid", None)}
-        problems += [dataclasses.replace(p, file=files.get(p.column or "") or p.file)
-                     for p in replan_locks(scenario, keep, locks.get("force", ()),
-                                           locks.get("forbid", ()))[1]]
-    if problems:
-        raise InputError(problems)
+        found += [dataclasses.replace(p, file=files.get(p.column or "") or p.file)
+                  for p in replan_locks(scenario, keep, locks.get("force", ()),
+                                        locks.get("forbid", ()))[1]]
+    _stop(found)
+    assert scenario is not None
+    _print_notes(scenario)
     result = solve(scenario, seed=args.seed, time_limit=args.time_limit, backend=args.backend,
                    relax=args.relax, fair=args.fair, keep=keep, force=locks.get("force", ()),
                    forbid=locks.get("forbid", ()))
@@ -647,7 +695,7 @@ def _run_solve(scenario: object, args: argparse.Namespace, out: TextIO, quiet: b
     if quiet and result.relaxed:
         _print_broken(result, out)
     if result.explanation is not None:
-        print(result.explanation, file=sys.stderr)
+        _print_explanation(result.explanation)
     if args.explain_out:
         _write_explanation(result, args.explain_out)
     if cover is not None:
@@ -698,12 +746,12 @@ def _write_text(path: str, text: str) -> None:
     write_atomic(path, text.encode("utf-8"))
 
 
-def _run_report(args: argparse.Namespace, out: TextIO) -> int:
+def _run_report(args: argparse.Namespace, out: TextIO, clashes: Sequence[Problem]) -> int:
     from .plan import read_plan
     from .report import read_chances, read_targets, report
     from .scenario_files import load_scenario
 
-    problems: list[Problem] = []
+    problems: list[Problem] = [*clashes]
     if not args.html and not args.md:
         problems.append(Problem(code="CM-E512", column="--html"))
     problems += (_writable_problems(args.html) + _writable_problems(args.md)
@@ -831,13 +879,13 @@ def _scenario_and_plan(args: argparse.Namespace) -> tuple[Scenario | None, Plan 
     return scenario, plan, problems
 
 
-def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
+def _run_replace(args: argparse.Namespace, out: TextIO, clashes: Sequence[Problem]) -> int:
     from .solver import replace_dropouts
     from .solver.replace import replace_problems
 
     scenario, plan, problems = _scenario_and_plan(args)
-    problems += (_writable_problems(args.out) + _writable_problems(args.explain_out)
-                 + _writable_problems(args.changes_out)
+    problems += (list(clashes) + _writable_problems(args.out)
+                 + _writable_problems(args.explain_out) + _writable_problems(args.changes_out)
                  + _distinct_outputs(out=args.out, explain_out=args.explain_out,
                                      changes_out=args.changes_out))
     lines: list[tuple[int, str]] = []
@@ -865,7 +913,7 @@ def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
     if result.plan is None:
         print(_outcome(result, error=True, objective=False), file=sys.stderr)
         if result.explanation is not None:
-            print(result.explanation, file=sys.stderr)
+            _print_explanation(result.explanation)
         return _STATUS_EXIT[result.status]
     _write_plan(result, args.out, scenario)
     print(_outcome(result, objective=False), file=out)
@@ -875,13 +923,16 @@ def _run_replace(args: argparse.Namespace, out: TextIO) -> int:
     if args.changes_out:
         _write_changes(result, args.changes_out, out)
     print(msg("CM-C031", path=args.out), file=out)
-    return EXIT_OK
+    # A new plan that breaks rules (the plan in force did) is written, but a script must not
+    # take it for one that meets every rule: exit 6, as solve --relax.
+    return _STATUS_EXIT[result.status]
 
 
-def _run_adhoc(args: argparse.Namespace, out: TextIO) -> int:
+def _run_adhoc(args: argparse.Namespace, out: TextIO, clashes: Sequence[Problem]) -> int:
     from .invitations import adhoc_invitations, invitation_problems
 
     scenario, plan, problems = _scenario_and_plan(args)
+    problems += clashes
     earlier: list[str] = []
     try:
         if args.invited and Path(args.invited).exists():
@@ -969,21 +1020,25 @@ class _Progress(logging.Filter):
 
 
 def _write_explanation(result: SolveResult, path: str) -> None:
+    """``{"explanation": ..., "relaxed": [...]}``: the two fields of the result's JSON (see
+    ``json_schema("result")``), ``explanation`` null when there is nothing to explain."""
     import json
 
-    content = (result.explanation.to_dict() if result.explanation is not None
-               else {"rules": [], "findings": []})
-    content["relaxed"] = [{"rule": v.rule, "limit": v.limit, "achieved": v.actual,
-                           "message": v.message} for v in result.relaxed]
-    _write_text(path, json.dumps(content, indent=2) + "\n")
+    whole = result.to_dict()  # as --json writes them: plain JSON numbers
+    content = {"explanation": whole["explanation"], "relaxed": whole["relaxed"]}
+    _write_text(path, json.dumps(content, indent=2, ensure_ascii=False) + "\n")
 
 
-def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
+# The most equally likely plans --panels rounds a lottery to (each is a plan written out).
+MAX_PANELS = 1_000_000
+
+
+def _run_lottery(args: argparse.Namespace, out: TextIO, clashes: Sequence[Problem]) -> int:
     from .lottery import lottery
-    from .scenario_files import load_scenario
     from .tables import write_csv
 
-    problems = []
+    # The options, the output paths and the scenario's files: every problem at once.
+    problems = [*clashes]
     if (args.directory is None) == (args.sortition is None):
         problems.append(Problem(code="CM-E500", column="DIR"))
     if args.sortition is not None and args.seats is None:
@@ -994,20 +1049,26 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
         problems.append(Problem(code="CM-E503", column="--panels"))
     if args.panels is not None and args.panels < 1:
         problems.append(Problem(code="CM-E504", column="--panels", value=args.panels))
-    if problems:
-        raise InputError(problems)
-    problems = _distinct_outputs(out=args.out, panels_out=args.panels_out,
-                                 draw_out=args.draw_out, report_html=args.report_html)
+    if args.panels is not None and args.panels > MAX_PANELS:
+        problems.append(Problem(code="CM-E535", params={"limit": MAX_PANELS},
+                                column="--panels", value=args.panels))
+    problems += _distinct_outputs(out=args.out, panels_out=args.panels_out,
+                                  draw_out=args.draw_out, report_html=args.report_html)
     for path in (args.out, args.panels_out, args.draw_out, args.report_html):
         problems += _writable_problems(path)
-    if problems:
-        raise InputError(problems)
-    if args.sortition is not None:
+    scenario: Scenario | None = None
+    if args.sortition is not None and args.seats is not None:
         from .sortition import load_sortition
 
-        scenario = load_sortition(args.sortition, args.seats)
-    else:
-        scenario = load_scenario(args.directory)
+        try:
+            scenario = load_sortition(args.sortition, args.seats)
+        except InputError as err:
+            problems += err.problems
+    if args.directory is not None:
+        scenario = _loaded(args.directory, problems)
+    _stop(problems)
+    assert scenario is not None
+    if args.directory is not None:
         _print_notes(scenario)
 
     with _Progress(args, args.method) as progress:
@@ -1038,8 +1099,8 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
     if found.floor is not None:
         print("  " + msg("CM-C047", floor=found.floor, optimum=found.optimum), file=out)
     if args.max_probability is not None:
-        print("  " + msg("CM-C048", chance=max(totals.values()), cap=args.max_probability),
-              file=out)
+        print("  " + msg("CM-C048", chance=max(totals.values(), default=0.0),
+                         cap=args.max_probability), file=out)
     base = None
     if args.method != "legacy" and args.baseline_samples:
         base = lottery(scenario, method="legacy", seed=args.seed, samples=args.baseline_samples,
@@ -1067,7 +1128,7 @@ def _run_lottery(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _run_bench(args: argparse.Namespace) -> int:
+def _run_bench(args: argparse.Namespace, clashes: Sequence[Problem]) -> int:
     """Run a benchmark grid (:func:`cocreate_match.bench.bench`), a line per point on stderr
     (none with -q).
 
@@ -1081,56 +1142,56 @@ def _run_bench(args: argparse.Namespace) -> int:
         if not args.silent:
             print(printable(line), file=sys.stderr, flush=True)
 
+    problems = [*clashes]
+    if args.dask is not None and args.workers is not None:
+        problems.append(Problem(code="CM-E623", column="--workers", value=args.workers))
+    if problems or args.dask is not None:
+        try:  # a bad grid is reported with the options, before connecting to the cluster
+            load_grid(args.grid)
+        except InputError as err:
+            problems += err.problems
+    _stop(problems)
     if args.dask is None:
         bench(args.grid, args.out, workers=args.workers, progress=say)
         return EXIT_OK
-    if args.workers is not None:
-        raise InputError([Problem(code="CM-E623", column="--workers", value=args.workers)])
-    load_grid(args.grid)  # a bad grid is reported before connecting to the cluster
     with dask_executor(args.dask) as executor:
         bench(args.grid, args.out, executor=executor, progress=say)
     return EXIT_OK
 
 
 def _command(args: argparse.Namespace, out: TextIO) -> int:
-    from .scenario_files import load_scenario, save_scenario
+    from .scenario_files import save_scenario
 
+    # Each command reports these with every other problem of its options and files, and
+    # those of the scenario, at once and before any work.
     clashes = _onto_inputs(args)
-    if clashes:
-        raise InputError(clashes)
 
     if args.command == "demo":
         from .demo import demo_scenario
 
         if args.export:
-            if args.out:
-                raise InputError([Problem(code="CM-E518", column="--out", value=args.out)])
+            _stop([*clashes, *([Problem(code="CM-E518", column="--out", value=args.out)]
+                               if args.out else [])])
             save_scenario(demo_scenario(), args.export)
             print(msg("CM-C035", path=args.export), file=out)
             return EXIT_OK
-        return _run_solve(demo_scenario(), args, out, quiet=False)
+        return _run_solve(lambda _: demo_scenario(), args, out, quiet=False, problems=clashes)
     if args.command == "solve":
         # --out is optional only when the result goes to stdout as JSON; without either, the
         # words argparse used when --out was required.
-        missing = [] if args.out or args.json else [
-            Problem(code="CM-E519")]
-        try:
-            scenario = load_scenario(args.directory)
-        except InputError as err:
-            raise InputError([*missing, *err.problems]) from None
-        if missing:
-            raise InputError(missing)
-        _print_notes(scenario)
-        if args.json:  # stdout holds the JSON alone; every other line goes to stderr
-            return _run_solve(scenario, args, sys.stderr, quiet=args.quiet, json_out=out)
-        return _run_solve(scenario, args, out, quiet=args.quiet)
+        missing = [] if args.out or args.json else [Problem(code="CM-E519")]
+        load = functools.partial(_loaded, args.directory)
+        if args.json:  # stdout holds the JSON alone; every other line goes to stderr (none
+            # but errors with -q)
+            return _run_solve(load, args, io.StringIO() if args.silent else sys.stderr,
+                              quiet=args.quiet, json_out=out, problems=[*missing, *clashes])
+        return _run_solve(load, args, out, quiet=args.quiet, problems=[*missing, *clashes])
     if args.command == "check":
         from .check import check_plan
 
         # A broken scenario and a broken plan are reported together.
         checked, plan, problems = _scenario_and_plan(args)
-        if problems:
-            raise InputError(problems)
+        _stop([*clashes, *problems])
         assert checked is not None and plan is not None
         violations = check_plan(checked, plan)
         if not violations:
@@ -1141,18 +1202,19 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
             print(f"  - {v.rule}: {v.message}", file=out)
         return EXIT_VIOLATIONS
     if args.command == "lottery":
-        return _run_lottery(args, out)
+        return _run_lottery(args, out, clashes)
     if args.command == "report":
-        return _run_report(args, out)
+        return _run_report(args, out, clashes)
     if args.command == "bench":
-        return _run_bench(args)
+        return _run_bench(args, clashes)
     if args.command == "replace":
-        return _run_replace(args, out)
+        return _run_replace(args, out, clashes)
     if args.command == "adhoc":
-        return _run_adhoc(args, out)
+        return _run_adhoc(args, out, clashes)
     if args.command == "generate":
         from .generate import generate_scenario
 
+        _stop(clashes)
         scenario = generate_scenario(committees=args.committees, citizens=args.citizens,
                                      politicians=args.politicians, seed=args.seed,
                                      choices=args.choices, any_share=args.any_share)
@@ -1259,7 +1321,22 @@ def _main(argv: list[str]) -> int:
 
 def _error(code: str, **params: Any) -> None:
     """An error line on stderr, ending with its code."""
-    print(f"{msg(code, **params)} [{code}]", file=sys.stderr)
+    print(f"{_one_line(msg(code, **params))} [{code}]", file=sys.stderr)
+
+
+def _print_explanation(explanation: Explanation) -> None:
+    """Why no plan meets every rule, on stderr: :class:`~cocreate_match.Explanation`'s lines,
+    each ending with its code (the rule's, the finding's) as problem lines do."""
+    print(f"{_one_line(explanation.message)} [{explanation.code}]", file=sys.stderr)
+    for rule in explanation.rules:
+        print(f"  - {_one_line(rule.rule)}: {_one_line(rule.message)} [{rule.code}]",
+              file=sys.stderr)
+    if explanation.findings:
+        print(f"{msg('CM-X004')} [CM-X004]", file=sys.stderr)
+        for finding in explanation.findings:
+            line = msg("CM-X005", rule=finding.rule, message=finding.message,
+                       suggestion=finding.suggestion)
+            print(f"  - {_one_line(line)} [{finding.code}]", file=sys.stderr)
 
 
 class _StdoutError(OSError):

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import messages
 from ._validate import as_tuple
 from .check import plan_in_force_problems
 from .errors import InputError, Problem
@@ -86,17 +87,31 @@ class Envy:
     citizen_seat_rank: int | None
     seated_rank: int | None
 
-    def __str__(self) -> str:
+    def text(self, lang: str | None = None) -> str:
+        """The case as one line in ``lang`` (the current language when None).
+
+        Examples
+        --------
+        >>> Envy(citizen="ann", committee="climate", seated="bo", citizen_rank=1,
+        ...      citizen_seat="youth", citizen_seat_rank=2, seated_rank=None).text("da")
+        "ann (har plads i 'youth', ønske nr. 2) har 'climate' som ønske nr. 1; bo, der har \
+pladsen, har ikke ønsket det (åben for alle udvalg)"
+        """
+        # Unseated, seated on a ranked committee, seated on one not ranked; each with the
+        # seated citizen's rank, or none.
         if self.citizen_seat is None:
-            where = "unseated"
+            codes = ("CM-R320", "CM-R321")
+        elif self.citizen_seat_rank is not None:
+            codes = ("CM-R322", "CM-R323")
         else:
-            rank = ("not ranked" if self.citizen_seat_rank is None
-                    else f"ranked {self.citizen_seat_rank}")
-            where = f"seated on {self.citizen_seat!r}, {rank}"
-        theirs = ("did not rank it (open to any)" if self.seated_rank is None
-                  else f"ranks it {self.seated_rank}")
-        return (f"{self.citizen} ({where}) ranks {self.committee!r} {self.citizen_rank}; "
-                f"{self.seated}, seated there, {theirs}")
+            codes = ("CM-R324", "CM-R325")
+        return messages.text(codes[self.seated_rank is None], lang, citizen=self.citizen,
+                             committee=self.committee, rank=self.citizen_rank,
+                             seat=self.citizen_seat, seat_rank=self.citizen_seat_rank,
+                             seated=self.seated, seated_rank=self.seated_rank)
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,6 +129,9 @@ class EnvyAudit:
     """
 
     cases: tuple[Envy, ...]
+
+    if TYPE_CHECKING:  # what the constructor takes: any iterable becomes a tuple
+        def __init__(self, *, cases: Iterable[Envy]) -> None: ...
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cases", as_tuple(self.cases))
@@ -151,8 +169,8 @@ class EnvyAudit:
                               for column in ENVY_COLUMNS}, dtype=object)
         return frame.astype(dict.fromkeys(_RANKS, "Int64"))
 
-    def summary(self) -> str:
-        """The audit in one sentence.
+    def summary(self, lang: str | None = None) -> str:
+        """The audit in one sentence, in ``lang`` (the current language when None).
 
         Examples
         --------
@@ -163,14 +181,10 @@ class EnvyAudit:
 who ranked it lower, keeping every rule.'
         """
         if not self.cases:
-            return ("No justified envy: no citizen could take a seat from someone who ranked "
-                    "that committee lower without breaking a rule.")
-        citizens = len({case.citizen for case in self.cases})
-        committees = len({case.committee for case in self.cases})
-        return (f"Justified envy in {_count(len(self.cases), 'case')}: "
-                f"{_count(citizens, 'citizen')} could take a seat on "
-                f"{_count(committees, 'committee')} from someone who ranked it lower, "
-                "keeping every rule.")
+            return messages.text("CM-R326", lang)
+        return messages.text("CM-R327", lang, cases=len(self.cases),
+                             citizens=len({case.citizen for case in self.cases}),
+                             committees=len({case.committee for case in self.cases}))
 
 
 def envy_audit(scenario: Scenario, plan: Plan) -> EnvyAudit:
@@ -298,7 +312,3 @@ def _no_worse(rules: Iterable[tuple[Rule, int]], *, gained: Citizen, lost: Citiz
     leaves what it counts and ``gained`` joins (0 outside: the rule holds)."""
     return all(rule.outside(n + rule.counts(gained) - rule.counts(lost)) <= rule.outside(n)
                for rule, n in rules)
-
-
-def _count(n: int, singular: str) -> str:
-    return f"{n} {singular if n == 1 else singular + 's'}"

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .messages import text
+from .messages import Coded, text
 
 __all__ = ["CocreateMatchError", "InputError", "Problem", "SolverError"]
 
@@ -28,7 +28,7 @@ TOP_LEVEL = "top level"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Problem:
+class Problem(Coded):
     """One thing wrong with an input, and where it is.
 
     Parameters
@@ -70,15 +70,6 @@ class Problem:
     def has_value(self) -> bool:
         return self.value is not _MISSING
 
-    @property
-    def message(self) -> str:
-        """What is wrong, in plain words, in the current language."""
-        return self.text()
-
-    def text(self, lang: str | None = None) -> str:
-        """What is wrong in ``lang`` (the current language when None), without the place."""
-        return text(self.code, lang, **self.params)
-
     def where(self, lang: str | None = None) -> str:
         """The place: file, section, row, column and value, as one line in ``lang`` (the
         current language when None).
@@ -97,7 +88,10 @@ class Problem:
         if self.row is not None:
             parts.append(text("CM-E090", lang, row=self.row))
         if self.column is not None:
+            # A command-line option (``--seats``) is no column of any file.
             parts.append(text("CM-E092", lang, key=self.column) if self.section is not None
+                         else text("CM-E095", lang, option=self.column)
+                         if self.column.startswith("-")
                          else text("CM-E091", lang, column=self.column))
         if self.has_value:
             parts.append(text("CM-E093", lang, value=self.value))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .findings import Finding
-from .messages import text
+from .messages import Coded, text
 from .people import Citizen, Politician
 from .plan import Plan, Role
 from .rules import Rule, RuleKind
@@ -24,7 +24,7 @@ __all__ = ["ExplainedRule", "Explanation"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ExplainedRule:
+class ExplainedRule(Coded):
     """One rule of a conflict, with its numbers.
 
     Attributes
@@ -53,15 +53,6 @@ class ExplainedRule:
     maximum: int | None
     available: int
 
-    @property
-    def message(self) -> str:
-        """The rule and its numbers in plain words, in the current language."""
-        return self.text()
-
-    def text(self, lang: str | None = None) -> str:
-        """The rule and its numbers in ``lang`` (the current language when None)."""
-        return text(self.code, lang, **self.params)
-
     def to_dict(self) -> dict[str, Any]:
         """The line as plain JSON, its text in the current language."""
         return {"rule": self.rule, "code": self.code, "message": self.message,
@@ -70,7 +61,7 @@ class ExplainedRule:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Explanation:
+class Explanation(Coded):
     """Rules that together cannot be met, and the findings of the checks before solving.
 
     Attributes
@@ -102,11 +93,6 @@ class Explanation:
             code, params = conflict_message(len(self.rules))
             object.__setattr__(self, "code", code)
             object.__setattr__(self, "params", params)
-
-    @property
-    def message(self) -> str:
-        """A plain-language account, in the current language."""
-        return text(self.code, **self.params)
 
     @property
     def rule_names(self) -> tuple[str, ...]:

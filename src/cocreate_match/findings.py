@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .messages import text
+from .messages import Coded, text
 from .rules import Rule, RuleKind
 from .scenario import Scenario
 
@@ -29,7 +29,7 @@ EVERY_BUDGET = "politician/*/committees"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Finding:
+class Finding(Coded):
     """A rule that cannot be met whatever else the plan does.
 
     Attributes
@@ -63,18 +63,9 @@ class Finding:
     available: int
 
     @property
-    def message(self) -> str:
-        """What is wrong, in plain words, in the current language."""
-        return self.text()
-
-    @property
     def suggestion(self) -> str:
         """A change that removes the problem, in the current language."""
         return text(self.code + "/suggestion", **self.params)
-
-    def text(self, lang: str | None = None) -> str:
-        """What is wrong in ``lang`` (the current language when None)."""
-        return text(self.code, lang, **self.params)
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as plain JSON, its texts in the current language."""

@@ -35,7 +35,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["LANGUAGES", "catalogue", "get_language", "language_from_environment",
+__all__ = ["LANGUAGES", "Coded", "catalogue", "get_language", "language_from_environment",
            "log_message", "set_language", "text"]
 
 #: The languages every code has a text in: English, Danish, Norwegian (bokmål).
@@ -175,3 +175,30 @@ def log_message(logger: logging.Logger, code: str, level: int = logging.INFO, /,
     if logger.isEnabledFor(level):
         logger.log(level, "%s", text(code, "en", **params),
                    extra={"code": code, "params": params})
+
+
+class Coded:
+    """A text known by its code and fields: :attr:`message` in the current language,
+    :meth:`text` in any (the base of problems, findings, explanation lines, broken rules and
+    notes).
+
+    Examples
+    --------
+    >>> from cocreate_match import Problem
+    >>> p = Problem(code="CM-E000", params={"count": 2})
+    >>> p.message, p.text("nb")
+    ('2 problems in the input:', '2 problemer i inndataene:')
+    """
+
+    __slots__ = ()
+    code: str
+    params: Mapping[str, Any]
+
+    @property
+    def message(self) -> str:
+        """The text in the current language."""
+        return self.text()
+
+    def text(self, lang: str | None = None) -> str:
+        """The text in ``lang`` (the current language when None)."""
+        return text(self.code, lang, **self.params)

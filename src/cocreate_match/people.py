@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from itertools import count
+from typing import TYPE_CHECKING, Any
 
 from ._validate import (
     check_id,
@@ -217,3 +218,80 @@ class Politician:
             return None
 
 
+# -- stand-ins for records that could not be built ---------------------------------------------
+# Each stand-in whose id is not valid gets one of these: no real id can hold a NUL, so it never
+# equals another person's id, and the checks between records never name it.
+_UNNAMED = count()
+
+
+def _stand_in_id(value: object) -> str | None:
+    """``value`` when it is a valid id, else None (the stand-in gets an id no one else has)."""
+    return value if isinstance(value, str) and not check_id(value, "id") else None
+
+
+def _named(person: Any, value: object) -> None:
+    if _stand_in_id(value) is None:
+        object.__setattr__(person, "id", f"\x00{next(_UNNAMED)}")
+
+
+def _valid_ids(values: object) -> tuple[str, ...]:
+    """The valid ids of a list (a JSON array, or a list read from a cell), each once, in order;
+    anything that is not a list names none."""
+    if not isinstance(values, list | tuple):
+        return ()
+    return tuple(dict.fromkeys(v for v in values if isinstance(v, str) and not check_id(v, "")))
+
+
+def citizen_stand_in(values: Mapping[str, Any]) -> tuple[Citizen, bool]:
+    """A citizen for the checks between records, made of the fields of a record that could not
+    be built (``values``: the constructor's arguments, as read) that those checks need, as far
+    as they are valid; and whether its attributes are known.
+
+    So that a record with one problem still has its others found: the committees it names are
+    checked against the scenario's, its household and id take part in the rule names and the
+    duplicate ids, and its attributes count for the quotas' "no citizen has this attribute".
+    A stand-in is only ever checked, never part of a scenario. An attribute whose value is not
+    valid counts as present; when the attributes are no mapping at all they are unknown.
+
+    Examples
+    --------
+    >>> c, known = citizen_stand_in({"id": "c1", "applied_to": ["a", 5, "a"], "tags": "x",
+    ...                              "attributes": {"gender": " f", "age ": "30"}})
+    >>> c.id, c.applied_to, dict(c.attributes), known
+    ('c1', ('a',), {'gender': '-'}, True)
+    """
+    raw = values.get("attributes", {})
+    known = isinstance(raw, Mapping)
+    attributes: dict[str, str] = {}
+    if isinstance(raw, Mapping):
+        for key, value in raw.items():
+            if isinstance(key, str) and not check_id(key, "") and key not in CITIZEN_COLUMNS:
+                attributes[key] = value if isinstance(value, str) and not check_value(
+                    value, key) else "-"
+    household = values.get("household")
+    open_to_any = values.get("open_to_any", False)
+    citizen = Citizen(id=_stand_in_id(values.get("id")) or "-",
+                      applied_to=_valid_ids(values.get("applied_to", ())),
+                      open_to_any=open_to_any if isinstance(open_to_any, bool) else False,
+                      household=_stand_in_id(household),
+                      attributes=attributes)
+    _named(citizen, values.get("id"))
+    return citizen, known
+
+
+def politician_stand_in(values: Mapping[str, Any]) -> Politician:
+    """A politician for the checks between records, as :func:`citizen_stand_in` makes a
+    citizen: its valid id and the valid committee ids of its preferences.
+
+    Examples
+    --------
+    >>> p = politician_stand_in({"id": "p1", "party": "A", "preferences": ["zz"],
+    ...                          "min_committees": 3, "max_committees": 1})
+    >>> p.id, p.preferences, p.min_committees, p.max_committees
+    ('p1', ('zz',), 0, None)
+    """
+    politician = Politician(id=_stand_in_id(values.get("id")) or "-",
+                            party=_stand_in_id(values.get("party")) or "-",
+                            preferences=_valid_ids(values.get("preferences", ())))
+    _named(politician, values.get("id"))
+    return politician

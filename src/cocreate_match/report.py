@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, Problem
+from .messages import get_language, text
 from .plan import Plan, Role
-from .result import SolveResult
+from .result import Note, SolveResult
 from .rules import RuleKind
 from .scenario import Scenario
 
@@ -45,9 +46,14 @@ class Report:
     ----------
     about : dict
         What a reader needs to reproduce the figures: scenario, seed, library version, solver,
-        status, objective, lottery method (only what was given).
+        status, objective, lottery method (only what was given). Keys and values are data;
+        ``plan``, when the plan is the lottery's draw, says so in English here and in the
+        reader's language on the page.
+    sentences : tuple of Note
+        The summary as coded sentences (see :mod:`cocreate_match.messages`).
     summary : tuple of str
-        A few plain sentences, the first thing a council reads.
+        A few plain sentences, the first thing a council reads, in the current language
+        (:meth:`summary_text` for another); read-only.
     representation : DataFrame
         ``committee_id`` (``*`` for all committees together), ``attribute``, ``value``,
         ``seated``, ``seated_share``, ``pool``, ``pool_share`` (the committee's applicants),
@@ -81,7 +87,7 @@ class Report:
     """
 
     about: dict[str, str]
-    summary: tuple[str, ...]
+    sentences: tuple[Note, ...]
     representation: pd.DataFrame = field(repr=False)
     rules: pd.DataFrame = field(repr=False)
     ranks: pd.DataFrame = field(repr=False)
@@ -91,6 +97,23 @@ class Report:
     fairness: dict[str, float] | None = field(default=None, repr=False)
     extremes: pd.DataFrame | None = field(default=None, repr=False)
     baseline: pd.DataFrame | None = field(default=None, repr=False)
+    drawn_seed: int | None = field(default=None, repr=False)
+
+    @property
+    def summary(self) -> tuple[str, ...]:
+        """The summary's sentences in the current language."""
+        return self.summary_text()
+
+    def summary_text(self, lang: str | None = None) -> tuple[str, ...]:
+        """The summary's sentences in ``lang`` (the current language when None)."""
+        return tuple(note.text(lang) for note in self.sentences)
+
+    def _about(self) -> list[tuple[str, str]]:
+        """What the report was made from, as shown: the drawn plan said in the reader's
+        language."""
+        return [(k, text("CM-R353", seed=self.drawn_seed)
+                 if k == "plan" and self.drawn_seed is not None else v)
+                for k, v in self.about.items()]
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The report's tables by name, in the order the HTML page shows them."""
@@ -119,17 +142,17 @@ class Report:
         >>> text.splitlines()[0]
         '# Committee report: demo'
         """
-        parts = [f"# Committee report: {self.about.get('scenario', 'scenario')}", ""]
+        parts = [f"# {text('CM-R340', name=self.about.get('scenario', 'scenario'))}", ""]
         parts += [f"- {line}" for line in self.summary] + [""]
-        parts += ["## Made from", "", _markdown_rows(["item", "value"],
-                                                      [[k, v] for k, v in self.about.items()]),
-                  ""]
+        parts += [f"## {text('CM-R342')}", "",
+                  _markdown_rows([text("CM-R354"), text("CM-R355")],
+                                 [[k, v] for k, v in self._about()]), ""]
         if self.fairness is not None:
-            parts += ["## Fairness of the lottery", "",
-                      _markdown_rows(["measure", "value"],
+            parts += [f"## {text('CM-R343')}", "",
+                      _markdown_rows([text("CM-R356"), text("CM-R355")],
                                      [[k, _number(v)] for k, v in self.fairness.items()]), ""]
         for name, frame in self.tables().items():
-            parts += [f"## {_TITLES[name]}", "", _markdown_frame(frame), ""]
+            parts += [f"## {text(_TITLES[name])}", "", _markdown_frame(frame), ""]
         return "\n".join(parts)
 
     def to_html(self, path: str | os.PathLike[str] | None = None) -> str:
@@ -142,18 +165,20 @@ class Report:
         """
         from .plots import report_figures_svg
 
-        title = f"Committee report: {self.about.get('scenario', 'scenario')}"
-        body = [f"<h1>{html.escape(title)}</h1>", "<section id='summary'><h2>Summary</h2><ul>"]
+        title = text("CM-R340", name=self.about.get("scenario", "scenario"))
+        body = [f"<h1>{html.escape(title)}</h1>",
+                f"<section id='summary'><h2>{html.escape(text('CM-R341'))}</h2><ul>"]
         body += [f"<li>{html.escape(line)}</li>" for line in self.summary]
-        body += ["</ul></section>", "<section id='about'><h2>Made from</h2>",
-                 _html_pairs(self.about.items()), "</section>"]
+        body += ["</ul></section>",
+                 f"<section id='about'><h2>{html.escape(text('CM-R342'))}</h2>",
+                 _html_pairs(self._about()), "</section>"]
         figures = report_figures_svg(self)
         if self.fairness is not None:
-            body += ["<section id='fairness'><h2>Fairness of the lottery</h2>",
+            body += [f"<section id='fairness'><h2>{html.escape(text('CM-R343'))}</h2>",
                      _html_pairs((k, _number(v)) for k, v in self.fairness.items())]
             body += [_figure(figures, "probabilities"), "</section>"]
         for name, frame in self.tables().items():
-            body += [f"<section id='{name}'><h2>{html.escape(_TITLES[name])}</h2>"]
+            body += [f"<section id='{name}'><h2>{html.escape(text(_TITLES[name]))}</h2>"]
             if name == "representation":
                 body.append(_figure(figures, "representation"))
             if name == "ranks":
@@ -161,7 +186,8 @@ class Report:
             body += [frame.to_html(index=False, na_rep="", border=0,
                                    classes="table", table_id=f"table-{name}"), "</section>"]
         page = "\n".join([
-            "<!DOCTYPE html>", "<html lang='en'>", "<head>", "<meta charset='utf-8'>",
+            "<!DOCTYPE html>", f"<html lang='{get_language()}'>", "<head>",
+            "<meta charset='utf-8'>",
             f"<title>{html.escape(title)}</title>", f"<style>{_STYLE}</style>", "</head>",
             "<body>", *body, "</body>", "</html>", ""])
         if path is not None:
@@ -170,16 +196,15 @@ class Report:
 
     def _repr_html_(self) -> str:
         items = "".join(f"<li>{html.escape(line)}</li>" for line in self.summary)
-        about = _html_pairs(self.about.items())
-        return f"<div><strong>Committee report</strong><ul>{items}</ul>{about}</div>"
+        about = _html_pairs(self._about())
+        title = html.escape(text("CM-R352"))
+        return f"<div><strong>{title}</strong><ul>{items}</ul>{about}</div>"
 
 
-_TITLES = {"representation": "Representation against the pool and targets",
-           "rules": "Profiles, quotas and seats against their limits",
-           "ranks": "Preference ranks obtained", "load": "Politicians' load against budgets",
-           "parties": "Party mix per committee",
-           "extremes": "Citizens with chance 0 and forced selections (chance 1)",
-           "chances": "Chances of a seat, smallest first"}
+# The code of each table's title.
+_TITLES = {"representation": "CM-R344", "rules": "CM-R345", "ranks": "CM-R346",
+           "load": "CM-R347", "parties": "CM-R348", "extremes": "CM-R349",
+           "chances": "CM-R350"}
 
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;"
           "color:#222}table{border-collapse:collapse;margin:0.5rem 0 1.5rem}"
@@ -190,8 +215,7 @@ _STYLE = ("body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem aut
 
 def _figure(figures: dict[str, str] | None, name: str) -> str:
     if figures is None:
-        return ("<p class='note'>Plots need the plot extra: pip install "
-                "'cocreate-match[plot]'.</p>")
+        return f"<p class='note'>{html.escape(text('CM-R351'), quote=False)}</p>"
     svg = figures.get(name)
     return f"<figure id='plot-{name}'>{svg}</figure>" if svg else ""
 
@@ -533,12 +557,14 @@ def report(scenario: Scenario, plan: Plan | SolveResult | None = None,
                       "seed": str(result.seed),
                       "objective": "" if result.objective is None else str(result.objective)})
     chances, lot = _as_chances(scenario, lottery)
+    drawn_seed = None
     if lot is not None:
         about.update({"lottery": f"{lot.method.value} ({lot.status.value})",
                       "lottery seed": str(lot.seed)})
         if the_plan is None and list(lot.plans()):
             the_plan = lot.draw(lot.seed)
-            about["plan"] = f"drawn from the lottery with seed {lot.seed}"
+            drawn_seed = lot.seed
+            about["plan"] = text("CM-R353", "en", seed=lot.seed)
     wanted = _as_targets(targets)
     if wanted is not None:
         wrong = _target_problems(scenario, wanted)
@@ -574,11 +600,11 @@ def report(scenario: Scenario, plan: Plan | SolveResult | None = None,
         base, base_lot = _as_chances(scenario, baseline)
         assert base is not None
         _, compared = _fairness(scenario, base, base_lot, None, None)
-    summary = _summary(scenario, the_plan, rules, ranks, fairness, representation)
-    return Report(about=about, summary=summary, representation=representation, rules=rules,
-                  extremes=extremes, baseline=compared,
+    sentences = _summary(scenario, the_plan, rules, ranks, fairness, representation)
+    return Report(about=about, sentences=sentences, representation=representation,
+                  rules=rules, extremes=extremes, baseline=compared,
                   ranks=ranks, load=load, parties=parties, chances=sorted_chances,
-                  fairness=fairness)
+                  fairness=fairness, drawn_seed=drawn_seed)
 
 
 def _pool(scenario: Scenario, committee_id: str | None, plan: Plan | None) -> list[Any]:
@@ -795,46 +821,43 @@ def _seatable(scenario: Scenario) -> set[str]:
 
 def _summary(scenario: Scenario, plan: Plan | None, rules: pd.DataFrame, ranks: pd.DataFrame,
              fairness: dict[str, float] | None,
-             representation: pd.DataFrame) -> tuple[str, ...]:
+             representation: pd.DataFrame) -> tuple[Note, ...]:
     lines = []
     if plan is None:
-        lines.append("No plan (none was given, or the solve found none): the plan tables "
-                     "are empty.")
+        lines.append(Note("CM-R330"))
     else:
         from .check import check_plan
 
-        citizens = sum(1 for s in plan.seats if s.role is Role.CITIZEN)
-        politicians = sum(1 for s in plan.seats if s.role is Role.POLITICIAN)
+        counts = {"committees": len(scenario.mandates),
+                  "citizens": sum(1 for s in plan.seats if s.role is Role.CITIZEN),
+                  "politicians": sum(1 for s in plan.seats if s.role is Role.POLITICIAN)}
         broken = check_plan(scenario, plan)
-        lines.append(f"{len(scenario.mandates)} committees; {citizens} citizens and "
-                     f"{politicians} politicians seated; "
-                     + ("every rule is met." if not broken else
-                        f"{len(broken)} rule violation{'s' if len(broken) != 1 else ''}: "
-                        + "; ".join(v.rule for v in broken[:5])
-                        + (" and more." if len(broken) > 5 else ".")))
+        if not broken:
+            lines.append(Note("CM-R331", counts))
+        else:
+            lines.append(Note("CM-R333" if len(broken) > 5 else "CM-R332", {
+                **counts, "count": len(broken), "rules": "; ".join(v.rule for v in broken[:5])}))
         seated = ranks[ranks["role"] == Role.CITIZEN.value]
         total = int(seated["people"].sum())
         if total:
             first = int(seated.loc[seated["rank"] == 1, "people"].sum())
-            lines.append(f"{first} of {total} seated citizens ({100 * first / total:.0f}%) sit "
-                         "on their first choice.")
+            lines.append(Note("CM-R334", {"first": first, "total": total,
+                                          "percent": 100 * first / total}))
         gaps = representation[(representation["committee_id"] == OVERALL)
                                & representation["target_share"].notna()]
         if len(gaps):
             worst = gaps.assign(gap=(gaps["seated_share"] - gaps["target_share"]).abs()
                                 ).sort_values(["gap", "attribute", "value"],
                                               ascending=[False, True, True]).iloc[0]
-            lines.append(f"Largest distance from the population targets: {worst['attribute']}"
-                         f" = {worst['value']}, {worst['seated_share']:.1%} seated against "
-                         f"{worst['target_share']:.1%}.")
+            lines.append(Note("CM-R335", {
+                "attribute": worst["attribute"], "value": worst["value"],
+                "seated": float(worst["seated_share"]), "target": float(worst["target_share"])}))
     if fairness is not None:
-        line = (f"Lottery: the smallest chance of a seat is {fairness['min']:.6f}, the largest "
-                f"{fairness['max']:.6f} (Gini {fairness['gini']:.3f}); "
-                f"{int(fairness['zero_chance'])} citizens have chance 0 and "
-                f"{int(fairness['certain'])} are certain.")
-        lines.append(line)
+        lines.append(Note("CM-R336", {
+            "min": fairness["min"], "max": fairness["max"], "gini": fairness["gini"],
+            "zero": int(fairness["zero_chance"]), "certain": int(fairness["certain"])}))
         if "optimum" in fairness:
-            lines.append(f"Expected score {fairness['expected_score']:.2f} against the optimum "
-                         f"{fairness['optimum']:.0f}: the price of fairness is "
-                         f"{fairness['price_of_fairness']:.2%}.")
+            lines.append(Note("CM-R337", {"expected": fairness["expected_score"],
+                                          "optimum": fairness["optimum"],
+                                          "price": fairness["price_of_fairness"]}))
     return tuple(lines)

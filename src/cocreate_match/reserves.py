@@ -117,6 +117,7 @@ def add_reserves(scenario: Scenario, plan: Plan, count: int, *, seed: int = 0) -
                       for c in scenario.citizens if c.id not in taken and c.can_sit_on(m.id)]
                for m in scenario.mandates if m.citizen_seats > 0 and count > 0}
     for rank in range(1, count + 1):
+        found = False
         for cid, candidates in options.items():
             best = min(((-len(can - covered[cid]), -len(can), -score, order, pid, can)
                         for can, score, order, pid in candidates if pid not in taken),
@@ -127,6 +128,9 @@ def add_reserves(scenario: Scenario, plan: Plan, count: int, *, seed: int = 0) -
             taken.add(pid)
             covered[cid] |= can
             chosen.append(Reserve(committee_id=cid, person_id=pid, rank=rank))
+            found = True
+        if not found:  # every candidate is taken: further ranks would stay empty
+            break
     return replace(plan, reserves=tuple(chosen))
 
 

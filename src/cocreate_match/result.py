@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from .messages import text
+from .messages import Coded
 from .plan import Plan
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class Status(Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Note:
+class Note(Coded):
     """One sentence of a result's message: a code and the fields its text is filled in with
     (see :mod:`cocreate_match.messages`).
 
@@ -63,10 +63,6 @@ class Note:
 
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
-
-    def text(self, lang: str | None = None) -> str:
-        """The sentence in ``lang`` (the current language when None)."""
-        return text(self.code, lang, **self.params)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import count
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._validate import check_count, collect_tuple, raise_if
+from ._validate import check_count, check_id, collect_tuple, raise_if
 from .errors import InputError, Problem
-from .mandate import Mandate, Quota
+from .mandate import CompetenceProfile, Mandate, Quota
 from .messages import text
 from .people import Citizen, Politician
 from .rules import Rule, RuleKind, rule_name
@@ -125,9 +126,7 @@ class Scenario:
             object.__setattr__(self, name, collect_tuple(getattr(self, name), name, problems))
         # Every problem at once: the references and rule names of the well-formed items are
         # checked even when other items are of the wrong type.
-        problems += _type_problems(self)
-        problems += _reference_problems(self)
-        problems += _rule_name_problems(self)
+        problems += _problems(self)
         raise_if(problems)
         _skip_cancelled(self)
         object.__setattr__(self, "_index", {
@@ -435,7 +434,117 @@ politicians: 0).
         )
 
 
-def _type_problems(s: Scenario) -> list[Problem]:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Parts:
+    """What a Scenario is made of, before it is made: the items may be of any kind, and may be
+    stand-ins for records that could not be built (see :func:`scenario_problems`)."""
+
+    mandates: tuple[Any, ...]
+    citizens: tuple[Any, ...]
+    politicians: tuple[Any, ...]
+    council: Any
+    quotas: tuple[Any, ...]
+    cancelled: tuple[Any, ...]
+    skipped: tuple[Any, ...] = ()
+
+
+def _problems(s: Scenario | _Parts) -> list[Problem]:
+    """Every problem between the parts: the references and rule names of the well-formed
+    items are checked even when other items are of the wrong type."""
+    return _type_problems(s) + _reference_problems(s) + _rule_name_problems(s)
+
+
+def scenario_problems(*, mandates: Iterable[object], citizens: Iterable[object] = (),
+                      politicians: Iterable[object] = (), council: object = None,
+                      quotas: Iterable[object] = (),
+                      cancelled: Iterable[object] = ()) -> list[Problem]:
+    """What ``Scenario(...)`` of these parts would report between them (duplicate ids,
+    unknown committees, quota attributes no citizen has, rule names that clash), without
+    making it.
+
+    A loader passes stand-ins for the records that could not be built (such as
+    :func:`~cocreate_match.people.citizen_stand_in`), so that a record with one problem still
+    has its references checked; the scenario is never made of them.
+
+    Examples
+    --------
+    >>> from cocreate_match import Mandate
+    >>> from cocreate_match.people import politician_stand_in
+    >>> p = politician_stand_in({"id": "p1", "party": "A", "preferences": ["zz"],
+    ...                          "min_committees": 3, "max_committees": 1})
+    >>> [(x.code, x.value) for x in scenario_problems(mandates=[Mandate(id="a")],
+    ...                                               politicians=[p])]
+    [('CM-E032', 'zz')]
+    """
+    return _problems(_Parts(mandates=tuple(mandates), citizens=tuple(citizens),
+                            politicians=tuple(politicians),
+                            council=CouncilRules() if council is None else council,
+                            quotas=tuple(quotas), cancelled=tuple(cancelled)))
+
+
+def quota_stand_in(values: Mapping[str, Any]) -> Quota | None:
+    """A quota for :func:`scenario_problems`, made of the attribute and value of a quota that
+    could not be built (``values``, its fields as read), its limits left out; None when the
+    attribute is not valid. A value that is not valid is one no other quota has.
+
+    Examples
+    --------
+    >>> quota_stand_in({"attribute": "gender", "value": "f", "min": 3, "max": 1})
+    Quota(attribute='gender', value='f', min=0, max=None)
+    >>> quota_stand_in({"attribute": "", "value": "f"}) is None
+    True
+    """
+    attribute, value = values.get("attribute"), values.get("value")
+    try:
+        quota = Quota(attribute=attribute, value="-")  # type: ignore[arg-type]
+    except InputError:
+        return None
+    try:
+        return Quota(attribute=quota.attribute, value=value)  # type: ignore[arg-type]
+    except InputError:
+        # No value can hold a NUL, so this quota's name is no other's.
+        object.__setattr__(quota, "value", f"\x00{next(_UNNAMED_QUOTAS)}")
+        return quota
+
+
+_UNNAMED_QUOTAS = count()
+
+
+def profile_stand_in(values: Mapping[str, Any]) -> CompetenceProfile | None:
+    """A competence profile for :func:`scenario_problems` (only its name takes part in the
+    checks between records), or None when the name is not valid."""
+    try:
+        return CompetenceProfile(name=values.get("name"), any_of=("-",))  # type: ignore[arg-type]
+    except InputError:
+        return None
+
+
+def mandate_stand_in(committee_id: object, profiles: Iterable[CompetenceProfile] = (),
+                     quotas: Iterable[Quota] = ()) -> Mandate | None:
+    """A mandate for :func:`scenario_problems` standing in for one that could not be built:
+    its id, so that people naming the committee are not also reported as naming an unknown
+    one, and the profiles and quotas that could be read (or their stand-ins), whose names and
+    attributes are checked with the rest. None when the id is not valid.
+
+    Examples
+    --------
+    >>> m = mandate_stand_in("a", quotas=[Quota(attribute="gender", value="f")])
+    >>> m.id, m.citizen_seats, [q.name for q in m.quotas]
+    ('a', 10, ['gender=f'])
+    """
+    if not isinstance(committee_id, str) or check_id(committee_id, "id"):
+        return None
+    profiles, quotas = tuple(profiles), tuple(quotas)
+    # Two profiles or quotas of one name are reported with the mandate: leave them out.
+    for kept in ((profiles, quotas), ((), quotas), ((), ())):
+        try:
+            return Mandate(id=committee_id, profiles=kept[0], quotas=kept[1])
+        except InputError:
+            continue
+    return None  # pragma: no cover - a valid id makes a mandate
+
+
+def _type_problems(s: Scenario | _Parts) -> list[Problem]:
     problems: list[Problem] = []
     expected: Sequence[tuple[str, str, type]] = (
         ("mandates", MANDATES, Mandate),
@@ -482,7 +591,7 @@ def _duplicates(items: Sequence[tuple[int, Mandate | Citizen | Politician]], whe
     return problems
 
 
-def _reference_problems(s: Scenario) -> list[Problem]:
+def _reference_problems(s: Scenario | _Parts) -> list[Problem]:
     mandates, cancelled = _typed(s.mandates, Mandate), _typed(s.cancelled, Mandate)
     citizens, politicians = _typed(s.citizens, Citizen), _typed(s.politicians, Politician)
     problems = _duplicates(mandates, MANDATES, "CM-E026")
@@ -597,7 +706,7 @@ def _rules_of(mandates: Iterable[Mandate], quotas: Iterable[Quota],
     return rules
 
 
-def _rule_name_problems(s: Scenario) -> list[Problem]:
+def _rule_name_problems(s: Scenario | _Parts) -> list[Problem]:
     """Two rules must not share a name (a committee "household" and a household
     "seats/citizens" would), or reports could not tell them apart. Items of the wrong kind
     are left out (they are reported on their own)."""
@@ -666,26 +775,52 @@ def build_scenario(
         if not found:  # pragma: no cover - a caller passing None has a problem to report
             raise ValueError("build_scenario needs a problem for each part it could not read")
         raise InputError(found)
-    try:
-        scenario = Scenario(mandates=mandates, cancelled=cancelled, citizens=read_c.items,
-                            politicians=read_p.items, council=council, quotas=quotas)
-    except InputError as err:
-        places: dict[str, tuple[str, Sequence[int | str]]] = {
-            CITIZENS: (read_c.table.file, read_c.labels),
-            POLITICIANS: (read_p.table.file, read_p.labels),
-        }
-        for p in relocate(err, places).problems:
-            if (attribute_columns is not None and p.file in (MANDATES, CANCELLED, QUOTAS)
-                    and p.column == "attribute" and p.value not in attribute_columns):
-                continue
-            if toml_places is not None and p.file is not None and p.file in toml_places:
-                file, sections = toml_places[p.file]
-                section = sections[p.row] if isinstance(p.row, int) else None
-                p = replace(p, file=file, section=section, row=None)
-            found.append(p)
-        if not found:  # pragma: no cover - every problem skipped was reported by the caller
-            raise
+    scenario = None
     if found:
-        unique = {str(p): p for p in found}  # a duplicate id is found twice; say it once
-        raise InputError(list(unique.values()))
+        # Some records are stand-ins for rows reported already: check between them all the
+        # same, but make no scenario of them.
+        between = scenario_problems(mandates=mandates, cancelled=cancelled,
+                                    citizens=read_c.items, politicians=read_p.items,
+                                    council=council, quotas=quotas)
+    else:
+        try:
+            scenario = Scenario(mandates=mandates, cancelled=cancelled, citizens=read_c.items,
+                                politicians=read_p.items, council=council, quotas=quotas)
+            between = []
+        except InputError as err:
+            between = list(err.problems)
+    places: dict[str, tuple[str, Sequence[int | str]]] = {
+        CITIZENS: (read_c.table.file, read_c.labels),
+        POLITICIANS: (read_p.table.file, read_p.labels),
+    }
+    for p in (relocate(InputError(between), places).problems if between else ()):
+        if p.code == "CM-E033" and (not read_c.whole or (
+                attribute_columns is not None and p.value not in attribute_columns)):
+            # Said already (no such column), or unknown (a row of the wrong width).
+            continue
+        if toml_places is not None and p.file is not None and p.file in toml_places:
+            file, sections = toml_places[p.file]
+            section = sections[p.row] if isinstance(p.row, int) else None
+            p = replace(p, file=file, section=section, row=None)
+        found.append(p)
+    if found:
+        raise InputError(unique_problems(found))
+    if scenario is None:  # pragma: no cover - every problem skipped was reported by the caller
+        raise AssertionError("a scenario with problems was not reported")
     return scenario
+
+
+def unique_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Each problem once: a duplicate id is found by the loader and by the scenario, in texts
+    that are the same in English; compared in English, so in any language it is said once.
+
+    Examples
+    --------
+    >>> a = Problem(code="CM-E135", file="citizens.csv", row=3, column="id", value="c1")
+    >>> len(unique_problems([a, replace(a, code="CM-E028")]))
+    1
+    """
+    unique: dict[tuple[str, str], Problem] = {}
+    for p in problems:
+        unique.setdefault((p.where("en"), p.text("en")), p)
+    return list(unique.values())

@@ -15,7 +15,17 @@ from ._validate import ANY_COMMITTEE, LIST_SEPARATOR
 from .errors import InputError, Problem
 from .mandate import CompetenceProfile, Mandate, Quota
 from .people import CITIZEN_COLUMNS
-from .scenario import CANCELLED, MANDATES, QUOTAS, CouncilRules, Scenario, build_scenario
+from .scenario import (
+    CANCELLED,
+    MANDATES,
+    QUOTAS,
+    CouncilRules,
+    Scenario,
+    build_scenario,
+    mandate_stand_in,
+    profile_stand_in,
+    quota_stand_in,
+)
 from .tables import CITIZEN_REQUIRED, Table, read_csv, read_text, write_csv
 
 __all__ = ["load_scenario", "save_scenario"]
@@ -178,7 +188,9 @@ def _parse_mandates(text: str, problems: list[Problem]) -> _Mandates | None:
     quota_sections: list[str] = []
     for i, raw in enumerate(_tables(data, "quota", _TOP, found)):
         where = f"[[quota]] #{i + 1}"
-        if (q := _build(Quota, raw, _QUOTA_KEYS, where, found)) is not None:
+        # A quota that cannot be read still has its attribute checked, by a stand-in.
+        q = _build(Quota, raw, _QUOTA_KEYS, where, found) or quota_stand_in(raw)
+        if q is not None:
             quotas.append(q)
             quota_sections.append(where)
     all_quotas = list(zip(quotas, quota_sections, strict=True))
@@ -201,13 +213,6 @@ def _parse_mandates(text: str, problems: list[Problem]) -> _Mandates | None:
                              where))
             cancelled = False
         mandate = _mandate(raw, where, found, all_quotas)
-        if mandate is None and isinstance(raw.get("id"), str) and raw["id"]:
-            # A stand-in with the same id, so that rows referring to this committee are not
-            # also reported as naming an unknown committee.
-            try:
-                mandate = Mandate(id=raw["id"])
-            except InputError:
-                mandate = None
         if mandate is not None:
             mandates[cancelled].append(mandate)
             places[cancelled].append(where)
@@ -299,9 +304,14 @@ def _build(kind: Callable[..., Any], raw: Mapping[str, Any], keys: Sequence[str]
 
 def _mandate(raw: Mapping[str, Any], where: str, found: list[Problem],
              all_quotas: list[tuple[Quota, str]]) -> Mandate | None:
+    """The committee's mandate; when it has problems, a stand-in for the checks between
+    records (:func:`~cocreate_match.scenario.mandate_stand_in`: its id, profiles and quotas),
+    or None when its id is not valid either."""
     before = len(found)
     _unknown_keys(raw, _COMMITTEE_KEYS, where, found)
     profiles = []
+    # The profiles and quotas that can be read, and stand-ins for those that cannot.
+    stand_ins: dict[str, list[Any]] = {"profiles": [], "quotas": []}
     for j, p in enumerate(_tables(raw, "profile", where, found)):
         label = f"{where}, [[committee.profile]] #{j + 1}"
         tags = p.get("any_of")
@@ -309,22 +319,33 @@ def _mandate(raw: Mapping[str, Any], where: str, found: list[Problem],
                               or not all(isinstance(t, str) for t in tags)):
             found.append(_at(Problem(code="CM-E158", column="any_of", value=tags), label))
             _build(CompetenceProfile, {**p, "any_of": ["-"]}, _PROFILE_KEYS, label, found)
+            stand_ins["profiles"].append(profile_stand_in(p))
             continue
         profile = _build(CompetenceProfile, p, _PROFILE_KEYS, label, found)
         if profile is not None:
             profiles.append(profile)
+        stand_ins["profiles"].append(profile or profile_stand_in(p))
     quotas = []
     for j, q in enumerate(_tables(raw, "quota", where, found)):
         label = f"{where}, [[committee.quota]] #{j + 1}"
         quota = _build(Quota, q, _QUOTA_KEYS, label, found)
         if quota is not None:
             quotas.append(quota)
+        else:  # its attribute is still checked against the columns and the citizens
+            quota = quota_stand_in(q)
+        if quota is not None:
             all_quotas.append((quota, label))
+            stand_ins["quotas"].append(quota)
     values = {k: raw[k] for k in _COMMITTEE_KEYS
               if k in raw and k not in ("profile", "quota", "cancelled")}
     mandate = _build(Mandate, values, _COMMITTEE_KEYS, where, found,
                      profiles=tuple(profiles), quotas=tuple(quotas))
-    return mandate if len(found) == before else None
+    if len(found) == before:
+        assert isinstance(mandate, Mandate)
+        return mandate
+    # So that rows naming this committee are not also reported as naming an unknown one.
+    return mandate_stand_in(raw.get("id"), [p for p in stand_ins["profiles"] if p is not None],
+                            stand_ins["quotas"])
 
 
 # -- writing ------------------------------------------------------------------------------------

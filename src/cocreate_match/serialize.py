@@ -40,9 +40,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import InputError, Problem
 from .mandate import CompetenceProfile, Mandate, Quota
-from .people import Citizen, Politician
+from .people import Citizen, Politician, citizen_stand_in, politician_stand_in
 from .plan import Plan, Reserve, Seat, Withdrawal
-from .scenario import CANCELLED, CITIZENS, MANDATES, POLITICIANS, QUOTAS, CouncilRules, Scenario
+from .scenario import (
+    CANCELLED,
+    CITIZENS,
+    MANDATES,
+    POLITICIANS,
+    QUOTAS,
+    CouncilRules,
+    Scenario,
+    mandate_stand_in,
+    profile_stand_in,
+    quota_stand_in,
+    scenario_problems,
+    unique_problems,
+)
 
 if TYPE_CHECKING:
     from .changes import Change
@@ -292,48 +305,75 @@ def scenario_from_dict(data: object, *, file: str | None = None) -> Scenario:
     made: dict[str, list[Any]] = {key: [] for key in _SCENARIO_LISTS}
     at: dict[str, list[int]] = {key: [] for key in _SCENARIO_LISTS}
     failed: set[str] = set()
+    attributes_known = True
     kinds: dict[str, type] = {"mandates": Mandate, "cancelled": Mandate, "citizens": Citizen,
                               "politicians": Politician, "quotas": Quota}
     for key, kind in kinds.items():
         for i, raw in enumerate(lists[key]):
             item, found = build(kind, raw, f"{key}[{i}]", file)
             problems += found
-            if item is None and kind is Mandate and isinstance(raw, Mapping) and isinstance(
-                    committee_id := raw.get("id"), str):
-                # A stand-in with the same id, so that people naming the committee are not
-                # also reported as naming an unknown one.
-                try:
-                    item = Mandate(id=committee_id)
-                except InputError:
-                    item = None
             if found:
                 failed.add(key)
+                # Every problem at once: a stand-in for the checks between records, made of
+                # the item's valid fields (its committees, id, attributes, quotas).
+                item, known = _stand_in(kind, raw)
+                attributes_known = attributes_known and known
             if item is not None:
                 made[key].append(item)
                 at[key].append(i)
-    try:
-        scenario = Scenario(mandates=tuple(made["mandates"]), citizens=tuple(made["citizens"]),
-                            politicians=tuple(made["politicians"]),
-                            quotas=tuple(made["quotas"]), cancelled=tuple(made["cancelled"]),
-                            council=council or CouncilRules())
-    except InputError as err:
-        problems += _placed(err, at, failed, made, file)
-        scenario = None
+    parts: dict[str, Any] = {key: tuple(made[key]) for key in _SCENARIO_LISTS}
+    parts["council"] = council or CouncilRules()
+    scenario = None
+    if problems:  # some items are stand-ins: check between them, but make no scenario
+        between = scenario_problems(**parts)
+    else:
+        try:
+            scenario = Scenario(**parts)
+            between = []
+        except InputError as err:
+            between = list(err.problems)
+    problems += _placed(between, at, failed, attributes_known, lists, file)
     if problems:
-        unique = {str(p): p for p in problems}  # a duplicate id is found twice; say it once
-        raise InputError(list(unique.values()))
+        raise InputError(unique_problems(problems))
     assert scenario is not None
     return scenario
 
 
-def _placed(err: InputError, at: Mapping[str, Sequence[int]], failed: set[str],
-            made: Mapping[str, Sequence[Any]], file: str | None) -> list[Problem]:
+def _stand_in(kind: type, raw: object) -> tuple[Any, bool]:
+    """A stand-in for an item of a scenario's dict that could not be built, for the checks
+    between items (see :func:`~cocreate_match.scenario.scenario_problems`), or None; and
+    whether the attributes of the citizen it stands for are known."""
+    if not isinstance(raw, Mapping):
+        return None, kind is not Citizen
+    if kind is Citizen:
+        return citizen_stand_in(raw)
+    if kind is Politician:
+        return politician_stand_in(raw), True
+    if kind is Quota:
+        return quota_stand_in(raw), True
+    # A mandate: its id, with the profiles and quotas that can be read, or their stand-ins.
+    parts: dict[str, list[Any]] = {"profiles": [], "quotas": []}
+    for key, part, stand_in in (("profiles", CompetenceProfile, profile_stand_in),
+                                ("quotas", Quota, quota_stand_in)):
+        items = raw.get(key, [])
+        for item in items if _is_list(items) else ():
+            if isinstance(item, Mapping):
+                made, _ = build(part, item, None)
+                parts[key].append(made if made is not None else stand_in(item))
+    return mandate_stand_in(raw.get("id"),
+                            [p for p in parts["profiles"] if p is not None],
+                            [q for q in parts["quotas"] if q is not None]), True
+
+
+def _placed(between: Sequence[Problem], at: Mapping[str, Sequence[int]], failed: set[str],
+            attributes_known: bool, lists: Mapping[str, Sequence[Any]],
+            file: str | None) -> list[Problem]:
     """The Scenario's problems, placed at JSON paths; those that only follow from an item
-    already reported (a missing committee, an attribute only a bad citizen had) are left
-    out."""
+    already reported (no committee at all, an attribute only a citizen who could not be read
+    may have had) are left out."""
     placed: list[Problem] = []
     quota_seen: dict[tuple[str, int, object], int] = {}
-    for p in err.problems:
+    for p in between:
         key = _MARKERS.get(p.file or "")
         if key is None:
             placed.append(replace(p, file=file, section=p.section or TOP))
@@ -343,14 +383,15 @@ def _placed(err: InputError, at: Mapping[str, Sequence[int]], failed: set[str],
                 continue  # "at least one committee": the committees given are reported
             placed.append(replace(p, file=file, section=TOP, column=p.column or key))
             continue
-        if p.column == "attribute" and "citizens" in failed:
-            continue  # the attribute may be a bad citizen's
+        if p.code == "CM-E033" and not attributes_known:
+            continue  # the attribute may be that of a citizen who could not be read
         section = f"{key}[{at[key][p.row]}]"
         if p.column == "attribute" and key in ("mandates", "cancelled"):
             # The problem names the committee; find which of its quotas, in order.
-            quotas = made[key][p.row].quotas
+            raw = lists[key][at[key][p.row]].get("quotas", [])
             earlier = quota_seen.get((key, p.row, p.value), 0)
-            matching = [j for j, q in enumerate(quotas) if q.attribute == p.value]
+            matching = [j for j, q in enumerate(raw if _is_list(raw) else ())
+                        if isinstance(q, Mapping) and q.get("attribute") == p.value]
             if earlier < len(matching):
                 section += f".quotas[{matching[earlier]}]"
                 quota_seen[key, p.row, p.value] = earlier + 1

@@ -6,7 +6,7 @@ from collections import Counter
 
 from .check import rule_counts
 from .messages import text
-from .result import SolveResult
+from .result import SolveResult, Status
 from .rules import RuleKind, rule_name
 from .scenario import Scenario
 
@@ -97,8 +97,12 @@ def format_summary(scenario: Scenario, result: SolveResult) -> str:
         chances = sorted(result.chances.values())
         lines.append("  " + text("CM-C078" if result.lot_complete else "CM-C079",
                                  groups=result.groups))
-        lines.append("  " + text("CM-C080", low=chances[0], high=chances[-1]))
+        if chances:  # none when no citizen applied
+            lines.append("  " + text("CM-C080", low=chances[0], high=chances[-1]))
     elif result.groups is not None:
-        lines.append("  " + text("CM-C081" if result.lot_complete else "CM-C082",
-                                 groups=result.groups))
+        # The lot among equally good plans runs for plans that meet every rule; one that
+        # breaks rules was not cut short by a time limit, it had none.
+        code = ("CM-C083" if result.status is Status.RELAXED
+                else "CM-C081" if result.lot_complete else "CM-C082")
+        lines.append("  " + text(code, groups=result.groups))
     return "\n".join(lines)

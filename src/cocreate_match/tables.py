@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from ._validate import ANY_COMMITTEE, LIST_SEPARATOR, check_id
 from .errors import InputError, Problem
-from .people import CITIZEN_COLUMNS, Attributes, Citizen, Politician
+from .people import (
+    CITIZEN_COLUMNS,
+    Attributes,
+    Citizen,
+    Politician,
+    citizen_stand_in,
+    politician_stand_in,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,11 +48,18 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class People:
-    """The citizens or politicians read from a table, with the label of each one's row."""
+    """The citizens or politicians read from a table, with the label of each one's row.
+
+    A row that could not be read as a person (its problems are reported) is among ``items``
+    as a stand-in (:func:`~cocreate_match.people.citizen_stand_in`) for the checks between
+    records; ``whole`` is False when some row's attributes are unknown all the same (a row of
+    the wrong width).
+    """
 
     table: Table
     items: tuple[Any, ...]
     labels: tuple[int | str, ...]
+    whole: bool = True
 
 
 def read_text(path: Path, name: str, problems: list[Problem], *,
@@ -246,6 +260,15 @@ def _citizen(cells: dict[str, str]) -> Citizen:
     return citizen
 
 
+def _citizen_stand_in(cells: dict[str, str]) -> tuple[Citizen, bool]:
+    """A stand-in for a citizen's row that could not be read (see :class:`People`)."""
+    return citizen_stand_in({
+        "id": cells["id"],
+        "applied_to": [a for a in split_list(cells["applied_to"]) if a != ANY_COMMITTEE],
+        "household": cells.get("household") or None,
+        "attributes": {k: v for k, v in cells.items() if k not in CITIZEN_COLUMNS}})
+
+
 def _count_cell(cells: dict[str, str], column: str, default: int | None) -> int | None:
     text = cells.get(column, "")
     if text == "":
@@ -280,9 +303,16 @@ def _politician(cells: dict[str, str]) -> Politician:
     return politician
 
 
-def _read_rows(table: Table, build: Any, twice: str,
-               problems: list[Problem]) -> tuple[list[Any], list[int | str]]:
+def _politician_stand_in(cells: dict[str, str]) -> tuple[Politician, bool]:
+    """A stand-in for a politician's row that could not be read (see :class:`People`)."""
+    return politician_stand_in({"id": cells["id"], "party": cells["party"],
+                                "preferences": split_list(cells.get("preferences", ""))}), True
+
+
+def _read_rows(table: Table, build: Any, stand_in: Any, twice: str,
+               problems: list[Problem]) -> People:
     items, labels = [], []
+    whole = True
     width = len(table.header)
     seen: set[str] = set()
     for cells_row, label in zip(table.rows, table.labels, strict=True):
@@ -290,6 +320,7 @@ def _read_rows(table: Table, build: Any, twice: str,
             problems.append(Problem(
                 code="CM-E134", params={"count": len(cells_row), "width": width},
                 file=table.file, row=label))
+            whole = False
             continue
         cells = {column: cell.strip() for column, cell in zip(table.header, cells_row, strict=True)}
         if cells["id"] in seen:
@@ -299,10 +330,14 @@ def _read_rows(table: Table, build: Any, twice: str,
         seen.add(cells["id"])
         try:
             items.append(build(cells))
-            labels.append(label)
         except InputError as err:
             problems += _located(err.problems, table, label)
-    return items, labels
+            # Every problem at once: its committees, id and attributes are still checked.
+            item, known = stand_in(cells)
+            items.append(item)
+            whole = whole and known
+        labels.append(label)
+    return People(table=table, items=tuple(items), labels=tuple(labels), whole=whole)
 
 
 def read_people(citizens: Table | None, politicians: Table | None,
@@ -310,19 +345,20 @@ def read_people(citizens: Table | None, politicians: Table | None,
     """Parse the citizens' and the politicians' tables, adding every problem to ``problems``.
 
     A table that is ``None`` (it could not be read) or has a broken header gives ``None``;
-    otherwise the rows that parsed, labelled (the rows that did not are among ``problems``).
+    otherwise the rows, labelled: a row that did not parse (its problems are among
+    ``problems``) as a stand-in, and a row of the wrong width not at all (see :class:`People`).
     """
     read: list[People | None] = []
     # Each table with the code of "a person's id is used twice" in it.
-    for table, required, allowed, build, twice in (
-        (citizens, CITIZEN_REQUIRED, None, _citizen, "CM-E135"),
-        (politicians, POLITICIAN_REQUIRED, POLITICIAN_COLUMNS, _politician, "CM-E136"),
+    for table, required, allowed, build, stand_in, twice in (
+        (citizens, CITIZEN_REQUIRED, None, _citizen, _citizen_stand_in, "CM-E135"),
+        (politicians, POLITICIAN_REQUIRED, POLITICIAN_COLUMNS, _politician,
+         _politician_stand_in, "CM-E136"),
     ):
         header_problems = [] if table is None else _header_problems(table, required, allowed)
         problems += header_problems
         if table is None or header_problems:
             read.append(None)
             continue
-        items, labels = _read_rows(table, build, twice, problems)
-        read.append(People(table=table, items=tuple(items), labels=tuple(labels)))
+        read.append(_read_rows(table, build, stand_in, twice, problems))
     return read[0], read[1]

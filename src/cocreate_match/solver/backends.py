@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -12,8 +13,11 @@ import numpy as np
 
 from .._validate import parse_choice
 from ..errors import SolverError
+from ..messages import log_message
 from .highs import new_highs
 from .linear import FloatArray, LinearModel, LinearSolution, Lot
+
+log = logging.getLogger("cocreate_match.solve")
 
 
 class Backend(Enum):
@@ -235,8 +239,12 @@ def _run_lp(h: Any, parts: tuple[np.ndarray, ...], obj: np.ndarray,
     ``obj`` covers every column of the loaded model; ``parts`` and ``n`` describe the first
     ``n`` columns (the model's own), whose rows and bounds every accepted point must meet.
     """
+    started = time.perf_counter()
     h.run()
     status = _status(h)
+    # Where the time goes (DEBUG, counts only): each LP and MIP of every stage.
+    log_message(log, "CM-R150", logging.DEBUG, rows=h.getNumRow(), columns=h.getNumCol(),
+                status=status, seconds=time.perf_counter() - started)
     if status != "optimal":
         return status, None, math.inf
     lp_bound = float(h.getInfo().objective_function_value)
@@ -264,9 +272,13 @@ def _run_mip(h: Any, n_columns: int, parts: tuple[np.ndarray, ...], obj: np.ndar
     # them in well under a second and makes branch and bound several times faster.
     h.setOptionValue("presolve", "on" if presolve else "off")
     _set_time(h, left)
+    started = time.perf_counter()
     h.run()
     status = _status(h)
     info = h.getInfo()
+    log_message(log, "CM-R151", logging.DEBUG, rows=h.getNumRow(), columns=n_columns,
+                status=status, seconds=time.perf_counter() - started,
+                nodes=int(info.mip_node_count), presolve=presolve)
     bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else None
     if status == "infeasible":
         return status, None, None, None

@@ -190,7 +190,9 @@ def explain_model(scenario: Scenario, model: LinearModel, context: Context,
         return Explanation(rules=tuple(describe(scenario, model.rules(), context)),
                            findings=tuple(findings), irreducible=False, code="CM-X003")
     report.line("CM-X008", found=len(names), checks=subsets.checks)
-    log_message(log, "CM-X048", names=", ".join(names))
+    # Rule names can name people (politician/<id>/committees, lock/..., household/...):
+    # DEBUG only, like every other name of a person.
+    log_message(log, "CM-X048", logging.DEBUG, names=", ".join(names))
     rules = describe(scenario, names, context)
     code, params = conflict_message(len(rules))
     return Explanation(rules=tuple(rules), findings=tuple(findings), code=code, params=params)

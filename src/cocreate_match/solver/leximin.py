@@ -607,6 +607,9 @@ def smallest_cap(model: LinearModel, types: CitizenTypes, pricer: _Pricer,
     """
     import highspy
 
+    n_types = len(pricer.types.members)
+    if n_types == 0:
+        return 0.0  # no citizen to give a chance to: every lottery keeps any cap
     relaxed = relaxed_smallest_cap(model, types, clock)
     if relaxed is not None:
         walk = Walk(model, clock)
@@ -619,7 +622,10 @@ def smallest_cap(model: LinearModel, types: CitizenTypes, pricer: _Pricer,
             shares = np.column_stack([pricer.seats_by_type(p) for p in found]) @ weights
             if shares.max() <= relaxed[0] + ACCURACY:
                 return max(relaxed[0], float(shares.max()))
-    n_types = len(pricer.types.members)
+    if not panels:
+        # The master must start feasible (its weights add up to 1): with a panel at least,
+        # when the walk found none (a relaxation that failed, or seats for no one).
+        panels.append(pricer.best(np.ones(n_types))[2])
     h = new_highs()
     for name, value in _LP_OPTIONS.items():
         h.setOptionValue(name, value)
