@@ -476,3 +476,27 @@ def test_a_capped_lottery_with_no_citizen_seats_exits_0(tmp_path: Path) -> None:
     save_scenario(scenario, tmp_path / "empty")
     assert main(["lottery", str(tmp_path / "empty"), "--out", str(tmp_path / "probs.csv"),
                  "--max-probability", "0.5"]) == 0
+
+
+def test_replace_places_a_plan_problem_at_the_line_of_the_plan_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cocreate_match.cli import main
+
+    demo = tmp_path / "demo"
+    assert main(["demo", "--export", str(demo)]) == 0
+    plan = tmp_path / "plan.csv"
+    assert main(["solve", str(demo), "--out", str(plan), "-q"]) == 0
+    lines = plan.read_text(encoding="utf-8").splitlines()
+    first = lines[1].split(",")
+    gone = first[1]
+    lines[1] = ",".join([first[0], "ghost", *first[2:]])
+    plan.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dropouts = tmp_path / "drop.txt"
+    dropouts.write_text("c001\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["replace", str(demo), "--plan", str(plan), "--dropouts", str(dropouts),
+                 "--out", str(tmp_path / "new.csv")]) == 2
+    err = capsys.readouterr().err
+    assert f"{plan}, row 2, column plan, value 'ghost': " in err
+    # The person no line names has no row.
+    assert f"{plan}, column plan, value '{gone}': " in err

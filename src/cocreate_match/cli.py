@@ -898,8 +898,7 @@ def _run_replace(args: argparse.Namespace, out: TextIO, clashes: Sequence[Proble
         problems += [Problem(code="CM-E516", file=args.dropouts, row=n, value=pid)
                      for n, pid in lines if pid not in known]
         if plan is not None:  # the plan against the scenario (drop-outs are checked above)
-            problems += [dataclasses.replace(p, file=args.plan)
-                         for p in replace_problems(scenario, plan, ())]
+            problems += _in_plan_file(replace_problems(scenario, plan, ()), args.plan)
     if problems:
         raise InputError(problems)
     assert scenario is not None and plan is not None
@@ -941,9 +940,9 @@ def _run_adhoc(args: argparse.Namespace, out: TextIO, clashes: Sequence[Problem]
         problems += err.problems
     problems += _writable_problems(args.invited)
     if scenario is not None:
-        problems += [dataclasses.replace(p, file=args.plan) if p.column == "plan" else p
-                     for p in invitation_problems(scenario, plan, args.committee, args.profile,
-                                                  args.count, earlier, args.seed)]
+        problems += _in_plan_file(invitation_problems(scenario, plan, args.committee,
+                                                      args.profile, args.count, earlier,
+                                                      args.seed), args.plan)
     if problems:
         raise InputError(problems)
     assert scenario is not None and plan is not None
@@ -1126,6 +1125,22 @@ def _run_lottery(args: argparse.Namespace, out: TextIO, clashes: Sequence[Proble
                                              baseline=base).to_html())
         print(msg("CM-C026", path=args.report_html), file=out)
     return EXIT_OK
+
+
+def _in_plan_file(problems: Sequence[Problem], path: str) -> list[Problem]:
+    """Problems of a plan (column ``plan``, the person as the value) placed in the plan's
+    file, at the first line that names the person."""
+    from .tables import read_csv
+
+    table = read_csv(Path(path), path, [])
+    first: dict[str, int | str] = {}
+    if table is not None and "person_id" in table.header:
+        at = table.header.index("person_id")
+        for label, row in zip(table.labels, table.rows, strict=True):
+            if at < len(row):
+                first.setdefault(row[at], label)
+    return [dataclasses.replace(p, file=path, row=first.get(str(p.value)) if p.has_value
+                                else None) if p.column == "plan" else p for p in problems]
 
 
 def _run_bench(args: argparse.Namespace, clashes: Sequence[Problem]) -> int:
