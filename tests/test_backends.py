@@ -186,3 +186,45 @@ def test_the_lot_stages_find_the_best_who_then_where_among_optimal_points(
         assert lot.value(found.x) == expected[1]
         assert found.objective == expected[0]
         assert found.bound == pytest.approx(expected[0], abs=1e-6)
+
+
+# -- the repair near a fractional LP point ----------------------------------------------------
+def test_a_point_that_reaches_the_rounded_down_lp_bound_ends_the_search(
+        caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="cocreate_match.solve"):
+        found = solve_highs(_odd_cycle(), None, 0)
+    assert (found.status, found.objective, found.bound) == ("optimal", 1.0, 1.0)
+    codes = [getattr(r, "code", None) for r in caplog.records]
+    # The LP (1.5) is fractional; the repair reaches 1 = floor(1.5), so no branch and bound.
+    assert "CM-R152" in codes and "CM-R151" not in codes
+    [repair] = [r for r in caplog.records if getattr(r, "code", None) == "CM-R152"]
+    assert repair.params["found"] is True  # type: ignore[attr-defined]
+
+
+def _best_by_enumeration(weights: list[int], rows: list[tuple[list[int], int]]) -> int | None:
+    best = None
+    for point in itertools.product((0, 1), repeat=len(weights)):
+        if all(sum(a * v for a, v in zip(coefs, point, strict=True)) <= cap
+               for coefs, cap in rows):
+            value = sum(w * v for w, v in zip(weights, point, strict=True))
+            best = value if best is None else max(best, value)
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(2, 8), data=st.data())
+def test_the_optimum_and_its_bound_match_brute_force_whatever_the_lp_gives(
+        n: int, data: st.DataObject) -> None:
+    weights = data.draw(st.lists(st.integers(1, 9), min_size=n, max_size=n))
+    rows = data.draw(st.lists(st.tuples(st.lists(st.integers(0, 5), min_size=n, max_size=n),
+                                        st.integers(0, 12)), min_size=1, max_size=4))
+    model = LinearModel()
+    x = model.add_variables(np.zeros(n), np.ones(n), np.asarray(weights, dtype=float))
+    for r, (coefs, cap) in enumerate(rows):
+        model.add_row(f"row/{r}", x, -np.inf, cap, np.asarray(coefs, dtype=float))
+    found = solve_highs(model, None, 0)
+    assert found.status == "optimal"
+    assert found.objective == _best_by_enumeration(weights, rows)
+    assert found.bound == pytest.approx(found.objective, abs=1e-9)

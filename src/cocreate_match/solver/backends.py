@@ -79,6 +79,10 @@ BOUND_TOLERANCE = 1e-6
 # every optimal solution of the LP keeps (complementary slackness); the data are whole numbers
 # of modest size, so true non-zero duals are far larger.
 DUAL_TOLERANCE = 1e-6
+# The repair near a fractional LP point (see _repair): rows over more columns than this do
+# not widen the neighbourhood, and the search there gets at most this many seconds.
+REPAIR_ROW = 2000
+REPAIR_SECONDS = 10.0
 
 
 def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
@@ -135,7 +139,12 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
         assert x is not None
         status, bound = "optimal", lp_bound
     else:
-        status, x, _, bound = _run_mip(h, n, parts, objectives[0], left(), n)
+        repaired = _repair(h, highspy, n, parts, objectives[0], lp_bound, left())
+        if repaired is not None:  # the LP bound reached: optimal without the whole MIP
+            status, x, bound = "optimal", repaired, float(math.floor(lp_bound
+                                                                     + BOUND_TOLERANCE))
+        else:
+            status, x, _, bound = _run_mip(h, n, parts, objectives[0], left(), n)
         if x is None:
             return LinearSolution(status, None, None, None if tiers else bound,
                                   time.perf_counter() - start)
@@ -392,15 +401,70 @@ def _stage(h: Any, parts: tuple[np.ndarray, ...], costs: np.ndarray, n: int, pre
         return None if deadline is None else deadline - time.perf_counter()
 
     _set_time(h, left())
-    kind, point, _ = _run_lp(h, parts, costs, n)
+    kind, point, lp_bound = _run_lp(h, parts, costs, n)
     if kind == "integral" and point is not None and keeps(point):
         return point, True, True
     if kind == "time_limit":
         return None
+    repaired = _repair(h, highspy, n, parts, costs, lp_bound, left())
+    if repaired is not None and keeps(repaired):
+        return repaired, True, False
     status, point, _, _ = _run_mip(h, total, parts, costs, left(), n, presolve=presolve)
     if point is None or not keeps(point):
         return None
     return point, status == "optimal", False
+
+
+def _repair(h: Any, highspy: Any, n: int, parts: tuple[np.ndarray, ...], costs: np.ndarray,
+            lp_bound: float, left: float | None) -> np.ndarray | None:
+    """A whole-number point that reaches the LP bound, found near the fractional LP point just
+    solved, or None (the model left as it was).
+
+    Every column keeps its rounded LP value except the fractional ones and those that share
+    a row with them (rows over more than ``REPAIR_ROW`` columns, such as a global quota, do
+    not spread the neighbourhood); branch and bound then runs on that small neighbourhood.
+    The costs are whole numbers, so no point of the whole model scores above the LP bound
+    rounded down: a point that reaches it is optimal, proven without searching the rest.
+    Where none is near, HiGHS' own root work found the optimum at the cost of tens of
+    seconds on 20,000 applicants (cut rounds and heuristics; the LP bound was already tight).
+    """
+    raw = np.asarray(h.getSolution().col_value, dtype=np.float64)
+    target = math.floor(lp_bound + BOUND_TOLERANCE)
+    lp = h.getLp()
+    total, n_rows = int(lp.num_col_), int(lp.num_row_)
+    start = np.asarray(lp.a_matrix_.start_, dtype=np.int64)
+    index = np.asarray(lp.a_matrix_.index_, dtype=np.int64)
+    if lp.a_matrix_.format_ == highspy.MatrixFormat.kRowwise:
+        column, index = index, np.repeat(np.arange(n_rows), np.diff(start))
+    else:
+        column = np.repeat(np.arange(total), np.diff(start))
+    fractional = np.abs(raw - np.rint(raw)) > INTEGRALITY_TOLERANCE
+    narrow = np.bincount(index, minlength=n_rows) <= REPAIR_ROW
+    near_rows = np.zeros(n_rows, dtype=bool)
+    near_rows[index[fractional[column] & narrow[index]]] = True
+    free = fractional.copy()
+    free[column[near_rows[index]]] = True
+    fixed = np.flatnonzero(~free).astype(np.int32)
+    lower = np.asarray(lp.col_lower_, dtype=np.float64)
+    upper = np.asarray(lp.col_upper_, dtype=np.float64)
+    rounded = np.clip(np.rint(raw), lower, upper)
+    every = np.arange(total, dtype=np.int32)
+    h.changeColsBounds(fixed.size, fixed, rounded[fixed], rounded[fixed])
+    h.changeColsIntegrality(total, every, np.full(total, highspy.HighsVarType.kInteger))
+    h.setOptionValue("presolve", "on")  # most columns are fixed: presolve removes them
+    _set_time(h, None if left is None else min(left, REPAIR_SECONDS))
+    started = time.perf_counter()
+    h.run()
+    found = None
+    if _status(h) in ("optimal", "time_limit") and h.getInfo().primal_solution_status == 2:
+        x = np.rint(np.asarray(h.getSolution().col_value, dtype=np.float64))
+        if float(costs @ x) >= target - BOUND_TOLERANCE and _meets_rows(parts, x[:n]):
+            found = x
+    log_message(log, "CM-R152", logging.DEBUG, free=int(free.sum()), columns=total,
+                found=found is not None, seconds=time.perf_counter() - started)
+    h.changeColsBounds(fixed.size, fixed, lower[fixed], upper[fixed])
+    h.changeColsIntegrality(total, every, np.full(total, highspy.HighsVarType.kContinuous))
+    return found
 
 
 def _add_slots(h: Any, highspy: Any, n: int, lot: Lot) -> np.ndarray:
