@@ -452,7 +452,10 @@ def _repair(h: Any, highspy: Any, n: int, parts: tuple[np.ndarray, ...], costs: 
     h.changeColsBounds(fixed.size, fixed, rounded[fixed], rounded[fixed])
     h.changeColsIntegrality(total, every, np.full(total, highspy.HighsVarType.kInteger))
     h.setOptionValue("presolve", "on")  # most columns are fixed: presolve removes them
-    _set_time(h, None if left is None else min(left, REPAIR_SECONDS))
+    # At most REPAIR_SECONDS, also without a deadline; HiGHS may count the instance's earlier
+    # runs against its limit, so the limit starts from the run time so far.
+    budget = REPAIR_SECONDS if left is None else max(min(left, REPAIR_SECONDS), 0.001)
+    h.setOptionValue("time_limit", float(h.getRunTime()) + budget)
     started = time.perf_counter()
     h.run()
     found = None
