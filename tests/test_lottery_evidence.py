@@ -290,18 +290,35 @@ def test_certain_counts_forced_selections() -> None:
     assert lot.min_probability == pytest.approx(0.25)
 
 
-def test_a_kept_highs_instance_counts_its_time_limit_over_all_runs() -> None:
-    # The behaviour that _limit works around: HiGHS' time limit is against the instance's run
-    # time summed over runs, which getRunTime reports and which grows from run to run.
+def test_a_kept_highs_instance_counts_its_time_limit_for_the_current_run_only() -> None:
+    # What limit_time and the repair rely on: getRunTime adds every run of an instance up,
+    # but the time limit applies to each run alone, so a limit is what is left, not more.
+    import time
+
+    import highspy
+
     from cocreate_match.solver.highs import new_highs
 
+    rng = np.random.default_rng(3)
     h = new_highs()
-    h.addVars(2, np.array([0.0, 0.0]), np.array([1.0, 1.0]))
-    h.addRow(-np.inf, 1.0, 2, np.array([0, 1], dtype=np.int32), np.array([1.0, 1.0]))
-    h.run()
-    first = h.getRunTime()
-    h.run()
-    assert h.getRunTime() >= first > 0.0
+    n = 40
+    h.addVars(n, np.zeros(n), np.ones(n))
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
+                            np.full(n, highspy.HighsVarType.kInteger))
+    for _ in range(4):  # market split: far too hard to finish in a second
+        weights = rng.integers(0, 100, n).astype(float)
+        half = float(np.floor(weights.sum() / 2))
+        h.addRow(half, half, n, np.arange(n, dtype=np.int32), weights)
+    seconds = []
+    for _ in range(3):
+        h.setOptionValue("time_limit", 0.5)
+        started = time.perf_counter()
+        h.run()
+        seconds.append(time.perf_counter() - started)
+    assert h.getRunTime() >= 1.2  # summed over the runs
+    # Each run used its own half second; a limit against the sum would end the later runs
+    # at once.
+    assert all(0.4 <= s < 3.0 for s in seconds), seconds
 
 
 def test_a_long_limit_is_not_used_up_by_earlier_runs(slow_scenario: Scenario) -> None:

@@ -452,10 +452,9 @@ def _repair(h: Any, highspy: Any, n: int, parts: tuple[np.ndarray, ...], costs: 
     h.changeColsBounds(fixed.size, fixed, rounded[fixed], rounded[fixed])
     h.changeColsIntegrality(total, every, np.full(total, highspy.HighsVarType.kInteger))
     h.setOptionValue("presolve", "on")  # most columns are fixed: presolve removes them
-    # At most REPAIR_SECONDS, also without a deadline; HiGHS may count the instance's earlier
-    # runs against its limit, so the limit starts from the run time so far.
-    budget = REPAIR_SECONDS if left is None else max(min(left, REPAIR_SECONDS), 0.001)
-    h.setOptionValue("time_limit", float(h.getRunTime()) + budget)
+    # At most REPAIR_SECONDS, also without a deadline (HiGHS' limit counts this run only).
+    h.setOptionValue("time_limit", REPAIR_SECONDS if left is None
+                     else max(min(left, REPAIR_SECONDS), 0.001))
     started = time.perf_counter()
     h.run()
     found = None
