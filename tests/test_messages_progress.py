@@ -142,3 +142,21 @@ def test_a_command_line_option_is_named_as_an_option_not_a_column() -> None:
     assert p.where("en") == "option --time-limit, value 0"
     assert p.where("da") == "tilvalg --time-limit, værdi 0"
     assert Problem(code="CM-E451", column="time_limit").where("en") == "column time_limit"
+
+
+def test_plots_are_labelled_in_the_language_chosen(language: None) -> None:
+    pytest.importorskip("matplotlib")
+    from cocreate_match import InputError, plot_probabilities, plot_ranks, report, solve
+    from cocreate_match.demo import demo_scenario
+
+    scenario = demo_scenario()
+    made = report(scenario, solve(scenario).plan)
+    set_language("da")
+    fig = plot_probabilities([0.1, 0.2, 0.3], [0.0, 0.2, 0.4])
+    assert fig.axes[0].get_ylabel() == "chance for en plads"
+    assert [line.get_label() for line in fig.axes[0].get_lines()] == [
+        "LEXIMIN", "tilfældig prioritet", "ligelig"]
+    assert plot_ranks(made).axes[0].get_ylabel() == "personer med plads"
+    with pytest.raises(InputError) as caught:
+        plot_probabilities(made)  # a report made without a lottery
+    assert [p.code for p in caught.value.problems] == ["CM-E390"]

@@ -11,6 +11,9 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .errors import InputError, Problem
+from .messages import text
+
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
@@ -26,7 +29,7 @@ def _figure(width: float = 7.0, height: float = 3.6) -> Figure:
     try:
         from matplotlib.figure import Figure
     except ImportError as err:  # the optional extra is missing
-        raise ImportError("plots need matplotlib: pip install 'cocreate-match[plot]'") from err
+        raise ImportError(f"{text('CM-E392')} [CM-E392]") from err
     return Figure(figsize=(width, height), layout="constrained")
 
 
@@ -38,7 +41,7 @@ def _sorted_chances(source: Lottery | Report | Sequence[float]) -> list[float]:
         return sorted(source.probabilities().values())
     if isinstance(source, Report):
         if source.chances is None:
-            raise ValueError("this report has no lottery")
+            raise InputError([Problem(code="CM-E390", column="lottery")])
         return [float(p) for p in source.chances["probability"]]
     return sorted(float(p) for p in source)
 
@@ -63,11 +66,11 @@ def plot_probabilities(lottery: Lottery | Report | Sequence[float],
     if baseline is not None:
         other = _sorted_chances(baseline)
         ax.plot([i / max(len(other) - 1, 1) for i in range(len(other))], other,
-                label="random priority", color="#c0392b", linestyle="--")
+                label=text("CM-R360"), color="#c0392b", linestyle="--")
     mean = sum(ours) / len(ours) if ours else 0.0
-    ax.axhline(mean, label="uniform", color="#777777", linestyle=":")
-    ax.set_xlabel("citizens, sorted by chance (share of the pool)")
-    ax.set_ylabel("chance of a seat")
+    ax.axhline(mean, label=text("CM-R361"), color="#777777", linestyle=":")
+    ax.set_xlabel(text("CM-R362"))
+    ax.set_ylabel(text("CM-R363"))
     ax.set_ylim(bottom=0.0)
     ax.legend(loc="upper left")
     return fig
@@ -82,12 +85,12 @@ def plot_representation(report: Report, committee_id: str = "*",
     if attributes is not None:
         rows = rows[rows["attribute"].isin(list(attributes))]
     if rows.empty:
-        raise ValueError(f"no representation rows for committee {committee_id!r}")
+        raise InputError([Problem(code="CM-E391", column="committee_id", value=committee_id)])
     labels = [f"{a}={v}" for a, v in zip(rows["attribute"], rows["value"], strict=True)]
-    series: list[tuple[str, Any, str]] = [("seated", rows["seated_share"], "#1f5fa8"),
-                                          ("pool", rows["pool_share"], "#9bb7d4")]
+    series: list[tuple[str, Any, str]] = [(text("CM-R364"), rows["seated_share"], "#1f5fa8"),
+                                          (text("CM-R365"), rows["pool_share"], "#9bb7d4")]
     if rows["target_share"].notna().any():
-        series.append(("target", rows["target_share"], "#e67e22"))
+        series.append((text("CM-R366"), rows["target_share"], "#e67e22"))
     fig = _figure(width=max(6.0, 0.5 * len(labels) + 2.0))
     ax = fig.add_subplot()
     width = 0.8 / len(series)
@@ -95,9 +98,9 @@ def plot_representation(report: Report, committee_id: str = "*",
         ax.bar([i + (k - (len(series) - 1) / 2) * width for i in range(len(labels))],
                values.fillna(0.0).tolist(), width=width, label=name, color=colour)
     ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8)
-    ax.set_ylabel("share")
-    title = "all committees" if committee_id == "*" else f"committee {committee_id}"
-    ax.set_title(f"Representation: {title}")
+    ax.set_ylabel(text("CM-R367"))
+    ax.set_title(text("CM-R368") if committee_id == "*"
+                 else text("CM-R369", committee=committee_id))
     ax.legend()
     return fig
 
@@ -110,17 +113,18 @@ def plot_ranks(report: Report) -> Figure:
     roles = ["citizen", "politician"]
     width = 0.4
     ranks = sorted({int(r) for r in frame["rank"].dropna()})
-    labels = [str(r) for r in ranks] + (["any"] if frame["rank"].isna().any() else [])
+    anywhere = frame["rank"].isna().any()
+    labels = [str(r) for r in ranks] + ([text("CM-R370")] if anywhere else [])
     for k, role in enumerate(roles):
         mine = frame[frame["role"] == role]
         heights = [int(mine.loc[mine["rank"] == r, "people"].sum()) for r in ranks]
-        if "any" in labels:
+        if anywhere:
             heights.append(int(mine.loc[mine["rank"].isna(), "people"].sum()))
         ax.bar([i + (k - 0.5) * width for i in range(len(labels))], heights, width=width,
-               label=f"{role}s", color=("#1f5fa8", "#e67e22")[k])
+               label=text(("CM-R371", "CM-R372")[k]), color=("#1f5fa8", "#e67e22")[k])
     ax.set_xticks(range(len(labels)), labels)
-    ax.set_xlabel("rank of the committee in the person's list (any: open to any)")
-    ax.set_ylabel("people seated")
+    ax.set_xlabel(text("CM-R373"))
+    ax.set_ylabel(text("CM-R374"))
     ax.legend()
     return fig
 
@@ -132,14 +136,14 @@ def plot_price_of_fairness(sweep: pd.DataFrame) -> Figure:
     fig = _figure()
     ax = fig.add_subplot()
     ax.plot(frame["quality_floor"], frame["min_probability"], marker="o", color="#1f5fa8",
-            label="smallest chance")
-    ax.set_xlabel("quality floor (share of the optimal score every plan must reach)")
-    ax.set_ylabel("smallest chance of a seat", color="#1f5fa8")
+            label=text("CM-R375"))
+    ax.set_xlabel(text("CM-R376"))
+    ax.set_ylabel(text("CM-R377"), color="#1f5fa8")
     right = ax.twinx()
     right.plot(frame["quality_floor"], frame["expected_score"], marker="s", color="#e67e22",
-               label="expected score")
-    right.set_ylabel("expected score", color="#e67e22")
-    ax.set_title("Price of fairness")
+               label=text("CM-R378"))
+    right.set_ylabel(text("CM-R378"), color="#e67e22")
+    ax.set_title(text("CM-R379"))
     return fig
 
 
