@@ -500,3 +500,23 @@ def test_replace_places_a_plan_problem_at_the_line_of_the_plan_file(
     assert f"{plan}, row 2, column plan, value 'ghost': " in err
     # The person no line names has no row.
     assert f"{plan}, column plan, value '{gone}': " in err
+
+
+def test_counts_that_would_run_for_days_are_refused_before_any_work(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cocreate_match.cli import main
+
+    assert main(["generate", str(tmp_path / "g"), "--committees", "20000", "--citizens",
+                 "99999999999", "--politicians", "5", "--seed", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "option --committees, value 20000: must be at most 10000 [CM-E535]" in err
+    assert "option --citizens, value 99999999999: must be at most 1000000 [CM-E535]" in err
+    assert not (tmp_path / "g").exists()
+    demo = tmp_path / "demo"
+    assert main(["demo", "--export", str(demo)]) == 0
+    capsys.readouterr()
+    assert main(["lottery", str(demo), "--out", str(tmp_path / "p.csv"), "--method", "legacy",
+                 "--samples", "10000000000", "--baseline-samples", "200000"]) == 2
+    err = capsys.readouterr().err
+    assert "option --samples, value 10000000000: must be at most 100000" in err
+    assert "option --baseline-samples, value 200000: must be at most 100000" in err

@@ -428,9 +428,10 @@ def build_parser() -> _Parser:
     lot.add_argument("--panels-out", metavar="PANELS_CSV", help="write the M plans")
     lot.add_argument("--draw-out", metavar="PLAN_CSV", help="draw one plan (with --seed)")
     lot.add_argument("--baseline-samples", type=_count, default=50, metavar="N",
-                     help="random-priority plans for the baseline comparison (50; 0: skip)")
+                     help="random-priority plans for the baseline comparison (50; 0: skip; "
+                          "at most 100000)")
     lot.add_argument("--samples", type=_count, default=200,
-                     help="plans for --method legacy (200)")
+                     help="plans for --method legacy (200; at most 100000)")
     lot.add_argument("--seed", type=_count, default=0,
                      help="seed of the baseline and of --draw-out (0)")
     lot.add_argument("--time-limit", type=_seconds, default=None, metavar="S",
@@ -453,9 +454,12 @@ def build_parser() -> _Parser:
 
     gen = sub.add_parser("generate", help="write a synthetic scenario (feasible by construction)")
     gen.add_argument("directory", metavar="DIR", help="the directory to write the scenario to")
-    gen.add_argument("--committees", type=_count, required=True, help="how many committees")
-    gen.add_argument("--citizens", type=_count, required=True, help="how many applicants")
-    gen.add_argument("--politicians", type=_count, required=True, help="council size")
+    gen.add_argument("--committees", type=_count, required=True,
+                     help="how many committees (at most 10000)")
+    gen.add_argument("--citizens", type=_count, required=True,
+                     help="how many applicants (at most 1000000)")
+    gen.add_argument("--politicians", type=_count, required=True,
+                     help="council size (at most 100000)")
     gen.add_argument("--seed", type=_count, required=True,
                      help="seed of the generator (the same seed gives the same files)")
     gen.add_argument("--choices", type=_count, default=3, help="committees each applicant lists")
@@ -1030,6 +1034,15 @@ def _write_explanation(result: SolveResult, path: str) -> None:
 
 # The most equally likely plans --panels rounds a lottery to (each is a plan written out).
 MAX_PANELS = 1_000_000
+# Counts past these would run for days or not fit in memory: refused at once, named.
+MAX_SAMPLES = 100_000
+MAX_GENERATED = {"--committees": 10_000, "--citizens": 1_000_000, "--politicians": 100_000}
+
+
+def _at_most(value: int | None, limit: int, option: str) -> list[Problem]:
+    if value is None or value <= limit:
+        return []
+    return [Problem(code="CM-E535", params={"limit": limit}, column=option, value=value)]
 
 
 def _run_lottery(args: argparse.Namespace, out: TextIO, clashes: Sequence[Problem]) -> int:
@@ -1048,9 +1061,9 @@ def _run_lottery(args: argparse.Namespace, out: TextIO, clashes: Sequence[Proble
         problems.append(Problem(code="CM-E503", column="--panels"))
     if args.panels is not None and args.panels < 1:
         problems.append(Problem(code="CM-E504", column="--panels", value=args.panels))
-    if args.panels is not None and args.panels > MAX_PANELS:
-        problems.append(Problem(code="CM-E535", params={"limit": MAX_PANELS},
-                                column="--panels", value=args.panels))
+    problems += _at_most(args.panels, MAX_PANELS, "--panels")
+    problems += _at_most(args.samples, MAX_SAMPLES, "--samples")
+    problems += _at_most(args.baseline_samples, MAX_SAMPLES, "--baseline-samples")
     problems += _distinct_outputs(out=args.out, panels_out=args.panels_out,
                                   draw_out=args.draw_out, report_html=args.report_html)
     for path in (args.out, args.panels_out, args.draw_out, args.report_html):
@@ -1229,7 +1242,8 @@ def _command(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "generate":
         from .generate import generate_scenario
 
-        _stop(clashes)
+        _stop([*clashes, *(p for option, limit in MAX_GENERATED.items()
+                             for p in _at_most(getattr(args, option[2:]), limit, option))])
         scenario = generate_scenario(committees=args.committees, citizens=args.citizens,
                                      politicians=args.politicians, seed=args.seed,
                                      choices=args.choices, any_share=args.any_share)
