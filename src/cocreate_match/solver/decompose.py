@@ -19,6 +19,7 @@ is then not a lottery of panels, and column generation takes over).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -70,6 +71,17 @@ class RelaxedLeximin:
     point: FloatArray  # a point of P (every model variable) with those group shares
 
 
+def _relaxation(model: LinearModel, types: CitizenTypes) -> tuple[Any, FloatArray, IntArray]:
+    """The LP relaxation of ``model`` loaded into HiGHS at the tolerances the levels need,
+    with each group's size and each (group, committee) variable's column."""
+    h = highs_model(model, integer=False)
+    for name, value in _LP_OPTIONS.items():
+        h.setOptionValue(name, value)
+    sizes = np.array([len(m) for m in types.members], dtype=np.float64)
+    cols = types.first_var + np.arange(types.var_type.shape[0])
+    return h, sizes, cols
+
+
 def relaxed_leximin(model: LinearModel, types: CitizenTypes, clock: Clock,
                     cap: float | None = None) -> RelaxedLeximin | None:
     """The LEXIMIN point of the LP relaxation, level by level (with ``cap``, among the points
@@ -83,12 +95,8 @@ def relaxed_leximin(model: LinearModel, types: CitizenTypes, clock: Clock,
     from scipy.sparse import csr_array
 
     n_types = len(types.members)
-    sizes = np.array([len(m) for m in types.members], dtype=np.float64)
     n = model.n_vars
-    cols = types.first_var + np.arange(types.var_type.shape[0])
-    h = highs_model(model, integer=False)
-    for name, value in _LP_OPTIONS.items():
-        h.setOptionValue(name, value)
+    h, sizes, cols = _relaxation(model, types)
     # z is free: then the duals of the rows "share_g >= z" sum to exactly 1 over free groups.
     h.addVars(1, np.array([-np.inf]), np.array([np.inf]))
     h.changeColsCost(1, np.array([n], dtype=np.int32), np.array([1.0]))
@@ -162,12 +170,8 @@ def relaxed_smallest_cap(model: LinearModel, types: CitizenTypes,
     from scipy.sparse import csr_array
 
     n_types = len(types.members)
-    sizes = np.array([len(m) for m in types.members], dtype=np.float64)
     n = model.n_vars
-    cols = types.first_var + np.arange(types.var_type.shape[0])
-    h = highs_model(model, integer=False)
-    for name, value in _LP_OPTIONS.items():
-        h.setOptionValue(name, value)
+    h, sizes, cols = _relaxation(model, types)
     h.changeObjectiveSense(highspy.ObjSense.kMinimize)
     h.addVars(1, np.array([0.0]), np.array([np.inf]))  # t
     h.changeColsCost(1, np.array([n], dtype=np.int32), np.array([1.0]))
