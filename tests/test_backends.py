@@ -228,3 +228,169 @@ def test_the_optimum_and_its_bound_match_brute_force_whatever_the_lp_gives(
     assert found.status == "optimal"
     assert found.objective == _best_by_enumeration(weights, rows)
     assert found.bound == pytest.approx(found.objective, abs=1e-9)
+
+
+# -- the search where the LP's duals allow a better point -----------------------------------
+@st.composite
+def _integer_programmes(draw: st.DrawFn) -> tuple[LinearModel, np.ndarray]:
+    """A small integer programme (2-6 variables in 0..2, 1-4 rows with whole coefficients
+    and limits, some one-sided) and whole costs of mixed sizes (up to 2**24, like the lot's
+    weights)."""
+    n = draw(st.integers(2, 6))
+    model = LinearModel()
+    upper = draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    x = model.add_variables(np.zeros(n), upper, np.zeros(n))
+    for r in range(draw(st.integers(1, 4))):
+        coefs = draw(st.lists(st.integers(-2, 3), min_size=n, max_size=n))
+        low = draw(st.one_of(st.just(-np.inf), st.integers(-2, 3)))
+        high = draw(st.one_of(st.just(np.inf), st.integers(3, 6)))
+        model.add_row(f"row/{r}", x, low, high, coefs)
+    scale = draw(st.sampled_from([3, 1000, 2**24]))
+    costs = np.array(draw(st.lists(st.integers(-scale, scale), min_size=n, max_size=n)),
+                     dtype=float)
+    return model, costs
+
+
+def _points(model: LinearModel) -> list[np.ndarray]:
+    """Every whole-number point that meets the model's rows and bounds."""
+    lb, ub, _, rows, cols, vals, row_lb, row_ub = model.arrays()
+    out = []
+    for point in itertools.product(*(range(int(lo), int(hi) + 1)
+                                     for lo, hi in zip(lb, ub, strict=True))):
+        x = np.array(point, dtype=float)
+        activity = np.zeros(model.n_rows)
+        np.add.at(activity, rows, vals * x[cols])
+        if np.all(activity >= row_lb) and np.all(activity <= row_ub):
+            out.append(x)
+    return out
+
+
+def _loaded_lp(model: LinearModel, costs: np.ndarray) -> object:
+    """A HiGHS instance holding ``model`` as an LP maximising ``costs``, solved."""
+    import highspy
+
+    from cocreate_match.solver.backends import _highs_lp, _within_reach
+
+    lb, ub, _, rows, cols, vals, row_lb, row_ub = _within_reach(model)
+    h = new_highs()
+    h.passModel(_highs_lp(highspy, model.n_vars, model.n_rows, costs,
+                          (lb, ub, rows, cols, vals, row_lb, row_ub)))
+    h.run()
+    return h
+
+
+@settings(max_examples=200, deadline=None)
+@given(_integer_programmes(), st.data())
+def test_no_point_better_than_the_incumbent_lies_outside_the_dual_region(
+        case: tuple[LinearModel, np.ndarray], data: st.DataObject) -> None:
+    import highspy
+
+    from cocreate_match.solver.backends import _dual_region, _matrix
+
+    model, costs = case
+    points = _points(model)
+    if not points:
+        return
+    h: object = _loaded_lp(model, costs)
+    lp = h.getLp()  # type: ignore[attr-defined]
+    solution = h.getSolution()  # type: ignore[attr-defined]
+    assert solution.dual_valid
+    # The LP's duals, and arbitrary prices: the bound holds for any prices.
+    prices = [np.asarray(solution.row_dual, dtype=float),
+              np.array(data.draw(st.lists(st.integers(-5, 5), min_size=model.n_rows,
+                                          max_size=model.n_rows)), dtype=float)]
+    incumbent = data.draw(st.sampled_from(points))
+    best = round(float(costs @ incumbent))
+    matrix = _matrix(lp, highspy)
+    for duals in prices:
+        region = _dual_region(lp, matrix, costs, duals, best)
+        if region is None:
+            continue
+        columns, values, rows, activity, bound = region
+        for x in points:
+            assert float(costs @ x) <= bound + 1e-6
+            if float(costs @ x) > best:
+                assert np.array_equal(x[columns], values), (x, columns, values)
+                assert np.allclose(matrix[rows, :] @ x, activity), (x, rows, activity)
+
+
+def test_highs_row_duals_price_a_maximisation_as_the_region_reads_them() -> None:
+    # The region rests on HiGHS' sign convention for a maximisation: costs = A.T y + column
+    # duals, with y the row duals. Then the Lagrangian bound at y is the LP's optimum.
+    import highspy
+
+    from cocreate_match.solver.backends import _lagrangian, _matrix
+
+    model = LinearModel()
+    x = model.add_variables(np.zeros(4), [2, 2, 1, 3], np.zeros(4))
+    model.add_row("a", x, 1, 4, [1, 1, 1, 0])
+    model.add_row("b", x, -np.inf, 3, [0, 2, 1, 1])
+    model.add_row("c", x, 2, np.inf, [1, 0, 0, 1])
+    costs = np.array([3.0, 5.0, -2.0, 4.0])
+    h: object = _loaded_lp(model, costs)
+    lp = h.getLp()  # type: ignore[attr-defined]
+    solution = h.getSolution()  # type: ignore[attr-defined]
+    y = np.asarray(solution.row_dual, dtype=float)
+    matrix = _matrix(lp, highspy)
+    assert np.allclose(costs - matrix.T @ y, np.asarray(solution.col_dual))
+    bound = _lagrangian(lp, matrix, costs, y)[0]
+    optimum = h.getInfo().objective_function_value  # type: ignore[attr-defined]
+    assert bound == pytest.approx(optimum, abs=1e-9)
+    # The opposite convention would give a far weaker bound here.
+    assert _lagrangian(lp, matrix, costs, -y)[0] > optimum + 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(_integer_programmes(), st.data())
+def test_from_a_poor_incumbent_the_search_still_proves_the_optimum(
+        case: tuple[LinearModel, np.ndarray], data: st.DataObject) -> None:
+    # The repair near the LP point replaced by any feasible point at all (often the worst):
+    # the search in the dual region must still end at the true optimum, proven.
+    import highspy
+
+    import cocreate_match.solver.backends as backends
+
+    model, costs = case
+    points = _points(model)
+    if not points:
+        return
+    h: object = _loaded_lp(model, costs)
+    lp_bound = float(h.getInfo().objective_function_value)  # type: ignore[attr-defined]
+    incumbent = data.draw(st.sampled_from(sorted(points, key=lambda p: float(costs @ p))[:3]))
+    parts = backends._within_reach(model)
+    lb, ub, _, rows, cols, vals, row_lb, row_ub = parts
+    original = backends._repair
+    backends._repair = lambda *args, **kwargs: incumbent.copy()  # type: ignore[assignment]
+    try:
+        status, point, bound = backends._search(
+            h, highspy, model.n_vars, (lb, ub, rows, cols, vals, row_lb, row_ub), costs,
+            lp_bound, None, presolve=False)
+    finally:
+        backends._repair = original
+    best = max(float(costs @ p) for p in points)
+    assert status == "optimal" and point is not None
+    assert float(costs @ point) == best
+    assert bound == pytest.approx(best, abs=1e-6)
+
+
+@pytest.mark.parametrize(("size", "seed"), [((5, 200, 15), 5), ((8, 400, 24), 4),
+                                            ((10, 500, 30), 3)])
+def test_tight_scenarios_searched_in_the_dual_region_draw_cp_sats_plan(
+        size: tuple[int, int, int], seed: int, caplog: pytest.LogCaptureFixture) -> None:
+    # These scenarios' lot stage has a fractional LP whose bound no nearby point reaches, so
+    # the optimum is proven in the dual region; CP-SAT, which shares none of that, must draw
+    # the same plan (the lot's optimum is unique).
+    import logging
+
+    from cocreate_match import Backend, check_plan, generate_scenario, solve
+
+    committees, citizens, politicians = size
+    scenario = generate_scenario(committees=committees, citizens=citizens,
+                                 politicians=politicians, seed=seed, tight=True)
+    with caplog.at_level(logging.DEBUG, logger="cocreate_match.solve"):
+        found = solve(scenario, seed=0)
+    assert "CM-R153" in [getattr(r, "code", None) for r in caplog.records]
+    other = solve(scenario, seed=0, backend=Backend.CPSAT)
+    assert found.plan is not None and check_plan(scenario, found.plan) == ()
+    assert found.lot_complete and other.lot_complete
+    assert (found.objective, found.plan) == (other.objective, other.plan)
