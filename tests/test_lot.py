@@ -307,3 +307,48 @@ def test_the_lot_hashes_ids_unambiguously() -> None:
     assert priority(0, "a\x1fb", "c") != priority(0, "a", "b\x1fc")
     assert priority(0, "a:1", "b") != priority(0, "a", "1:b")
     assert priority(0, "ann") != priority(0, "ann", "")
+
+
+def test_a_priority_is_the_blake2b_hash_the_lot_documents() -> None:
+    # Written from the module's description, so that anyone can recompute a published lot:
+    # 8 bytes of BLAKE2b (personalised "cocreate-lot") over "len:text;" of seed, id, committee.
+    import hashlib
+
+    from cocreate_match.lot import priority
+
+    def published(*parts: str) -> int:
+        text = "".join(f"{len(p)}:{p};" for p in parts).encode()
+        digest = hashlib.blake2b(text, digest_size=8, person=b"cocreate-lot").digest()
+        return int.from_bytes(digest, "big")
+
+    assert priority(7, "ann") == published("7", "ann")
+    assert priority(7, "ann", "climate") == published("7", "ann", "climate")
+    assert priority(-3, "ø", "") == published("-3", "ø", "")
+
+
+@settings(max_examples=100)
+@given(seed=st.integers(-2**70, 2**70),
+       pairs=st.lists(st.tuples(st.sampled_from(["a", "b", "a:1", "ø", ""]),
+                                st.one_of(st.none(), st.sampled_from(["x", "1:b", "", "x"]))),
+                      max_size=12))
+def test_priorities_at_once_equal_one_call_each(seed: int,
+                                                 pairs: list[tuple[str, str | None]]) -> None:
+    from cocreate_match.lot import priorities, priority
+
+    assert priorities(seed, pairs) == [priority(seed, p, c) for p, c in pairs]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(st.integers(0, 2**64 - 1), st.sampled_from([0, 5, 2**63, 2**64 - 1]),
+                          st.integers(2**40, 2**40 + 2**41)), max_size=30))
+def test_distinct_weights_follow_their_definition(values: list[int]) -> None:
+    from cocreate_match.lot import WEIGHT_BITS, distinct_weights
+
+    # From the docstring: in ascending order of (priority, position), each weight is the
+    # priority's leading bits plus one, raised to one more than the weight before it.
+    expected = [0] * len(values)
+    last = 0
+    for i in sorted(range(len(values)), key=lambda i: (values[i], i)):
+        last = max((values[i] >> (64 - WEIGHT_BITS)) + 1, last + 1)
+        expected[i] = last
+    assert distinct_weights(values) == expected

@@ -19,9 +19,11 @@ The lot has two questions, asked in this order among the plans of optimal score:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-__all__ = ["WEIGHT_BITS", "distinct_weights", "priority"]
+import numpy as np
+
+__all__ = ["WEIGHT_BITS", "distinct_weights", "priorities", "priority"]
 
 WEIGHT_BITS = 24
 """Bits of the whole-number weights that carry priorities into a solver's objective."""
@@ -41,10 +43,43 @@ def priority(seed: int, person_id: str, committee_id: str | None = None) -> int:
     >>> len({priority(0, "ann"), priority(1, "ann"), priority(0, "ann", "climate")})
     3
     """
-    parts = [str(seed), person_id] + ([] if committee_id is None else [committee_id])
-    text = "".join(f"{len(p)}:{p};" for p in parts).encode()
-    return int.from_bytes(hashlib.blake2b(text, digest_size=8, person=b"cocreate-lot").digest(),
-                          "big")
+    return priorities(seed, [(person_id, committee_id)])[0]
+
+
+def _part(text: str) -> bytes:
+    return f"{len(text)}:{text};".encode()
+
+
+def priorities(seed: int, pairs: Iterable[tuple[str, str | None]]) -> list[int]:
+    """:func:`priority` of each (person id, committee id or None) in ``pairs``, in order.
+
+    The same numbers as one call each, about five times faster on the lot's hundreds of
+    thousands of pairs: the hash state after the seed, and after each person's id while the
+    same person's pairs follow one another, is computed once and copied.
+
+    Examples
+    --------
+    >>> priorities(3, [("ann", None), ("ann", "climate"), ("bo", None)]) == [
+    ...     priority(3, "ann"), priority(3, "ann", "climate"), priority(3, "bo")]
+    True
+    """
+    seeded = hashlib.blake2b(digest_size=8, person=b"cocreate-lot")
+    seeded.update(_part(str(seed)))
+    out: list[int] = []
+    last: str | None = None
+    person = seeded
+    for person_id, committee_id in pairs:
+        if person_id != last:
+            person = seeded.copy()
+            person.update(_part(person_id))
+            last = person_id
+        if committee_id is None:
+            out.append(int.from_bytes(person.digest(), "big"))
+        else:
+            state = person.copy()
+            state.update(_part(committee_id))
+            out.append(int.from_bytes(state.digest(), "big"))
+    return out
 
 
 def distinct_weights(priorities: Sequence[int]) -> list[int]:
@@ -61,10 +96,12 @@ def distinct_weights(priorities: Sequence[int]) -> list[int]:
     >>> distinct_weights([2**63, 5, 2**63 + 1, 7])
     [8388609, 1, 8388610, 2]
     """
-    order = sorted(range(len(priorities)), key=lambda i: (priorities[i], i))
-    out = [0] * len(priorities)
-    last = 0
-    for i in order:
-        last = max((priorities[i] >> (64 - WEIGHT_BITS)) + 1, last + 1)
-        out[i] = last
-    return out
+    values = np.fromiter(priorities, dtype=np.uint64, count=len(priorities))
+    order = np.lexsort((np.arange(values.shape[0]), values))
+    lead = (values[order] >> np.uint64(64 - WEIGHT_BITS)).astype(np.int64) + 1
+    # In ascending order each weight is max(lead, previous + 1); with rank i, weight - i is
+    # the running maximum of lead - i.
+    rank = np.arange(values.shape[0], dtype=np.int64)
+    out = np.empty(values.shape[0], dtype=np.int64)
+    out[order] = np.maximum.accumulate(lead - rank) + rank
+    return [int(w) for w in out]

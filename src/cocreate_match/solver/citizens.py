@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..lot import distinct_weights, priority
+from ..lot import distinct_weights, priorities, priority
 from ..people import Citizen
 from ..rules import RuleKind, rule_name
 from ..scenario import Scenario
@@ -188,13 +188,15 @@ def add_one_seat_rules(model: LinearModel, types: CitizenTypes) -> None:
 def add_household_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes) -> None:
     """Rule 3: at most one citizen per household is seated, over all committees."""
     type_of = {m[0]: t for t, m in enumerate(types.members) if len(m) == 1}
-    households: dict[str, list[int]] = defaultdict(list)
+    row_of: dict[str, int] = {}  # household -> its row, in order of its first member
+    household_of_type = np.full(len(types.members), -1, dtype=np.int64)
     for i, household in sorted(types.households.items()):
-        households[household].append(type_of[i])
-    cols = _columns(types)
-    for household, household_types in households.items():
-        chosen = np.isin(types.var_type, household_types)
-        model.add_row(rule_name(RuleKind.HOUSEHOLD, key=household), cols[chosen], 0, 1)
+        household_of_type[type_of[i]] = row_of.setdefault(household, len(row_of))
+    of_var = household_of_type[types.var_type]
+    chosen = np.flatnonzero(of_var >= 0)
+    model.add_group_rows([rule_name(RuleKind.HOUSEHOLD, key=h) for h in row_of],
+                         _columns(types)[chosen], of_var[chosen], np.zeros(len(row_of)),
+                         np.ones(len(row_of)))
 
 
 class _Features:
@@ -295,7 +297,8 @@ def lot_weights(scenario: Scenario, types: CitizenTypes, seed: int, n_vars: int)
     *Where*: each (type, committee) variable weighs the priority of the type's first member
     (by id) for that committee.
     """
-    citizen_weight = distinct_weights([priority(seed, c.id) for c in scenario.citizens])
+    citizen_weight = distinct_weights(priorities(seed, ((c.id, None)
+                                                        for c in scenario.citizens)))
     weights = np.zeros(n_vars)
     group_var: list[int] = []
     group_of: list[int] = []
@@ -324,9 +327,9 @@ def lot_weights(scenario: Scenario, types: CitizenTypes, seed: int, n_vars: int)
         slot_weight += top
     ids = scenario.committee_ids
     where = np.zeros(n_vars)
-    where[columns] = distinct_weights([
-        priority(seed, scenario.citizens[types.members[t][0]].id, ids[k])
-        for t, k in zip(types.var_type.tolist(), types.var_committee.tolist(), strict=True)])
+    where[columns] = distinct_weights(priorities(seed, (
+        (scenario.citizens[types.members[t][0]].id, ids[k])
+        for t, k in zip(types.var_type.tolist(), types.var_committee.tolist(), strict=True))))
     return Lot(weights=weights, group_var=np.asarray(group_var, dtype=np.int64),
                group_of=np.asarray(group_of, dtype=np.int64),
                slot_group=np.asarray(slot_group, dtype=np.int64),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..lot import distinct_weights, priority
+from ..lot import distinct_weights, priorities
 from ..rules import RuleKind, rule_name
 from ..scenario import Scenario
 from .linear import IntArray, LinearModel, Lot, as_limit
@@ -128,9 +128,9 @@ def lot_weights(scenario: Scenario, v: PoliticianVariables, seed: int,
     equal politicians. For politicians, who sits and where are one choice."""
     out = np.zeros(n_vars)
     ids = scenario.committee_ids
-    out[v.first_var + np.arange(v.var_politician.shape[0])] = distinct_weights([
-        priority(seed, scenario.politicians[i].id, ids[k])
-        for i, k in zip(v.var_politician.tolist(), v.var_committee.tolist(), strict=True)])
+    out[v.first_var + np.arange(v.var_politician.shape[0])] = distinct_weights(priorities(seed, (
+        (scenario.politicians[i].id, ids[k])
+        for i, k in zip(v.var_politician.tolist(), v.var_committee.tolist(), strict=True))))
     return Lot(weights=out)
 
 
