@@ -362,7 +362,7 @@ def test_from_a_poor_incumbent_the_search_still_proves_the_optimum(
     original = backends._repair
     backends._repair = lambda *args, **kwargs: incumbent.copy()  # type: ignore[assignment]
     try:
-        status, point, bound = backends._search(
+        status, point, bound, _ = backends._search(
             h, highspy, model.n_vars, (lb, ub, rows, cols, vals, row_lb, row_ub), costs,
             lp_bound, None, presolve=False)
     finally:
