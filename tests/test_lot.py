@@ -352,3 +352,36 @@ def test_distinct_weights_follow_their_definition(values: list[int]) -> None:
         last = max((values[i] >> (64 - WEIGHT_BITS)) + 1, last + 1)
         expected[i] = last
     assert distinct_weights(values) == expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.booleans())
+def test_citizens_share_a_group_exactly_when_no_rule_or_score_tells_them_apart(
+        data: st.DataObject, ranks: bool) -> None:
+    # The grouping, against its definition checked pair by pair with the rules' own
+    # matches: same committees (and scores, with ranks), the same profiles and quotas on
+    # each, the same global quotas; a binding household keeps a citizen alone.
+    from cocreate_match.solver.citizens import binding_households, group_types, score_table
+
+    scenario = data.draw(planted_scenarios()).scenario
+    scores = score_table(scenario)
+    households = binding_households(scenario, scores)
+    groups = group_types(scenario, scores, households, ranks=ranks)
+
+    def seen(i: int) -> object:
+        c = scenario.citizens[i]
+        if i in households:
+            return ("alone", c.id)
+        on = tuple((k, scores[i][k] if ranks else 0,
+                    [p.matches(c) for p in scenario.mandates[k].profiles],
+                    [q.matches(c) for q in scenario.mandates[k].quotas])
+                   for k in sorted(scores[i]))
+        return on, [q.matches(c) for q in scenario.quotas]
+
+    assert sorted(i for g in groups for i in g) == list(range(len(scenario.citizens)))
+    label = {i: x for x, g in enumerate(groups) for i in g}
+    for i in range(len(scenario.citizens)):
+        for j in range(i + 1, len(scenario.citizens)):
+            assert (label[i] == label[j]) == (seen(i) == seen(j)), (i, j)
+    ids = [[scenario.citizens[i].id for i in g] for g in groups]
+    assert all(g == sorted(g) for g in ids) and [g[0] for g in ids] == sorted(g[0] for g in ids)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..lot import distinct_weights, priorities, priority
-from ..people import Citizen
+from ..mandate import Quota
 from ..rules import RuleKind, rule_name
 from ..scenario import Scenario
 from .linear import IntArray, LinearModel, Lot, as_limit
@@ -97,37 +97,68 @@ def group_types(scenario: Scenario, scores: list[dict[int, int]],
     come in a canonical order (by their smallest citizen id) with members sorted by id, so
     that the model does not depend on the order of the input rows.
     """
-    profile_tags = frozenset(t for m in scenario.mandates for p in m.profiles for t in p.any_of)
-    quota_attributes = sorted({q.attribute for m in scenario.mandates for q in m.quotas}
-                              | {q.attribute for q in scenario.quotas})
-    # Citizens with the same relevant tags and attribute values match the same rules; the
-    # matches are worked out once per such signature and committee.
-    seen: dict[tuple[object, object], tuple[object, ...]] = {}
-    seen_global: dict[object, tuple[int, ...]] = {}
+    n = len(scenario.citizens)
+    # Every rule a citizen may match, as a column of one boolean table (citizens x rules):
+    # the profiles, then the quotas of each committee, in order; the global quotas apart.
+    tags = sorted({t for m in scenario.mandates for p in m.profiles for t in p.any_of})
+    tag_index = {t: x for x, t in enumerate(tags)}
+    has_tag = np.zeros((n, len(tags)), dtype=bool)
+    for i, c in enumerate(scenario.citizens):
+        for t in c.tags:
+            if t in tag_index:
+                has_tag[i, tag_index[t]] = True
+    codes: dict[str, dict[str, int]] = {}
+    value_code: dict[str, np.ndarray] = {}
+    for q in [q for m in scenario.mandates for q in m.quotas] + list(scenario.quotas):
+        if q.attribute not in codes:
+            known = codes[q.attribute] = {}
+            # A missing attribute matches no value: code -1.
+            value_code[q.attribute] = np.array(
+                [known.setdefault(v, len(known)) if v is not None else -1
+                 for v in (c.attributes.get(q.attribute) for c in scenario.citizens)],
+                dtype=np.int64)
 
-    def matched(signature: object, c: Citizen, k: int) -> tuple[object, ...]:
-        key = (signature, k)
-        if key not in seen:
-            m = scenario.mandates[k]
-            seen[key] = (tuple(j for j, p in enumerate(m.profiles) if p.matches(c)),
-                         tuple(j for j, q in enumerate(m.quotas) if q.matches(c)))
-        return seen[key]
+    def counted(quota: Quota) -> np.ndarray:
+        code = codes[quota.attribute].get(quota.value)
+        return (value_code[quota.attribute] == code) if code is not None else np.zeros(n, bool)
 
+    columns: list[np.ndarray] = []
+    first = [0]  # per committee: its first column; profiles, then quotas
+    profile_count = []
+    for m in scenario.mandates:
+        for p in m.profiles:
+            columns.append(np.any(has_tag[:, [tag_index[t] for t in sorted(p.any_of)]],
+                                  axis=1))
+        columns.extend(counted(q) for q in m.quotas)
+        profile_count.append(len(m.profiles))
+        first.append(len(columns))
+    table = np.column_stack(columns) if columns else np.zeros((n, 0), dtype=bool)
+    global_table = np.column_stack([counted(q) for q in scenario.quotas]) \
+        if scenario.quotas else np.zeros((n, 0), dtype=bool)
+    # Each (citizen, committee) they can sit on, in order: the committee, its score (with
+    # ranks), and which of its rules the citizen matches, as bits of whole numbers.
+    citizen = np.repeat(np.arange(n), [len(sc) for sc in scores])
+    committee = np.fromiter((k for sc in scores for k in sorted(sc)), dtype=np.int64,
+                            count=citizen.shape[0])
+    score = np.fromiter((sc[k] if ranks else 0 for sc in scores for k in sorted(sc)),
+                        dtype=np.int64, count=citizen.shape[0])
+    widest = max((first[k + 1] - first[k] for k in range(len(first) - 1)), default=0)
+    words = np.zeros((citizen.shape[0], (widest + 61) // 62), dtype=np.int64)
+    starts = np.asarray(first[:-1], dtype=np.int64)[committee]
+    sizes = np.diff(np.asarray(first, dtype=np.int64))[committee]
+    for j in range(widest):
+        inside = j < sizes
+        bit = np.zeros(citizen.shape[0], dtype=bool)
+        bit[inside] = table[citizen[inside], starts[inside] + j]
+        words[:, j // 62] |= bit.astype(np.int64) << (j % 62)
+    entries = np.column_stack([committee, score, words])
+    bounds = np.concatenate([[0], np.cumsum([len(sc) for sc in scores])])
     groups: dict[object, list[int]] = {}
     for i, c in enumerate(scenario.citizens):
         if i in households or c.id in alone:
             key: object = ("alone", c.id)
         else:
-            signature = (c.tags & profile_tags,
-                         tuple(c.attributes.get(a) for a in quota_attributes))
-            if signature not in seen_global:
-                seen_global[signature] = tuple(j for j, q in enumerate(scenario.quotas)
-                                               if q.matches(c))
-            where = tuple(sorted(scores[i]))
-            if (signature, where) not in seen:
-                seen[(signature, where)] = tuple(matched(signature, c, k) for k in where)
-            key = (tuple(sorted(scores[i].items())) if ranks else where,
-                   seen[(signature, where)], seen_global[signature])
+            key = (entries[bounds[i]:bounds[i + 1]].tobytes(), global_table[i].tobytes())
         groups.setdefault(key, []).append(i)
     ordered = [sorted(g, key=lambda i: scenario.citizens[i].id) for g in groups.values()]
     ordered.sort(key=lambda g: scenario.citizens[g[0]].id)
@@ -280,7 +311,8 @@ def build_citizen_model(scenario: Scenario, *, ranks: bool = True,
     add_household_rules(model, scenario, types)
     features = _Features(scenario, types)
     add_count_rules(model, scenario, types, features)
-    add_lock_rows(model, locks, seat_columns(scenario, types), {c.id for c in scenario.citizens})
+    add_lock_rows(model, locks, lambda: seat_columns(scenario, types),
+                  {c.id for c in scenario.citizens})
     return model, types
 
 

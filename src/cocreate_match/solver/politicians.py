@@ -143,5 +143,6 @@ def build_politician_model(scenario: Scenario, locks: Locks = NO_LOCKS
     add_politician_seat_rules(model, scenario, v)
     add_time_budget_rules(model, scenario, v, locks)
     add_party_rules(model, scenario, v)
-    add_lock_rows(model, locks, seat_columns(scenario, v), {p.id for p in scenario.politicians})
+    add_lock_rows(model, locks, lambda: seat_columns(scenario, v),
+                  {p.id for p in scenario.politicians})
     return model, v

@@ -283,9 +283,9 @@ def solve_parts(scenario: Scenario, *, seed: int = 0, time_limit: float | None =
     build_start = time.perf_counter()
     citizen_model, types = build_citizen_model(scenario, locks=locks)
     politician_model, seats = build_politician_model(scenario, locks)
-    tiers = (tier_costs(locks, citizen_half.seat_columns(scenario, types),
+    tiers = (tier_costs(locks, lambda: citizen_half.seat_columns(scenario, types),
                         citizen_model.n_vars),
-             tier_costs(locks, politician_half.seat_columns(scenario, seats),
+             tier_costs(locks, lambda: politician_half.seat_columns(scenario, seats),
                         politician_model.n_vars))
 
     parts: list[_Part] = []
