@@ -110,8 +110,10 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
     The LP relaxation comes first: these models are close to network flows, and their simplex
     solutions are usually integral already. A rounded LP solution is accepted as proven
     optimal only when it meets every row exactly and its objective reaches the LP bound (to
-    ``BOUND_TOLERANCE``; the objective is a whole number). Otherwise branch and bound runs,
-    and the reported bound is HiGHS' MIP dual bound.
+    ``BOUND_TOLERANCE``; the objective is a whole number). Otherwise :func:`_search` repairs
+    the LP point and, if that does not reach the bound, searches where the LP's duals allow
+    a better point; the reported bound is the LP bound rounded down, or HiGHS' MIP dual
+    bound.
 
     With ``tiers`` (objectives over the model's columns, whole numbers), the solve is
     lexicographic: the first tier is maximised, then each next one among the solutions
@@ -124,7 +126,8 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
     seeded lot among equally good plans. When the LP proved a stage's optimum, the next stage
     runs on that LP's optimal face (every bound and row with a non-zero dual held where the
     optimum has it), which is exactly the set of optimal solutions and keeps the model's
-    network structure; otherwise a row holds the stage's objective at its optimum. With a
+    network structure; otherwise a row holds the stage's objective at its optimum, and the
+    columns and rows that the LP's duals show every optimal point keeps are fixed. With a
     time limit, the lot may use at most ``lot_share`` of the time left after the objectives
     (so that a later model still has time); when it runs out, the solution found for the
     objectives stands, with ``lot_settled`` False.
