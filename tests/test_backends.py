@@ -394,3 +394,26 @@ def test_tight_scenarios_searched_in_the_dual_region_draw_cp_sats_plan(
     assert found.plan is not None and check_plan(scenario, found.plan) == ()
     assert found.lot_complete and other.lot_complete
     assert (found.objective, found.plan) == (other.objective, other.plan)
+
+
+def test_a_search_with_every_column_fixed_answers_without_a_solver() -> None:
+    import highspy
+
+    from cocreate_match.solver.backends import _matrix, _sub_mip
+
+    model = LinearModel()
+    x = model.add_variables(np.zeros(3), np.ones(3), np.zeros(3))
+    model.add_row("two", x, 2, 2)
+    costs = np.array([1.0, 2.0, 3.0])
+    h: object = _loaded_lp(model, costs)
+    lp = h.getLp()  # type: ignore[attr-defined]
+    matrix = _matrix(lp, highspy)
+    nothing_free = np.zeros(3, dtype=bool)
+    status, point, bound = _sub_mip(lp, matrix, costs, nothing_free, np.array([0.0, 1, 1]),
+                                    None, presolve=True)
+    assert status == "optimal" and point is not None and list(point) == [0, 1, 1]
+    assert bound == 5.0
+    # The same with the row broken by the fixed values: nothing meets it.
+    status, point, _ = _sub_mip(lp, matrix, costs, nothing_free, np.array([1.0, 1, 1]), None,
+                                presolve=True)
+    assert (status, point) == ("infeasible", None)

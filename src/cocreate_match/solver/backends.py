@@ -540,11 +540,13 @@ def _sub_mip(lp: Any, matrix: Any, costs: np.ndarray, free: np.ndarray, values: 
     if np.any(settled[alone] < row_lower[alone] - ROW_TOLERANCE) or \
             np.any(settled[alone] > row_upper[alone] + ROW_TOLERANCE):
         return "infeasible", None, None
+    columns = np.flatnonzero(free)
+    if columns.size == 0:  # every column fixed, every row met: that point is all there is
+        return "optimal", values.copy(), float(costs @ values)
     import highspy
     from scipy.sparse import csc_array
 
     sub = csc_array(sub[touched, :])
-    columns = np.flatnonzero(free)
     h = new_highs()
     h.passModel(_highs_lp(highspy, columns.size, sub.shape[0], costs[columns], (
         np.asarray(lp.col_lower_, dtype=np.float64)[columns],
