@@ -83,8 +83,10 @@ def test_the_time_limit_holds_inside_branch_and_bound(solver: object) -> None:
     start = time.perf_counter()
     found = solver(model, 1.0, 0)  # type: ignore[operator]
     elapsed = time.perf_counter() - start
-    # Generous for a loaded machine: without the limit the search runs for minutes.
-    assert elapsed < 5.0, elapsed
+    # Without the limit the search runs for minutes. HiGHS keeps to its limit within
+    # hundredths of a second, so half a second is room for a loaded machine; a step that
+    # was given the whole limit again after the repair (a bug once) took 1.9 s here.
+    assert elapsed < 1.5, elapsed
     # The instance needs far longer than a second, so the limit, not a proof, ended the run.
     assert found.status in ("time_limit", "feasible"), found.status
     assert elapsed >= 0.9, elapsed

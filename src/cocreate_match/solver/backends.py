@@ -163,7 +163,7 @@ def solve_highs(model: LinearModel, time_limit: float | None, seed: int, *,
         status, bound = "optimal", lp_bound
     else:
         status, x, bound, duals = _search(h, highspy, n, parts, objectives[0], lp_bound,
-                                          left(), presolve=False, exact=rel_gap == 0.0)
+                                          left, presolve=False, exact=rel_gap == 0.0)
         if x is None:
             return LinearSolution(status, None, None, None if tiers else bound,
                                   time.perf_counter() - start)
@@ -446,7 +446,7 @@ def _stage(h: Any, parts: tuple[np.ndarray, ...], costs: np.ndarray, n: int, pre
         return point, True, True, None
     if kind == "time_limit":
         return None
-    status, point, _, duals = _search(h, highspy, n, parts, costs, lp_bound, left(),
+    status, point, _, duals = _search(h, highspy, n, parts, costs, lp_bound, left,
                                       presolve=presolve)
     if point is None or not keeps(point):
         return None
@@ -454,12 +454,13 @@ def _stage(h: Any, parts: tuple[np.ndarray, ...], costs: np.ndarray, n: int, pre
 
 
 def _search(h: Any, highspy: Any, n: int, parts: tuple[np.ndarray, ...], costs: np.ndarray,
-            lp_bound: float, left: float | None, *, presolve: bool,
+            lp_bound: float, left: Callable[[], float | None], *, presolve: bool,
             exact: bool = True
             ) -> tuple[str, np.ndarray | None, float | None, np.ndarray | None]:
     """Maximise ``costs`` over the loaded model after its LP relaxation, just solved, came out
     fractional: (status, point over every column or None, dual bound, the LP's row duals or
-    None). The loaded model and its LP basis are left as they were.
+    None). ``left()`` is the time left, asked again before each step so that together they
+    keep to it. The loaded model and its LP basis are left as they were.
 
     Three steps, each only when the one before leaves the optimum open:
 
@@ -483,16 +484,16 @@ def _search(h: Any, highspy: Any, n: int, parts: tuple[np.ndarray, ...], costs: 
     duals = (np.asarray(solution.row_dual, dtype=np.float64) if solution.dual_valid
              else None)
     raw = np.asarray(solution.col_value, dtype=np.float64)
-    near = _repair(lp, matrix, n, parts, costs, raw, left)
+    near = _repair(lp, matrix, n, parts, costs, raw, left())
     target = math.floor(lp_bound + BOUND_TOLERANCE)
     if near is not None and float(costs @ near) >= target - BOUND_TOLERANCE:
         return "optimal", near, float(target), duals
     if near is not None and duals is not None and exact:
-        found = _search_region(lp, matrix, n, parts, costs, duals, near, left)
+        found = _search_region(lp, matrix, n, parts, costs, duals, near, left())
         if found is not None:
             return (*found, duals)
     basis = h.getBasis()  # the LP's, for the next stage to start from
-    status, point, _, bound = _run_mip(h, total, parts, costs, left, n, presolve=presolve)
+    status, point, _, bound = _run_mip(h, total, parts, costs, left(), n, presolve=presolve)
     h.changeColsIntegrality(total, np.arange(total, dtype=np.int32),
                             np.full(total, highspy.HighsVarType.kContinuous))
     h.setBasis(basis)
