@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import random
 from collections import Counter
 from dataclasses import replace
@@ -333,9 +334,17 @@ def test_a_priority_is_the_blake2b_hash_the_lot_documents() -> None:
                       max_size=12))
 def test_priorities_at_once_equal_one_call_each(seed: int,
                                                  pairs: list[tuple[str, str | None]]) -> None:
-    from cocreate_match.lot import priorities, priority
+    import hashlib
 
-    assert priorities(seed, pairs) == [priority(seed, p, c) for p, c in pairs]
+    from cocreate_match.lot import priorities
+
+    def published(*parts: str) -> int:  # as in the module's description
+        text = "".join(f"{len(p)}:{p};" for p in parts).encode()
+        digest = hashlib.blake2b(text, digest_size=8, person=b"cocreate-lot").digest()
+        return int.from_bytes(digest, "big")
+
+    assert priorities(seed, pairs) == [
+        published(str(seed), p) if c is None else published(str(seed), p, c) for p, c in pairs]
 
 
 @settings(max_examples=200)
@@ -351,7 +360,13 @@ def test_distinct_weights_follow_their_definition(values: list[int]) -> None:
     for i in sorted(range(len(values)), key=lambda i: (values[i], i)):
         last = max((values[i] >> (64 - WEIGHT_BITS)) + 1, last + 1)
         expected[i] = last
-    assert distinct_weights(values) == expected
+    weights = distinct_weights(values)
+    assert weights == expected
+    # What the lot needs of them: no two equal, the priorities' order kept, small enough
+    # for a solver's objective.
+    order = sorted(range(len(values)), key=lambda i: (values[i], i))
+    assert all(weights[a] < weights[b] for a, b in itertools.pairwise(order))
+    assert all(0 < w <= 2**WEIGHT_BITS + len(values) for w in weights)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -361,16 +376,20 @@ def test_citizens_share_a_group_exactly_when_no_rule_or_score_tells_them_apart(
     # The grouping, against its definition checked pair by pair with the rules' own
     # matches: same committees (and scores, with ranks), the same profiles and quotas on
     # each, the same global quotas; a binding household keeps a citizen alone.
+    _check_groups(data.draw(planted_scenarios()).scenario, ranks, frozenset())
+
+
+def _check_groups(scenario: Scenario, ranks: bool, alone: frozenset[str]) -> None:
+    """group_types against its definition, pair by pair, with the rules' own matches."""
     from cocreate_match.solver.citizens import binding_households, group_types, score_table
 
-    scenario = data.draw(planted_scenarios()).scenario
     scores = score_table(scenario)
     households = binding_households(scenario, scores)
-    groups = group_types(scenario, scores, households, ranks=ranks)
+    groups = group_types(scenario, scores, households, ranks=ranks, alone=alone)
 
     def seen(i: int) -> object:
         c = scenario.citizens[i]
-        if i in households:
+        if i in households or c.id in alone:
             return ("alone", c.id)
         on = tuple((k, scores[i][k] if ranks else 0,
                     [p.matches(c) for p in scenario.mandates[k].profiles],
@@ -385,3 +404,32 @@ def test_citizens_share_a_group_exactly_when_no_rule_or_score_tells_them_apart(
             assert (label[i] == label[j]) == (seen(i) == seen(j)), (i, j)
     ids = [[scenario.citizens[i].id for i in g] for g in groups]
     assert all(g == sorted(g) for g in ids) and [g[0] for g in ids] == sorted(g[0] for g in ids)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_groups_hold_on_committees_with_many_rules_and_with_locked_people(
+        data: st.DataObject) -> None:
+    # 70 profiles on one committee (more rules than one 62-bit word of the grouping holds),
+    # quotas with values nobody has, a missing attribute, a global quota, people a lock
+    # keeps alone, and citizens of no committee.
+    tags = [f"t{j}" for j in range(70)]
+    profiles = [CompetenceProfile(name=f"p{j}", any_of=[tags[j]]) for j in range(70)]
+    quotas = [Quota(attribute="district", value=v) for v in ("n", "s", "nowhere")]
+    mandates = [Mandate(id="big", citizen_seats=2, politician_seats=0, profiles=profiles,
+                        quotas=quotas),
+                Mandate(id="small", citizen_seats=1, politician_seats=0)]
+    # Profile 62 is the first of the second word of the grouping: these two must stay apart.
+    citizens = [Citizen(id=f"a{t}", applied_to=["big"], tags=[t], attributes={"district": "n"})
+                for t in ("t0", "t62")]
+    for x in range(data.draw(st.integers(0, 12))):
+        where = data.draw(st.sampled_from([["big"], ["small"], ["big", "small"], []]))
+        citizens.append(Citizen(
+            id=f"c{x:02d}", applied_to=where, open_to_any=not where and data.draw(st.booleans()),
+            tags=data.draw(st.sets(st.sampled_from([*tags[:3], *tags[61:65], "unnamed"]),
+                                   max_size=2)),
+            attributes={"district": data.draw(st.sampled_from(["n", "s", ""]))}))
+    scenario = Scenario(mandates=mandates, citizens=citizens,
+                        quotas=[Quota(attribute="district", value="n", max=99)])
+    alone = frozenset(data.draw(st.sets(st.sampled_from([c.id for c in citizens]), max_size=2)))
+    _check_groups(scenario, data.draw(st.booleans()), alone)
