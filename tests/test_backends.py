@@ -366,7 +366,7 @@ def test_from_a_poor_incumbent_the_search_still_proves_the_optimum(
     try:
         status, point, bound, _ = backends._search(
             h, highspy, model.n_vars, (lb, ub, rows, cols, vals, row_lb, row_ub), costs,
-            lp_bound, None, presolve=False)
+            lp_bound, lambda: None, presolve=False)
     finally:
         backends._repair = original
     best = max(float(costs @ p) for p in points)
