@@ -347,7 +347,8 @@ def test_highs_row_duals_price_a_maximisation_as_the_region_reads_them() -> None
 def test_from_a_poor_incumbent_the_search_still_proves_the_optimum(
         case: tuple[LinearModel, np.ndarray], data: st.DataObject) -> None:
     # The repair near the LP point replaced by any feasible point at all (often the worst):
-    # the search in the dual region must still end at the true optimum, proven.
+    # the search in the dual region must still end at the true optimum, proven, and where
+    # the duals fix anything, without falling back to branch and bound on the whole model.
     import highspy
 
     import cocreate_match.solver.backends as backends
@@ -358,21 +359,36 @@ def test_from_a_poor_incumbent_the_search_still_proves_the_optimum(
         return
     h: object = _loaded_lp(model, costs)
     lp_bound = float(h.getInfo().objective_function_value)  # type: ignore[attr-defined]
+    if lp_bound <= max(float(costs @ p) for p in points) + 1e-9:
+        return  # an integral LP never reaches the search
     incumbent = data.draw(st.sampled_from(sorted(points, key=lambda p: float(costs @ p))[:3]))
+    lp = h.getLp()  # type: ignore[attr-defined]
+    duals = np.asarray(h.getSolution().row_dual, dtype=float)  # type: ignore[attr-defined]
+    region = backends._dual_region(lp, backends._matrix(lp, highspy), costs, duals,
+                                   round(float(costs @ incumbent)))
     parts = backends._within_reach(model)
     lb, ub, _, rows, cols, vals, row_lb, row_ub = parts
-    original = backends._repair
+    whole: list[bool] = []
+    original = backends._repair, backends._run_mip
+
+    def run_mip(*args: object, **kwargs: object) -> object:
+        whole.append(True)
+        return original[1](*args, **kwargs)  # type: ignore[arg-type]
+
     backends._repair = lambda *args, **kwargs: incumbent.copy()  # type: ignore[assignment]
+    backends._run_mip = run_mip  # type: ignore[assignment]
     try:
         status, point, bound, _ = backends._search(
             h, highspy, model.n_vars, (lb, ub, rows, cols, vals, row_lb, row_ub), costs,
             lp_bound, lambda: None, presolve=False)
     finally:
-        backends._repair = original
+        backends._repair, backends._run_mip = original
     best = max(float(costs @ p) for p in points)
     assert status == "optimal" and point is not None
     assert float(costs @ point) == best
     assert bound == pytest.approx(best, abs=1e-6)
+    reached = float(costs @ incumbent) >= np.floor(lp_bound + 1e-6)  # proven by the bound
+    assert whole == ([] if reached or region is not None else [True])
 
 
 @pytest.mark.parametrize(("size", "seed"), [((5, 200, 15), 5), ((8, 400, 24), 4),
@@ -419,3 +435,29 @@ def test_a_search_with_every_column_fixed_answers_without_a_solver() -> None:
     status, point, _ = _sub_mip(lp, matrix, costs, nothing_free, np.array([1.0, 1, 1]), None,
                                 presolve=True)
     assert (status, point) == ("infeasible", None)
+
+
+def _knapsacks(rows: int, cols: int, seed: int) -> LinearModel:
+    """A multi-dimensional knapsack: 0/1 items of whole values, each row a third of the
+    weights. Its LP is fractional and branch and bound needs far longer than a second."""
+    rng = np.random.default_rng(seed)
+    model = LinearModel()
+    x = model.add_variables(np.zeros(cols), np.ones(cols),
+                            rng.integers(50, 1000, cols).astype(float))
+    for r in range(rows):
+        weights = rng.integers(1, 1000, cols).astype(float)
+        model.add_row(f"knapsack/{r}", x, -np.inf, float(np.floor(weights.sum() / 3)), weights)
+    return model
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_search_stopped_by_the_time_limit_reports_a_finite_bound(seed: int) -> None:
+    # Stopped inside the dual region's search (or before it), the result keeps a bound that
+    # holds: the incumbent's value or more, never infinite (a search without its own bound
+    # once reported inf).
+    for limit in (0.05, 0.2):
+        found = solve_highs(_knapsacks(5, 400, seed), limit, 0)
+        assert found.status in ("feasible", "time_limit"), found.status
+        if found.status == "feasible":
+            assert found.objective is not None and found.bound is not None
+            assert np.isfinite(found.bound) and found.bound >= found.objective

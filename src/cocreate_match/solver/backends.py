@@ -606,8 +606,10 @@ def _search_region(lp: Any, matrix: Any, n: int, parts: tuple[np.ndarray, ...],
         point = incumbent
     if status in ("optimal", "infeasible"):
         return "optimal", point, float(round(float(costs @ point)))
-    # Outside the region no point scores above the incumbent; inside, HiGHS' bound holds.
-    return "feasible", point, max(float(best), math.inf if bound is None else bound)
+    # Outside the region no point scores above the incumbent; inside, both the Lagrangian
+    # bound and HiGHS' own (when it has one) hold.
+    inside = lagrangian if bound is None else min(lagrangian, bound)
+    return "feasible", point, max(float(best), inside)
 
 
 def _lagrangian(lp: Any, matrix: Any, costs: np.ndarray, duals: np.ndarray
