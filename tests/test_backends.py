@@ -363,7 +363,7 @@ def test_from_a_poor_incumbent_the_search_still_proves_the_optimum(
         return  # an integral LP never reaches the search
     incumbent = data.draw(st.sampled_from(sorted(points, key=lambda p: float(costs @ p))[:3]))
     lp = h.getLp()  # type: ignore[attr-defined]
-    duals = np.asarray(h.getSolution().row_dual, dtype=float)  # type: ignore[attr-defined]
+    duals = np.asarray(h.getSolution().row_dual, dtype=np.float64)  # type: ignore[attr-defined]
     region = backends._dual_region(lp, backends._matrix(lp, highspy), costs, duals,
                                    round(float(costs @ incumbent)))
     parts = backends._within_reach(model)
