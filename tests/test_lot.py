@@ -406,7 +406,7 @@ def _check_groups(scenario: Scenario, ranks: bool, alone: frozenset[str]) -> Non
     assert all(g == sorted(g) for g in ids) and [g[0] for g in ids] == sorted(g[0] for g in ids)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_groups_hold_on_committees_with_many_rules_and_with_locked_people(
         data: st.DataObject) -> None:
