@@ -81,15 +81,16 @@ def _market_split(rows: int, cols: int, seed: int) -> LinearModel:
 def test_the_time_limit_holds_inside_branch_and_bound(solver: object) -> None:
     model = _market_split(rows=4, cols=40, seed=3)
     start = time.perf_counter()
-    found = solver(model, 1.0, 0)  # type: ignore[operator]
+    found = solver(model, 2.0, 0)  # type: ignore[operator]
     elapsed = time.perf_counter() - start
     # Without the limit the search runs for minutes. HiGHS keeps to its limit within
-    # hundredths of a second, so half a second is room for a loaded machine; a step that
-    # was given the whole limit again after the repair (a bug once) took 1.9 s here.
-    assert elapsed < 1.5, elapsed
-    # The instance needs far longer than a second, so the limit, not a proof, ended the run.
+    # hundredths of a second, so a second is room for a loaded machine (1.56 s for a 1 s
+    # limit was seen with a third process on the two cores); a step that was given the
+    # whole limit again after the repair (a bug once) took twice the limit.
+    assert elapsed < 3.0, elapsed
+    # The instance needs far longer than two seconds, so the limit, not a proof, ended it.
     assert found.status in ("time_limit", "feasible"), found.status
-    assert elapsed >= 0.9, elapsed
+    assert elapsed >= 1.9, elapsed
     if found.status == "feasible":
         assert found.bound is not None and found.objective is not None
         assert found.bound >= found.objective

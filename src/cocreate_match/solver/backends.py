@@ -497,6 +497,8 @@ def _search(h: Any, highspy: Any, n: int, parts: tuple[np.ndarray, ...], costs: 
     h.changeColsIntegrality(total, np.arange(total, dtype=np.int32),
                             np.full(total, highspy.HighsVarType.kContinuous))
     h.setBasis(basis)
+    if point is not None:  # stopped before HiGHS had a dual bound, the LP bound still holds
+        bound = lp_bound if bound is None else min(bound, lp_bound)
     return status, point, bound, duals
 
 
