@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..lot import distinct_weights, priorities, priority
-from ..mandate import Quota
 from ..rules import RuleKind, rule_name
 from ..scenario import Scenario
 from .linear import IntArray, LinearModel, Lot, as_limit
@@ -82,9 +81,49 @@ def binding_households(scenario: Scenario, scores: list[dict[int, int]]) -> dict
     return binding
 
 
+class Features:
+    """Per citizen: which profile tags they hold and their values of the quotas' attributes,
+    as arrays, so that whom a profile or quota counts is one vectorised selection (for the
+    grouping and for the count rules alike)."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        people = scenario.citizens
+        self.n = len(people)
+        tags = sorted({t for m in scenario.mandates for p in m.profiles for t in p.any_of})
+        self._tag = {t: x for x, t in enumerate(tags)}
+        self._has_tag = np.zeros((self.n, len(tags)), dtype=bool)
+        for i, c in enumerate(people):
+            for t in c.tags:
+                if t in self._tag:
+                    self._has_tag[i, self._tag[t]] = True
+        self._codes: dict[str, dict[str, int]] = {}
+        self._value: dict[str, np.ndarray] = {}
+        for q in [q for m in scenario.mandates for q in m.quotas] + list(scenario.quotas):
+            if q.attribute not in self._codes:
+                known = self._codes[q.attribute] = {}
+                # A citizen without the attribute matches no value, not even "": code -1.
+                self._value[q.attribute] = np.array(
+                    [known.setdefault(v, len(known)) if v is not None else -1
+                     for v in (c.attributes.get(q.attribute) for c in people)],
+                    dtype=np.int64)
+
+    def fits(self, any_of: frozenset[str]) -> np.ndarray:
+        """Per citizen: whether they hold one of ``any_of`` (a profile's tags)."""
+        return np.asarray(np.any(self._has_tag[:, [self._tag[t] for t in sorted(any_of)]],
+                                 axis=1), dtype=bool)
+
+    def equals(self, attribute: str, value: str) -> np.ndarray:
+        """Per citizen: whether their ``attribute`` is ``value`` (a quota's)."""
+        code = self._codes[attribute].get(value)
+        if code is None:
+            return np.zeros(self.n, dtype=bool)
+        return np.asarray(self._value[attribute] == code, dtype=bool)
+
+
 def group_types(scenario: Scenario, scores: list[dict[int, int]],
                 households: dict[int, str], *, ranks: bool = True,
-                alone: frozenset[str] = frozenset()) -> list[list[int]]:
+                alone: frozenset[str] = frozenset(),
+                features: Features | None = None) -> list[list[int]]:
     """Indices of citizens, grouped by everything the rules (and, with ``ranks``, the score)
     can see.
 
@@ -95,45 +134,22 @@ def group_types(scenario: Scenario, scores: list[dict[int, int]],
     committees names, or an attribute value that no quota they could count towards names,
     does not split a group: no rule can tell such citizens apart, so only the lot may. Groups
     come in a canonical order (by their smallest citizen id) with members sorted by id, so
-    that the model does not depend on the order of the input rows.
+    that the model does not depend on the order of the input rows. ``features`` are the
+    scenario's, when already built.
     """
     n = len(scenario.citizens)
+    features = Features(scenario) if features is None else features
     # Every rule a citizen may match, as a column of one boolean table (citizens x rules):
     # the profiles, then the quotas of each committee, in order; the global quotas apart.
-    tags = sorted({t for m in scenario.mandates for p in m.profiles for t in p.any_of})
-    tag_index = {t: x for x, t in enumerate(tags)}
-    has_tag = np.zeros((n, len(tags)), dtype=bool)
-    for i, c in enumerate(scenario.citizens):
-        for t in c.tags:
-            if t in tag_index:
-                has_tag[i, tag_index[t]] = True
-    codes: dict[str, dict[str, int]] = {}
-    value_code: dict[str, np.ndarray] = {}
-    for q in [q for m in scenario.mandates for q in m.quotas] + list(scenario.quotas):
-        if q.attribute not in codes:
-            known = codes[q.attribute] = {}
-            # A missing attribute matches no value: code -1.
-            value_code[q.attribute] = np.array(
-                [known.setdefault(v, len(known)) if v is not None else -1
-                 for v in (c.attributes.get(q.attribute) for c in scenario.citizens)],
-                dtype=np.int64)
-
-    def counted(quota: Quota) -> np.ndarray:
-        code = codes[quota.attribute].get(quota.value)
-        return (value_code[quota.attribute] == code) if code is not None else np.zeros(n, bool)
-
     columns: list[np.ndarray] = []
-    first = [0]  # per committee: its first column; profiles, then quotas
-    profile_count = []
+    first = [0]  # per committee: its first column
     for m in scenario.mandates:
-        for p in m.profiles:
-            columns.append(np.any(has_tag[:, [tag_index[t] for t in sorted(p.any_of)]],
-                                  axis=1))
-        columns.extend(counted(q) for q in m.quotas)
-        profile_count.append(len(m.profiles))
+        columns.extend(features.fits(p.any_of) for p in m.profiles)
+        columns.extend(features.equals(q.attribute, q.value) for q in m.quotas)
         first.append(len(columns))
     table = np.column_stack(columns) if columns else np.zeros((n, 0), dtype=bool)
-    global_table = np.column_stack([counted(q) for q in scenario.quotas]) \
+    global_table = np.column_stack([features.equals(q.attribute, q.value)
+                                    for q in scenario.quotas]) \
         if scenario.quotas else np.zeros((n, 0), dtype=bool)
     # Each (citizen, committee) they can sit on, in order: the committee, its score (with
     # ranks), and which of its rules the citizen matches, as bits of whole numbers.
@@ -166,7 +182,8 @@ def group_types(scenario: Scenario, scores: list[dict[int, int]],
 
 
 def add_citizen_variables(model: LinearModel, scenario: Scenario, *,
-                          ranks: bool = True, locks: Locks = NO_LOCKS) -> CitizenTypes:
+                          ranks: bool = True, locks: Locks = NO_LOCKS,
+                          features: Features | None = None) -> CitizenTypes:
     """One integer variable per (type, committee the type can sit on): how many of it sit there.
 
     With ``ranks=False`` the types ignore preference ranks (a lottery without a quality floor
@@ -176,7 +193,7 @@ def add_citizen_variables(model: LinearModel, scenario: Scenario, *,
     scores = score_table(scenario, locks.withdrawn)
     households = binding_households(scenario, scores)
     groups = group_types(scenario, scores, households, ranks=ranks,
-                         alone=locks.distinguished)
+                         alone=locks.distinguished, features=features)
     var_type, var_committee, var_score, upper = [], [], [], []
     for t, members in enumerate(groups):
         for k, score in sorted(scores[members[0]].items()):
@@ -230,55 +247,30 @@ def add_household_rules(model: LinearModel, scenario: Scenario, types: CitizenTy
                          np.ones(len(row_of)))
 
 
-class _Features:
-    """Per type: which tags it holds and its attribute values, as arrays for fast selection."""
-
-    def __init__(self, scenario: Scenario, types: CitizenTypes) -> None:
-        rep = [scenario.citizens[m[0]] for m in types.members]
-        self.tags: dict[str, np.ndarray] = {}
-        for tag in sorted({t for m in scenario.mandates for p in m.profiles for t in p.any_of}):
-            self.tags[tag] = np.array([tag in c.tags for c in rep], dtype=bool)
-        self.values: dict[str, np.ndarray] = {}
-        quotas = [q for m in scenario.mandates for q in m.quotas] + list(scenario.quotas)
-        for attribute in sorted({q.attribute for q in quotas}):
-            # A citizen without the attribute matches no value, not even "".
-            self.values[attribute] = np.array([c.attributes.get(attribute) for c in rep],
-                                              dtype=object)
-        self.n_types = len(rep)
-        order = np.argsort(types.var_committee, kind="stable")
-        bounds = np.searchsorted(types.var_committee[order],
-                                 np.arange(len(scenario.mandates) + 1))
-        self.on_committee = [order[bounds[k]:bounds[k + 1]] for k in range(len(bounds) - 1)]
-
-    def fits(self, any_of: frozenset[str]) -> np.ndarray:
-        out = np.zeros(self.n_types, dtype=bool)
-        for tag in any_of:
-            out |= self.tags[tag]
-        return out
-
-    def equals(self, attribute: str, value: str) -> np.ndarray:
-        return np.asarray(self.values[attribute] == value, dtype=bool)
-
-
 def add_count_rules(model: LinearModel, scenario: Scenario, types: CitizenTypes,
-                    features: _Features) -> None:
+                    features: Features) -> None:
     """Rules 4 and 5: per committee, seated citizens who fit a competence profile or have a
     quota's attribute value within its limits; global quotas over every committee. Whom each
-    rule counts and its limits come from :meth:`Scenario.rules`."""
+    rule counts and its limits come from :meth:`Scenario.rules`; a type counts as its first
+    member (all its members match the same rules)."""
     cols = _columns(types)
     position = {cid: k for k, cid in enumerate(scenario.committee_ids)}
+    first_member = np.array([m[0] for m in types.members], dtype=np.int64)
+    order = np.argsort(types.var_committee, kind="stable")
+    bounds = np.searchsorted(types.var_committee[order], np.arange(len(scenario.mandates) + 1))
     for rule in scenario.rules().values():
         if rule.kind is RuleKind.PROFILE and rule.any_of is not None:
-            fits = features.fits(rule.any_of)
+            fits = features.fits(rule.any_of)[first_member]
         elif (rule.kind in (RuleKind.QUOTA, RuleKind.GLOBAL_QUOTA)
               and rule.attribute is not None and rule.value is not None):
-            fits = features.equals(rule.attribute, rule.value)
+            fits = features.equals(rule.attribute, rule.value)[first_member]
         else:
             continue
         if rule.committee is None:
             chosen = np.flatnonzero(fits[types.var_type])
         else:
-            here = features.on_committee[position[rule.committee]]
+            k = position[rule.committee]
+            here = order[bounds[k]:bounds[k + 1]]
             chosen = here[fits[types.var_type[here]]]
         model.add_row(rule.name, cols[chosen], rule.low,
                       np.inf if rule.high is None else rule.high)
@@ -305,11 +297,12 @@ def build_citizen_model(scenario: Scenario, *, ranks: bool = True,
     :func:`add_citizen_variables`); ``locks`` adds the locks of a re-plan.
     """
     model = LinearModel()
-    types = add_citizen_variables(model, scenario, ranks=ranks, locks=locks)
+    features = Features(scenario)
+    types = add_citizen_variables(model, scenario, ranks=ranks, locks=locks,
+                                  features=features)
     add_citizen_seat_rules(model, scenario, types)
     add_one_seat_rules(model, types)
     add_household_rules(model, scenario, types)
-    features = _Features(scenario, types)
     add_count_rules(model, scenario, types, features)
     add_lock_rows(model, locks, lambda: seat_columns(scenario, types),
                   {c.id for c in scenario.citizens})
