@@ -15,7 +15,7 @@ from .._validate import parse_choice
 from ..errors import SolverError
 from ..messages import log_message
 from .highs import new_highs
-from .linear import FloatArray, LinearModel, LinearSolution, Lot
+from .linear import FloatArray, LinearModel, LinearSolution, Lot, row_reach
 
 log = logging.getLogger("cocreate_match.solve")
 
@@ -58,7 +58,7 @@ def _within_reach(model: LinearModel) -> tuple[np.ndarray, ...]:
     row's reach keeps exactly the same solutions for both.
     """
     lb, ub, obj, rows, cols, vals, row_lb, row_ub = model.arrays()
-    low, high = _reach((lb, ub, rows, cols, vals, row_lb, row_ub))
+    low, high = row_reach(lb, ub, rows, cols, vals, model.n_rows)
     row_lb = np.where(row_lb < low, -np.inf, np.minimum(row_lb, high + 1))
     row_ub = np.where(row_ub > high, np.inf, np.maximum(row_ub, low - 1))
     return lb, ub, obj, rows, cols, vals, row_lb, row_ub
@@ -69,19 +69,9 @@ def _out_of_reach(parts: tuple[np.ndarray, ...]) -> bool:
     :func:`_within_reach`, one past it): then no point meets the rows, and the LP need not
     find that out. (Without presolve, which the LPs here run without, the simplex took longer
     to prove it than a 0.05 s time limit allowed on 3,000 applicants.)"""
-    low, high = _reach(parts)
-    row_lb, row_ub = parts[5], parts[6]
+    lb, ub, rows, cols, vals, row_lb, row_ub = parts
+    low, high = row_reach(lb, ub, rows, cols, vals, row_lb.shape[0])
     return bool(np.any(row_lb > high) or np.any(row_ub < low))
-
-
-def _reach(parts: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """The least and the most each row can reach within the columns' bounds."""
-    lb, ub, rows, cols, vals, row_lb, _ = parts
-    high = np.bincount(rows, np.where(vals > 0, vals * ub[cols], vals * lb[cols]),
-                       minlength=row_lb.shape[0])
-    low = np.bincount(rows, np.where(vals > 0, vals * lb[cols], vals * ub[cols]),
-                      minlength=row_lb.shape[0])
-    return low, high
 
 
 # A rounded LP or MIP point is accepted only if it meets every row and bound to within this

@@ -119,6 +119,17 @@ LIMIT_CAP = 1e300
 """The largest limit a row stores; any whole number beyond it is just as far out of reach."""
 
 
+def row_reach(lb: FloatArray, ub: FloatArray, rows: IntArray, cols: IntArray,
+              vals: FloatArray, n_rows: int) -> tuple[FloatArray, FloatArray]:
+    """The least and the most each row's activity can reach within the columns' bounds (the
+    arrays of :meth:`LinearModel.arrays`; every column is bounded)."""
+    high = np.bincount(rows, np.where(vals > 0, vals * ub[cols], vals * lb[cols]),
+                       minlength=n_rows).astype(np.float64)
+    low = np.bincount(rows, np.where(vals > 0, vals * lb[cols], vals * ub[cols]),
+                      minlength=n_rows).astype(np.float64)
+    return low, high
+
+
 def as_limit(value: float) -> float:
     """``value`` as a float, with whole numbers too large for a float capped at
     ``LIMIT_CAP`` (keeping their sign)."""

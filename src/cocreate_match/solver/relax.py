@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scenario import Scenario
-from .linear import IntArray, LinearModel, LinearSolution, is_structural
+from .linear import IntArray, LinearModel, LinearSolution, is_structural, row_reach
 
 Run = Callable[[LinearModel, float | None, int], LinearSolution]
 
@@ -135,11 +135,7 @@ def _elastic(model: LinearModel, hard: set[str]) -> _Elastic:
     """The model with slacks on every rule that may be broken."""
     elastic = model.copy()
     lb, ub, _, rows, cols, vals, row_lb, row_ub = model.arrays()
-    # The most a row's activity can reach, and the least (every variable is bounded).
-    high = np.zeros(model.n_rows)
-    low = np.zeros(model.n_rows)
-    np.add.at(high, rows, np.where(vals > 0, vals * ub[cols], vals * lb[cols]))
-    np.add.at(low, rows, np.where(vals > 0, vals * lb[cols], vals * ub[cols]))
+    low, high = row_reach(lb, ub, rows, cols, vals, model.n_rows)
     # Limits beyond the row's reach move to the end of its reach; their rules are broken by
     # every plan.
     soft_row = np.array([not is_structural(r) and r not in hard for r in model.row_rule],
